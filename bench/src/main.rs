@@ -1,0 +1,2 @@
+//! `quid-bench`: load generator for Quid.
+fn main() {}

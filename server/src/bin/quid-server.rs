@@ -1,0 +1,2 @@
+//! `quid-server`: parse the configuration and run the server.
+fn main() {}

@@ -1,0 +1,1 @@
+//! Quid's server as a library, so the binary stays thin and tests run the real thing.

@@ -1,0 +1,121 @@
+//! HTTP request and response bodies (JSON), and the error body every failure carries:
+//! `{"error": {"code", "message"}}`.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::{ErrorCode, Id, Message, UserRef};
+
+/// `POST /api/auth/register` and `POST /api/auth/login`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+/// An account as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: Id,
+    pub username: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+impl User {
+    pub fn as_ref(&self) -> UserRef {
+        UserRef {
+            id: self.id,
+            username: self.username.clone(),
+        }
+    }
+}
+
+/// Answer to register (201) and login (200). The token is also set as the `token` cookie.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthResponse {
+    pub token: String,
+    pub user: User,
+}
+
+/// `POST /api/groups`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreateGroup {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A group with its members.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: Id,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_by: Id,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// The group's latest message seq (0 when empty).
+    pub head: i64,
+    pub members: Vec<UserRef>,
+}
+
+/// `GET /api/groups`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GroupList {
+    pub groups: Vec<Group>,
+}
+
+/// `POST /api/groups/:id/members`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AddMember {
+    pub username: String,
+}
+
+/// `GET /api/groups/:id/messages?after=&before=&limit=`: messages in ascending `seq`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MessagePage {
+    pub messages: Vec<Message>,
+    /// Whether more messages exist beyond this page in the direction paged.
+    pub has_more: bool,
+}
+
+/// `POST /api/messages`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PostMessage {
+    pub group_id: Id,
+    pub content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<i64>,
+    /// A member's user id or username: makes the message private to them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+/// Answer to `POST /api/messages` (201).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MessageCreated {
+    pub message: Message,
+}
+
+/// The body of every HTTP error.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// See [`ErrorBody`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// `GET /health`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+}

@@ -1,0 +1,119 @@
+//! Commitments and liabilities as they cross the wire (see `docs/commitments.md`).
+//!
+//! A commitment holds `conditions` (all must hold; none = unconditional) and `promises`
+//! (at least one). A promise yields `base + min(cap, rate * max(0, L_ref - threshold))` of
+//! its `(action, unit)`, where `L_ref` is `ref_user`'s liability for `(ref_action, ref_unit)`,
+//! or with `ref_user: null` the sum over the members other than the creator.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::{Id, UserRef};
+
+/// One condition: `user` (or, with `None`, all members but the creator together) must be
+/// liable for at least `min` of `(action, unit)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Condition {
+    pub user: Option<Id>,
+    pub action: String,
+    pub min: f64,
+    pub unit: String,
+}
+
+/// One promise: `base + min(cap, rate * max(0, L_ref - threshold))` of `(action, unit)`.
+/// With `rate == 0` it is the fixed amount `base` and the `ref_*` fields are unused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Promise {
+    pub action: String,
+    pub unit: String,
+    pub base: f64,
+    #[serde(default)]
+    pub rate: f64,
+    /// Whose amount the proportional part follows; `None` = the other members together.
+    #[serde(default)]
+    pub ref_user: Option<Id>,
+    /// The action the proportional part follows (defaults to `action`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ref_action: Option<String>,
+    /// The unit the proportional part follows (defaults to `unit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ref_unit: Option<String>,
+    #[serde(default)]
+    pub threshold: f64,
+    /// Cap on the proportional part; required (finite) when `rate > 0`.
+    #[serde(default)]
+    pub cap: Option<f64>,
+}
+
+/// A commitment's lifecycle state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitmentStatus {
+    Active,
+    Revoked,
+}
+
+/// A stored commitment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Commitment {
+    pub id: i64,
+    pub group: Id,
+    pub creator: UserRef,
+    pub status: CommitmentStatus,
+    pub conditions: Vec<Condition>,
+    pub promises: Vec<Promise>,
+    /// The chat text it came from (or `None` when created through the API).
+    pub source_text: Option<String>,
+    /// The message it came from, if any.
+    pub source_message: Option<i64>,
+    /// Plain-words restatement, e.g. "3 hours of work if alice does ≥ 5 hours of work".
+    pub summary: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// `POST /api/groups/:id/commitments`: a structured commitment by the caller.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreateCommitment {
+    #[serde(default)]
+    pub conditions: Vec<Condition>,
+    pub promises: Vec<Promise>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_text: Option<String>,
+}
+
+/// `GET /api/groups/:id/commitments`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CommitmentList {
+    pub commitments: Vec<Commitment>,
+}
+
+/// What one user is bound to do of one `(action, unit)`, and the commitments that bind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Liability {
+    pub user: UserRef,
+    pub action: String,
+    pub unit: String,
+    pub amount: f64,
+    /// Ids of the active commitments whose promise yields this amount.
+    pub because: Vec<i64>,
+}
+
+/// `GET /api/groups/:id/liabilities`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LiabilityList {
+    pub liabilities: Vec<Liability>,
+}
+
+/// One entry of a `liability` message's `meta.changes`: `old -> new` for one user and
+/// quantity (0 when absent before or after).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiabilityChange {
+    pub user: UserRef,
+    pub action: String,
+    pub unit: String,
+    pub old: f64,
+    pub new: f64,
+}

@@ -1,0 +1,2 @@
+//! `quid`: the terminal chat, and subcommands for scripts.
+fn main() {}
