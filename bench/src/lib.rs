@@ -1,0 +1,36 @@
+//! `quid-bench`: a load generator that speaks Quid's real protocol, so the speed Quid claims
+//! can be shown with one command against a real server on 127.0.0.1.
+//!
+//! # Layout
+//!
+//! - [`cli`] — command-line options for every scenario.
+//! - [`target`] — the server under test: start the `quid-server` binary on a temp data dir,
+//!   or attach to one already running.
+//! - [`setup`] — accounts and groups through the HTTP API (outside the measured window).
+//! - [`conn`] — authenticated WebSocket connections with small buffers.
+//! - [`scan`] — cheap reading of server frames (type, seq, send stamp) without a full parse.
+//! - [`clock`] — the process-wide monotonic clock that send stamps are taken from.
+//! - [`schedule`] — open-loop send schedules, so a slow server cannot slow the offered load.
+//! - [`stats`] — latency histograms and their percentile summary, shared counters.
+//! - [`swarm`] — groups of joined connections and their publishers, with seq accounting.
+//! - [`proc_stats`] — CPU time and RSS of a process from `/proc`, and the fd limit.
+//! - [`report`] — result records, the printed table and the JSON output.
+//! - [`svg`] — the chart of latency percentiles against offered load.
+//! - [`scenario`] — `connect`, `fanout`, `ingest`, `reconnect` and `ladder`.
+
+pub mod cli;
+pub mod clock;
+pub mod conn;
+pub mod error;
+pub mod proc_stats;
+pub mod report;
+pub mod scan;
+pub mod scenario;
+pub mod schedule;
+pub mod setup;
+pub mod stats;
+pub mod svg;
+pub mod swarm;
+pub mod target;
+
+pub use error::BenchError;

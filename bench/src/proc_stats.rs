@@ -1,0 +1,161 @@
+//! CPU time and resident memory of a process, read from `/proc`, so server and load
+//! generator costs are measured separately even though they share the machine; and the
+//! file-descriptor limit, raised so one process can hold thousands of sockets.
+
+use std::time::Duration;
+
+use crate::BenchError;
+
+/// Which process to read: the server's pid, or this process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proc {
+    Pid(u32),
+    Myself,
+}
+
+impl Proc {
+    fn path(self, file: &str) -> String {
+        match self {
+            Proc::Pid(pid) => format!("/proc/{pid}/{file}"),
+            Proc::Myself => format!("/proc/self/{file}"),
+        }
+    }
+
+    fn pid(self) -> u32 {
+        match self {
+            Proc::Pid(pid) => pid,
+            Proc::Myself => std::process::id(),
+        }
+    }
+
+    fn read(self, file: &str) -> Result<String, BenchError> {
+        std::fs::read_to_string(self.path(file)).map_err(|e| BenchError::Proc {
+            pid: self.pid(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// User + system CPU time of all the process's threads so far.
+    pub fn cpu_time(self) -> Result<Duration, BenchError> {
+        let ticks = cpu_ticks(&self.read("stat")?).ok_or_else(|| BenchError::Proc {
+            pid: self.pid(),
+            reason: "unreadable stat line".into(),
+        })?;
+        Ok(Duration::from_secs_f64(
+            ticks as f64 / clock_ticks_per_sec(),
+        ))
+    }
+
+    /// Resident set size in bytes.
+    pub fn rss_bytes(self) -> Result<u64, BenchError> {
+        vm_rss_kib(&self.read("status")?)
+            .map(|kib| kib * 1024)
+            .ok_or_else(|| BenchError::Proc {
+                pid: self.pid(),
+                reason: "no VmRSS line".into(),
+            })
+    }
+}
+
+/// A CPU-time reading to subtract a later one from.
+#[derive(Debug, Clone, Copy)]
+pub struct CpuMark {
+    server: Option<Duration>,
+    me: Option<Duration>,
+    at: std::time::Instant,
+}
+
+/// CPU used between two marks.
+#[derive(Debug, Clone, Copy)]
+pub struct CpuUsed {
+    pub server: Option<Duration>,
+    pub me: Option<Duration>,
+    pub wall: Duration,
+}
+
+impl CpuMark {
+    /// Reads the server's (if known) and this process's CPU time now.
+    pub fn now(server: Option<Proc>) -> Self {
+        CpuMark {
+            server: server.and_then(|p| p.cpu_time().ok()),
+            me: Proc::Myself.cpu_time().ok(),
+            at: std::time::Instant::now(),
+        }
+    }
+
+    /// CPU used from `self` until now.
+    pub fn used_until_now(&self, server: Option<Proc>) -> CpuUsed {
+        let end = CpuMark::now(server);
+        CpuUsed {
+            server: end
+                .server
+                .zip(self.server)
+                .map(|(b, a)| b.saturating_sub(a)),
+            me: end.me.zip(self.me).map(|(b, a)| b.saturating_sub(a)),
+            wall: end.at - self.at,
+        }
+    }
+}
+
+/// `utime + stime` from a `/proc/<pid>/stat` line (fields 14 and 15; the command name in
+/// field 2 may contain spaces and parentheses, so fields are counted after the last `)`).
+pub fn cpu_ticks(stat: &str) -> Option<u64> {
+    let after = &stat[stat.rfind(')')? + 1..];
+    let mut fields = after.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(utime + stime)
+}
+
+/// The `VmRSS:` value in KiB from a `/proc/<pid>/status` text.
+pub fn vm_rss_kib(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn clock_ticks_per_sec() -> f64 {
+    // SAFETY: sysconf only reads a configuration value.
+    let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if t > 0 { t as f64 } else { 100.0 }
+}
+
+/// Raises the soft open-files limit to the hard limit; returns the new soft limit.
+pub fn raise_fd_limit() -> Result<u64, BenchError> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit read and write the plain struct passed by pointer.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return Err(BenchError::io("getrlimit", std::io::Error::last_os_error()));
+        }
+        lim.rlim_cur = lim.rlim_max;
+        if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+            return Err(BenchError::io("setrlimit", std::io::Error::last_os_error()));
+        }
+    }
+    Ok(lim.rlim_cur)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CPU ticks are read past a command name holding spaces and parentheses.
+    #[test]
+    fn parses_stat_and_status() {
+        let stat = "4242 (quid (server) x) S 1 4242 4242 0 -1 4194560 500 0 0 0 \
+                    1234 567 0 0 20 0 8 0 100 123456 789";
+        assert_eq!(cpu_ticks(stat), Some(1234 + 567));
+        let status = "Name:\tquid-server\nVmPeak:\t  9999 kB\nVmRSS:\t   20480 kB\n";
+        assert_eq!(vm_rss_kib(status), Some(20480));
+    }
+
+    /// This process's own CPU time and RSS can be read.
+    #[test]
+    fn reads_own_process() {
+        assert!(Proc::Myself.rss_bytes().unwrap() > 0);
+        assert!(Proc::Myself.cpu_time().is_ok());
+    }
+}

@@ -1,0 +1,128 @@
+//! The scenarios, and the run that wraps them: raise the fd limit, start or attach to the
+//! server, set up accounts (outside every measurement), run, print, write JSON, stop.
+
+pub mod connect;
+pub mod fanout;
+pub mod ingest;
+pub mod ladder;
+pub mod phase;
+pub mod reconnect;
+
+use std::path::PathBuf;
+
+use crate::BenchError;
+use crate::cli::{Cli, Scenario};
+use crate::report::{Machine, Report, write_json};
+use crate::setup::{Account, Api};
+use crate::swarm::GroupSpec;
+use crate::target::Target;
+
+/// The server under test and how to reach its API.
+pub struct Env {
+    pub target: Target,
+    pub api: Api,
+    account_cache: Option<PathBuf>,
+}
+
+impl Env {
+    /// Wraps a target; `account_cache` is where tokens are reused from, if anywhere.
+    pub fn new(target: Target, account_cache: Option<PathBuf>) -> Self {
+        let api = Api::new(&target.base);
+        Env {
+            target,
+            api,
+            account_cache,
+        }
+    }
+
+    /// `n` benchmark accounts (cached ones reused).
+    pub async fn accounts(&self, n: usize) -> Result<Vec<Account>, BenchError> {
+        self.api.accounts(n, self.account_cache.as_deref()).await
+    }
+
+    /// `count` new groups, each holding the accounts `members(g)` picks for group `g`.
+    pub async fn groups(
+        &self,
+        count: usize,
+        members: impl Fn(usize) -> Vec<Account>,
+    ) -> Result<Vec<GroupSpec>, BenchError> {
+        let tag = uuid::Uuid::new_v4().simple().to_string();
+        let mut out = Vec::with_capacity(count);
+        for g in 0..count {
+            let members = members(g);
+            let id = self
+                .api
+                .group(&format!("bench {} {g}", &tag[..8]), &members)
+                .await?;
+            out.push(GroupSpec { id, members });
+        }
+        Ok(out)
+    }
+}
+
+/// Runs the scenario `cli` asks for, from server start to server stop.
+pub async fn run(cli: &Cli) -> Result<(), BenchError> {
+    let fd_limit = crate::proc_stats::raise_fd_limit()?;
+    eprintln!("quid-bench: open-files limit {fd_limit}");
+    let target = match &cli.server.url {
+        Some(url) => Target::attach(url, cli.server.server_pid)?,
+        None => {
+            let bin = match &cli.server.server_bin {
+                Some(b) => b.clone(),
+                None => Target::default_bin()?,
+            };
+            Target::spawn(&bin, cli.server.data_dir.as_deref()).await?
+        }
+    };
+    eprintln!("quid-bench: server {}", target.base);
+    let cache = cli.server.account_cache.clone().or_else(|| {
+        cli.server
+            .data_dir
+            .as_ref()
+            .map(|d| d.join("bench-accounts.json"))
+    });
+    let env = Env::new(target, cache);
+    let outcome = dispatch(&env, cli).await;
+    let stopped = env.target.shutdown().await;
+    let json = outcome?;
+    stopped?;
+    if let Some(path) = &cli.json {
+        write_json(path, &json)?;
+        eprintln!("quid-bench: results written to {}", path.display());
+    }
+    Ok(())
+}
+
+async fn dispatch(env: &Env, cli: &Cli) -> Result<serde_json::Value, BenchError> {
+    let machine = Machine::this();
+    match &cli.scenario {
+        Scenario::Connect(a) => json(report("connect", a, machine, connect::run(env, a).await?)),
+        Scenario::Fanout(a) => json(report("fanout", a, machine, fanout::run(env, a).await?)),
+        Scenario::Ingest(a) => json(report("ingest", a, machine, ingest::run(env, a).await?)),
+        Scenario::Reconnect(a) => json(report(
+            "reconnect",
+            a,
+            machine,
+            reconnect::run(env, a).await?,
+        )),
+        Scenario::Ladder(a) => json(report("ladder", a, machine, ladder::run(env, a).await?)),
+    }
+}
+
+fn report<P: serde::Serialize, R: serde::Serialize>(
+    scenario: &'static str,
+    params: P,
+    machine: Machine,
+    results: R,
+) -> Report<P, R> {
+    Report {
+        scenario,
+        params,
+        machine,
+        results,
+    }
+}
+
+fn json(r: impl serde::Serialize) -> Result<serde_json::Value, BenchError> {
+    serde_json::to_value(r).map_err(|e| BenchError::Protocol(e.to_string()))
+}
