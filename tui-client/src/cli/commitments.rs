@@ -1,0 +1,60 @@
+//! `quid commitments`, `quid liabilities`, `quid revoke`: what people promised, what they
+//! are now bound to do, and taking a promise back.
+
+use clap::Args;
+
+use super::{CliError, Context, output};
+use crate::present;
+
+/// Arguments of `commitments` and `liabilities`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Group name or id
+    #[arg(long, short)]
+    pub group: String,
+    /// One JSON object per line
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `revoke`.
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// The commitment's id (as `quid commitments` shows it, without the `#`)
+    pub id: i64,
+}
+
+/// Runs `commitments`.
+pub async fn list(ctx: &Context, args: ListArgs) -> Result<(), CliError> {
+    let api = ctx.authed()?;
+    let group = api.resolve_group(&args.group).await?;
+    for commitment in api.commitments(group.id).await?.commitments {
+        if args.json {
+            output::json(&commitment)?;
+        } else {
+            output::line(&present::commitment(&commitment))?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `liabilities`.
+pub async fn liabilities(ctx: &Context, args: ListArgs) -> Result<(), CliError> {
+    let api = ctx.authed()?;
+    let group = api.resolve_group(&args.group).await?;
+    for liability in api.liabilities(group.id).await?.liabilities {
+        if args.json {
+            output::json(&liability)?;
+        } else {
+            output::line(&present::liability(&liability))?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `revoke`.
+pub async fn revoke(ctx: &Context, args: RevokeArgs) -> Result<(), CliError> {
+    ctx.authed()?.revoke(args.id).await?;
+    eprintln!("revoked commitment #{}", args.id);
+    Ok(())
+}

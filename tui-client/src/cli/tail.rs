@@ -1,0 +1,91 @@
+//! `quid tail`: follow a group live. Reconnects on its own and resumes from the last seq
+//! printed, so the output has no gap and no duplicate across drops and server restarts.
+
+use clap::Args;
+use quid_shared::{ErrorCode, Message};
+use tokio::sync::mpsc;
+
+use super::{CliError, Context, output};
+use crate::api::ApiError;
+use crate::ws::{self, ConnState, WsCommand, WsEvent};
+
+/// Arguments of `tail`.
+#[derive(Debug, Args)]
+pub struct TailArgs {
+    /// Group name or id
+    #[arg(long, short)]
+    pub group: String,
+    /// First print the messages after this seq (0 = the whole history)
+    #[arg(long, value_name = "SEQ")]
+    pub since: Option<i64>,
+    /// One JSON object per line
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `tail` until interrupted, the output is closed, or the server refuses us.
+pub async fn run(ctx: &Context, args: TailArgs) -> Result<(), CliError> {
+    let api = ctx.authed()?;
+    let token = api.token().ok_or(CliError::NotLoggedIn)?;
+    let group = api.resolve_group(&args.group).await?;
+    let (events, mut rx) = mpsc::unbounded_channel::<WsEvent>();
+    let connection = ws::spawn(api.server(), token, events);
+    connection.command(WsCommand::Join {
+        group: group.id,
+        since: args.since,
+    });
+    let mut printer = StatePrinter::default();
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+            event = rx.recv() => match event {
+                None => return Err(CliError::Failed("the connection task stopped".into())),
+                Some(WsEvent::Message(message)) if message.group == group.id => {
+                    print(&message, args.json)?;
+                }
+                Some(WsEvent::State(state)) => printer.show(&state)?,
+                Some(WsEvent::Error { code, message, .. }) => match code {
+                    ErrorCode::Forbidden | ErrorCode::NotFound | ErrorCode::Unauthorized => {
+                        return Err(ApiError::Server { status: code.http_status(), code, message }.into());
+                    }
+                    _ => eprintln!("quid: server error: {message}"),
+                },
+                Some(_) => {}
+            },
+        }
+    }
+}
+
+fn print(message: &Message, as_json: bool) -> Result<(), CliError> {
+    output::message(message, as_json)
+}
+
+/// Reports connection changes on stderr once each (not every second of a countdown).
+#[derive(Default)]
+struct StatePrinter {
+    connected_before: bool,
+    reconnecting: bool,
+}
+
+impl StatePrinter {
+    fn show(&mut self, state: &ConnState) -> Result<(), CliError> {
+        match state {
+            ConnState::Connecting => {}
+            ConnState::Connected => {
+                if self.connected_before {
+                    eprintln!("quid: connected again; catching up");
+                }
+                self.connected_before = true;
+                self.reconnecting = false;
+            }
+            ConnState::Reconnecting { in_secs, reason } => {
+                if !self.reconnecting {
+                    eprintln!("quid: connection lost ({reason}); reconnecting in {in_secs}s");
+                }
+                self.reconnecting = true;
+            }
+            ConnState::Offline { reason } => return Err(CliError::Refused(reason.clone())),
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,289 @@
+//! The chat's state: everything the screen shows, owned by the UI task alone. Changed only
+//! by `update`, read only by `ui::draw`.
+
+use quid_shared::{Commitment, Group, Id, Liability, Message, MessageKind, UserRef};
+use ratatui_textarea::TextArea;
+
+use crate::ws::ConnState;
+
+/// How many messages to replay per group when the chat opens.
+pub const INITIAL_BACKLOG: i64 = 100;
+
+/// Data of the side pane, which a server may not offer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum PaneData<T> {
+    #[default]
+    NotLoaded,
+    Loaded(T),
+    /// The server has no such endpoint (404).
+    Unsupported,
+    Failed(String),
+}
+
+/// One group as the chat keeps it.
+#[derive(Debug, Clone)]
+pub struct GroupView {
+    pub group: Group,
+    /// Visible messages, ascending by seq, each once.
+    pub messages: Vec<Message>,
+    /// The highest seq the user has seen.
+    pub read_upto: i64,
+    /// Where the "new messages" line goes: after this seq.
+    pub marker: Option<i64>,
+    /// Messages arrived since the user last looked.
+    pub unread: usize,
+    /// Whether one of the unread messages mentions the user.
+    pub mentioned: bool,
+    /// A commitment or liability changed since the user last saw the side pane.
+    pub pane_stale: bool,
+    pub commitments: PaneData<Vec<Commitment>>,
+    pub liabilities: PaneData<Vec<Liability>>,
+    /// Lines scrolled up from the bottom of the conversation.
+    pub scroll: usize,
+    /// A clarification request (its seq) the user's next message answers.
+    pub pending_clarification: Option<i64>,
+    /// Whether older messages than the first loaded one may exist.
+    pub has_older: bool,
+    /// An older page is being fetched.
+    pub loading_older: bool,
+}
+
+impl GroupView {
+    /// A group as listed by the server; what it already holds counts as read.
+    pub fn new(group: Group) -> Self {
+        let head = group.head;
+        GroupView {
+            group,
+            messages: Vec::new(),
+            read_upto: head,
+            marker: None,
+            unread: 0,
+            mentioned: false,
+            pane_stale: false,
+            commitments: PaneData::NotLoaded,
+            liabilities: PaneData::NotLoaded,
+            scroll: 0,
+            pending_clarification: None,
+            has_older: head > 0,
+            loading_older: false,
+        }
+    }
+
+    /// The `since` to join with so the last [`INITIAL_BACKLOG`] messages are replayed.
+    pub fn initial_since(&self) -> i64 {
+        (self.group.head - INITIAL_BACKLOG).max(0)
+    }
+
+    /// Inserts a message in seq order; returns `false` if it was already there.
+    pub fn insert(&mut self, message: Message) -> bool {
+        match self.messages.binary_search_by_key(&message.seq, |m| m.seq) {
+            Ok(_) => false,
+            Err(at) => {
+                self.group.head = self.group.head.max(message.seq);
+                self.messages.insert(at, message);
+                true
+            }
+        }
+    }
+
+    /// The highest seq held.
+    pub fn last_seq(&self) -> i64 {
+        self.messages.last().map_or(self.read_upto, |m| m.seq)
+    }
+
+    /// A member's name by id.
+    pub fn member_name(&self, id: Id) -> Option<&str> {
+        self.group
+            .members
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| m.username.as_str())
+    }
+}
+
+/// A line of feedback in the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+    /// Ticks (seconds) until it disappears.
+    pub ttl: u32,
+}
+
+/// Tab completion in progress: repeated Tab cycles through `candidates`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completion {
+    /// Byte offset in the input line where the completed word starts.
+    pub start: usize,
+    pub candidates: Vec<String>,
+    pub index: usize,
+}
+
+/// Sent lines, for Up/Down recall.
+#[derive(Debug, Clone, Default)]
+pub struct InputHistory {
+    pub entries: Vec<String>,
+    /// Index into `entries` while browsing; `None` when editing a new line.
+    pub browsing: Option<usize>,
+    /// The unsent line put aside while browsing.
+    pub draft: Option<String>,
+}
+
+/// Which section of the side pane the user asked for last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PaneFocus {
+    #[default]
+    Commitments,
+    Liabilities,
+}
+
+/// The whole chat.
+pub struct App {
+    pub me: UserRef,
+    pub groups: Vec<GroupView>,
+    pub active: Option<usize>,
+    pub conn: ConnState,
+    pub notice: Option<Notice>,
+    pub input: TextArea<'static>,
+    pub history: InputHistory,
+    pub completion: Option<Completion>,
+    pub side_pane: bool,
+    pub pane_focus: PaneFocus,
+    pub show_help: bool,
+    pub should_quit: bool,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// A `/join` waiting for the group list to be refreshed.
+    pub pending_join: Option<String>,
+    /// Seconds since the group list was last refreshed.
+    pub ticks_since_refresh: u32,
+    /// Whether the connection was up at least once (to notice reconnects).
+    pub was_connected: bool,
+}
+
+impl App {
+    /// The chat for `me` with the groups the server listed, sorted by name.
+    pub fn new(me: UserRef, mut groups: Vec<Group>, size: (u16, u16)) -> Self {
+        groups.sort_by_key(|g| g.name.to_lowercase());
+        let groups: Vec<GroupView> = groups.into_iter().map(GroupView::new).collect();
+        let active = if groups.is_empty() { None } else { Some(0) };
+        App {
+            me,
+            groups,
+            active,
+            conn: ConnState::Connecting,
+            notice: None,
+            input: new_input(),
+            history: InputHistory::default(),
+            completion: None,
+            side_pane: false,
+            pane_focus: PaneFocus::default(),
+            show_help: false,
+            should_quit: false,
+            size,
+            pending_join: None,
+            ticks_since_refresh: 0,
+            was_connected: false,
+        }
+    }
+
+    /// The group on screen.
+    pub fn active_group(&self) -> Option<&GroupView> {
+        self.active.and_then(|i| self.groups.get(i))
+    }
+
+    /// The group on screen, mutably.
+    pub fn active_group_mut(&mut self) -> Option<&mut GroupView> {
+        self.active.and_then(|i| self.groups.get_mut(i))
+    }
+
+    /// The index of a group by id.
+    pub fn index_of(&self, group: Id) -> Option<usize> {
+        self.groups.iter().position(|g| g.group.id == group)
+    }
+
+    /// The input's text, lines joined by newlines.
+    pub fn input_text(&self) -> String {
+        self.input.lines().join("\n")
+    }
+
+    /// Whether `message` mentions the user by name.
+    pub fn mentions_me(&self, message: &Message) -> bool {
+        message.kind == MessageKind::User
+            && message.author.as_ref().is_none_or(|a| a.id != self.me.id)
+            && mentions(&message.content, &self.me.username)
+    }
+
+    /// Shows a line in the status bar for a few seconds.
+    pub fn notify(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            is_error: false,
+            ttl: 6,
+        });
+    }
+
+    /// Shows an error in the status bar (longer than a notice).
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            is_error: true,
+            ttl: 12,
+        });
+    }
+}
+
+/// A fresh, empty input line.
+pub fn new_input() -> TextArea<'static> {
+    let mut input = TextArea::default();
+    input.set_cursor_line_style(ratatui::style::Style::default());
+    input.set_placeholder_text("type a message, or /help");
+    input
+}
+
+/// Whether `text` contains `name` as a whole word (optionally after `@`), ignoring case.
+pub fn mentions(text: &str, name: &str) -> bool {
+    mention_ranges(text, name).next().is_some()
+}
+
+/// Byte ranges of the whole-word occurrences of `name` in `text`, ignoring ASCII case.
+pub fn mention_ranges<'a>(
+    text: &'a str,
+    name: &'a str,
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let lower = text.to_ascii_lowercase();
+    let needle = name.to_ascii_lowercase();
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let mut found = Vec::new();
+    if !needle.is_empty() {
+        let mut from = 0;
+        while let Some(pos) = lower[from..].find(&needle) {
+            let start = from + pos;
+            let end = start + needle.len();
+            let before_ok = lower[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !is_word(c));
+            let after_ok = lower[end..].chars().next().is_none_or(|c| !is_word(c));
+            if before_ok && after_ok {
+                found.push((start, end));
+            }
+            from = end;
+        }
+    }
+    found.into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Mentions match whole words in any case, not parts of other words.
+    #[test]
+    fn mentions_are_whole_words() {
+        assert!(mentions("hey @Alice, look", "alice"));
+        assert!(mentions("alice: hi", "alice"));
+        assert!(!mentions("malice aforethought", "alice"));
+        assert!(!mentions("alice_b", "alice"));
+    }
+}

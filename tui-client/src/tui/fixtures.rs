@@ -1,0 +1,97 @@
+//! Test data for the chat's unit and snapshot tests: users, groups and messages with fixed
+//! ids and times, so screens render the same everywhere.
+
+use quid_shared::{Group, Id, Message, MessageKind, UserRef};
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+use super::app::App;
+
+pub fn user(n: u8, name: &str) -> UserRef {
+    UserRef {
+        id: Id::from_bytes([n; 16]),
+        username: name.to_owned(),
+    }
+}
+
+pub fn alice() -> UserRef {
+    user(1, "alice")
+}
+
+pub fn bob() -> UserRef {
+    user(2, "bob")
+}
+
+pub fn carol() -> UserRef {
+    user(3, "carol")
+}
+
+pub fn group(n: u8, name: &str, head: i64) -> Group {
+    Group {
+        id: Id::from_bytes([0x10 + n; 16]),
+        name: name.to_owned(),
+        description: None,
+        created_by: alice().id,
+        created_at: datetime!(2026-11-27 09:00 UTC),
+        head,
+        members: vec![alice(), bob(), carol()],
+    }
+}
+
+pub const T0: OffsetDateTime = datetime!(2026-11-27 17:00 UTC);
+
+pub fn message(
+    group: &Group,
+    seq: i64,
+    kind: MessageKind,
+    author: Option<UserRef>,
+    content: &str,
+) -> Message {
+    Message {
+        id: seq,
+        group: group.id,
+        seq,
+        kind,
+        author,
+        content: content.to_owned(),
+        private: false,
+        target: None,
+        reply_to: None,
+        client_id: None,
+        created_at: T0 + time::Duration::minutes(seq),
+        meta: serde_json::Value::Null,
+    }
+}
+
+pub fn text(group: &Group, seq: i64, author: UserRef, content: &str) -> Message {
+    message(group, seq, MessageKind::User, Some(author), content)
+}
+
+pub fn private(
+    group: &Group,
+    seq: i64,
+    author: UserRef,
+    target: &UserRef,
+    content: &str,
+) -> Message {
+    let mut m = text(group, seq, author, content);
+    m.private = true;
+    m.target = Some(target.id);
+    m
+}
+
+pub fn clarification(group: &Group, seq: i64, target: &UserRef, content: &str) -> Message {
+    let mut m = message(group, seq, MessageKind::ClarificationRequest, None, content);
+    m.private = true;
+    m.target = Some(target.id);
+    m
+}
+
+/// Alice's chat with groups "ops" (empty) and "team" (head 0), 100×30.
+pub fn app() -> App {
+    App::new(
+        alice(),
+        vec![group(1, "team", 0), group(2, "ops", 0)],
+        (100, 30),
+    )
+}

@@ -1,0 +1,254 @@
+//! The conversation: messages styled by kind (user text with author and time; commitments
+//! and liability changes set apart; private messages and clarifications marked "only you
+//! can see this"), day separators, the read marker, mentions highlighted, and scrollback.
+
+use quid_shared::{Message, MessageKind};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::super::app::{App, GroupView, mention_ranges};
+use crate::timefmt;
+
+const DIM: Style = Style::new().fg(Color::DarkGray);
+/// Indent of continuation lines (the width of `HH:MM `).
+const INDENT: &str = "      ";
+
+/// The header above the conversation: group name, description, members.
+pub fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
+    let line = match app.active_group() {
+        Some(view) => {
+            let mut spans = vec![Span::styled(
+                format!(" #{}", view.group.name),
+                Style::default().add_modifier(Modifier::BOLD),
+            )];
+            if let Some(description) = view.group.description.as_deref().filter(|d| !d.is_empty()) {
+                spans.push(Span::raw(format!(" — {description}")));
+            }
+            let members: Vec<&str> = view
+                .group
+                .members
+                .iter()
+                .map(|m| m.username.as_str())
+                .collect();
+            spans.push(Span::styled(format!("  ({})", members.join(", ")), DIM));
+            Line::from(spans)
+        }
+        None => Line::from(Span::styled(" no group", DIM)),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Draws the active group's conversation, scrolled as the user left it.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(index) = app.active else {
+        let hint =
+            "You are in no group yet. /create NAME starts one; a member can /add you to theirs.";
+        frame.render_widget(
+            Paragraph::new(Span::styled(hint, DIM)).wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    };
+    let paragraph = paragraph(app, index, area.width);
+    let total = paragraph.line_count(area.width);
+    let height = usize::from(area.height);
+    let scroll = app.groups[index].scroll.min(total.saturating_sub(height));
+    let top = total.saturating_sub(height + scroll);
+    let top = u16::try_from(top).unwrap_or(u16::MAX);
+    frame.render_widget(paragraph.scroll((top, 0)), area);
+}
+
+/// How many screen lines group `index` takes at `width`.
+pub fn line_count(app: &App, index: usize, width: u16) -> usize {
+    paragraph(app, index, width).line_count(width)
+}
+
+fn paragraph(app: &App, index: usize, width: u16) -> Paragraph<'static> {
+    let view = &app.groups[index];
+    Paragraph::new(Text::from(lines(app, view, width))).wrap(Wrap { trim: false })
+}
+
+/// Every line of the conversation, before wrapping.
+fn lines(app: &App, view: &GroupView, width: u16) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if view.loading_older {
+        lines.push(Line::from(Span::styled("  loading older messages…", DIM)));
+    } else if view.has_older && view.messages.first().is_some_and(|m| m.seq > 1) {
+        lines.push(Line::from(Span::styled(
+            "  older messages: PgUp or Home to load",
+            DIM,
+        )));
+    }
+    if view.messages.is_empty() && !view.has_older {
+        lines.push(Line::from(Span::styled(
+            "  no messages yet: say hello",
+            DIM,
+        )));
+    }
+    let first_unread = view.marker.and_then(|marker| {
+        view.messages
+            .iter()
+            .map(|m| m.seq)
+            .find(|seq| *seq > marker)
+    });
+    let mut last_day = None;
+    for message in &view.messages {
+        let day = timefmt::date_clock(message.created_at)
+            .split(' ')
+            .next()
+            .map(str::to_owned);
+        if last_day.is_some() && day != last_day {
+            lines.push(separator(&day.clone().unwrap_or_default(), width, DIM));
+        }
+        last_day = day;
+        if Some(message.seq) == first_unread {
+            lines.push(separator(
+                "new messages",
+                width,
+                Style::new().fg(Color::LightRed),
+            ));
+        }
+        lines.extend(message_lines(app, view, message));
+    }
+    lines
+}
+
+/// `──── text ────` across the width.
+fn separator(text: &str, width: u16, style: Style) -> Line<'static> {
+    let label = format!(" {text} ");
+    let side = usize::from(width).saturating_sub(label.chars().count()) / 2;
+    let rule = "─".repeat(side);
+    Line::from(Span::styled(format!("{rule}{label}{rule}"), style))
+}
+
+/// One message as lines: a first line with time and tag, continuation lines indented.
+fn message_lines(app: &App, view: &GroupView, message: &Message) -> Vec<Line<'static>> {
+    let time = Span::styled(format!("{} ", timefmt::clock(message.created_at)), DIM);
+    let me = app.me.id;
+    let author = message
+        .author
+        .as_ref()
+        .map_or("quid".to_owned(), |a| a.username.clone());
+    let mine = message.author.as_ref().is_some_and(|a| a.id == me);
+    let only_you = Span::styled(
+        " (only you can see this)",
+        Style::new()
+            .fg(Color::Magenta)
+            .add_modifier(Modifier::ITALIC),
+    );
+    let (mut head, body_style): (Vec<Span<'static>>, Style) = match message.kind {
+        MessageKind::User => {
+            let mut head = vec![Span::styled(author.clone(), author_style(&author))];
+            if message.private {
+                if mine {
+                    let to = message
+                        .target
+                        .and_then(|t| view.member_name(t))
+                        .unwrap_or("?");
+                    head.push(Span::styled(
+                        format!(" → {to} (private)"),
+                        Style::new().fg(Color::Magenta),
+                    ));
+                } else {
+                    head.push(Span::styled(" → you", Style::new().fg(Color::Magenta)));
+                    head.push(only_you.clone());
+                }
+            }
+            head.push(Span::raw(": "));
+            (head, Style::new())
+        }
+        MessageKind::Commitment => {
+            let style = Style::new().fg(Color::Yellow);
+            (
+                vec![Span::styled(
+                    "┃ ✔ commitment: ",
+                    style.add_modifier(Modifier::BOLD),
+                )],
+                style,
+            )
+        }
+        MessageKind::Liability => {
+            let style = Style::new().fg(Color::Cyan);
+            (
+                vec![Span::styled(
+                    "┃ ⚖ liabilities: ",
+                    style.add_modifier(Modifier::BOLD),
+                )],
+                style,
+            )
+        }
+        MessageKind::ClarificationRequest => {
+            let style = Style::new().fg(Color::Magenta);
+            (
+                vec![
+                    Span::styled("? quid asks", style.add_modifier(Modifier::BOLD)),
+                    only_you.clone(),
+                    Span::raw(": "),
+                ],
+                style,
+            )
+        }
+        MessageKind::ClarificationResponse => (
+            vec![
+                Span::styled(author.clone(), author_style(&author)),
+                Span::styled(" answered", Style::new().fg(Color::Magenta)),
+                only_you,
+                Span::raw(": "),
+            ],
+            Style::new(),
+        ),
+    };
+    head.insert(0, time);
+    let mut out = Vec::new();
+    for (i, text) in message.content.split('\n').enumerate() {
+        let mut spans = if i == 0 {
+            std::mem::take(&mut head)
+        } else {
+            vec![Span::raw(INDENT)]
+        };
+        spans.extend(highlight(app, message, text, body_style));
+        out.push(Line::from(spans));
+    }
+    out
+}
+
+/// Splits `text` into spans with mentions of the user highlighted.
+fn highlight(app: &App, message: &Message, text: &str, style: Style) -> Vec<Span<'static>> {
+    if !app.mentions_me(message) {
+        return vec![Span::styled(text.to_owned(), style)];
+    }
+    let mark = Style::new()
+        .fg(Color::Black)
+        .bg(Color::Yellow)
+        .add_modifier(Modifier::BOLD);
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for (start, end) in mention_ranges(text, &app.me.username) {
+        spans.push(Span::styled(text[at..start].to_owned(), style));
+        spans.push(Span::styled(text[start..end].to_owned(), mark));
+        at = end;
+    }
+    spans.push(Span::styled(text[at..].to_owned(), style));
+    spans
+}
+
+/// A stable colour per author, so people are told apart at a glance.
+fn author_style(name: &str) -> Style {
+    const COLORS: [Color; 6] = [
+        Color::LightGreen,
+        Color::LightBlue,
+        Color::LightCyan,
+        Color::LightYellow,
+        Color::LightMagenta,
+        Color::LightRed,
+    ];
+    let hash = name
+        .bytes()
+        .fold(5381u32, |h, b| h.wrapping_mul(33) ^ u32::from(b));
+    Style::new()
+        .fg(COLORS[hash as usize % COLORS.len()])
+        .add_modifier(Modifier::BOLD)
+}

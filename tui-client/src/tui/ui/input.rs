@@ -1,0 +1,38 @@
+//! The input line: the text being written, with a title that says where it goes — and,
+//! while a clarification is pending, that the next message answers it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Borders};
+
+use super::super::app::App;
+
+/// Draws the input into `area`.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let border = Style::default().fg(Color::DarkGray);
+    let title = match app.active_group() {
+        Some(view) if view.pending_clarification.is_some() => Span::styled(
+            " ? quid asked you to clarify: your next message answers it ",
+            Style::default()
+                .fg(Color::Magenta)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Some(view) => Span::styled(
+            format!(
+                " #{} · Enter send · Alt+Enter new line · /help ",
+                view.group.name
+            ),
+            border,
+        ),
+        None => Span::styled(" no group · /create NAME · /help ", border),
+    };
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(border)
+        .title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(&app.input, inner);
+}

@@ -1,0 +1,103 @@
+//! Drawing: `draw(frame, &App)` lays out the screen and hands each area to its widget.
+//! Reads the state, never changes it.
+//!
+//! ```text
+//! ┌ groups ─┬ #team — header ──────────────┬ side pane (F2) ┐
+//! │ 1 team  │ conversation                 │ liabilities    │
+//! │ 2 ops 3 │                              │ commitments    │
+//! ├─────────┴ input (title: hints) ────────┴────────────────┤
+//! └ status: user │ group │ connection │ notice ───────────────┘
+//! ```
+
+mod conversation;
+mod groups;
+mod help;
+mod input;
+mod side;
+mod status;
+#[cfg(test)]
+mod tests;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use super::app::App;
+
+/// Width of the group list, border included.
+const GROUPS_WIDTH: u16 = 22;
+/// Width of the side pane, border included.
+const SIDE_WIDTH: u16 = 42;
+/// Most input lines shown at once.
+const INPUT_MAX_LINES: u16 = 6;
+
+/// The screen's areas.
+struct Areas {
+    groups: Rect,
+    header: Rect,
+    conversation: Rect,
+    side: Option<Rect>,
+    input: Rect,
+    status: Rect,
+}
+
+fn areas(app: &App, screen: Rect) -> Areas {
+    let input_lines = u16::try_from(app.input.lines().len())
+        .unwrap_or(INPUT_MAX_LINES)
+        .clamp(1, INPUT_MAX_LINES);
+    let [main, input, status] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(input_lines + 1),
+        Constraint::Length(1),
+    ])
+    .areas(screen);
+    let side_width = if app.side_pane { SIDE_WIDTH } else { 0 };
+    let [groups, middle, side] = Layout::horizontal([
+        Constraint::Length(GROUPS_WIDTH),
+        Constraint::Min(10),
+        Constraint::Length(side_width),
+    ])
+    .areas(main);
+    let [header, conversation] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(middle);
+    Areas {
+        groups,
+        header,
+        conversation,
+        side: app.side_pane.then_some(side),
+        input,
+        status,
+    }
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let areas = areas(app, frame.area());
+    groups::draw(frame, areas.groups, app);
+    conversation::draw_header(frame, areas.header, app);
+    conversation::draw(frame, areas.conversation, app);
+    if let Some(side) = areas.side {
+        side::draw(frame, side, app);
+    }
+    input::draw(frame, areas.input, app);
+    status::draw(frame, areas.status, app);
+    if app.show_help {
+        help::draw(frame, frame.area());
+    }
+}
+
+/// Size (columns, rows) of the conversation area for the current terminal size.
+pub fn conversation_size(app: &App) -> (u16, u16) {
+    let screen = Rect::new(0, 0, app.size.0, app.size.1);
+    let area = areas(app, screen).conversation;
+    (area.width, area.height)
+}
+
+/// How many screen lines group `index`'s conversation takes at `width`.
+pub fn conversation_lines(app: &App, index: usize, width: u16) -> usize {
+    conversation::line_count(app, index, width)
+}
+
+/// Which group a click at (`column`, `row`) lands on, if any.
+pub fn group_at(column: u16, row: u16) -> Option<usize> {
+    (column < GROUPS_WIDTH && row >= 1).then(|| usize::from(row - 1))
+}

@@ -1,0 +1,82 @@
+//! The side pane (F2, /commitments, /liabilities): what each member is bound to do now and
+//! the commitments behind it, refreshed when a commitment or liability message arrives.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::super::app::{App, PaneData, PaneFocus};
+use crate::present;
+
+const DIM: Style = Style::new().fg(Color::DarkGray);
+
+/// Draws the pane into `area`.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let block = Block::default()
+        .borders(Borders::LEFT)
+        .border_style(DIM)
+        .title(Span::styled(" commitments · liabilities (F2) ", DIM));
+    let mut lines = Vec::new();
+    if let Some(view) = app.active_group() {
+        let liabilities = section(
+            "Liabilities",
+            Color::Cyan,
+            &view.liabilities,
+            "nobody is bound to anything yet",
+            present::liability,
+        );
+        let commitments = section(
+            "Commitments",
+            Color::Yellow,
+            &view.commitments,
+            "no commitments yet",
+            present::commitment,
+        );
+        let (first, second) = match app.pane_focus {
+            PaneFocus::Liabilities => (liabilities, commitments),
+            PaneFocus::Commitments => (commitments, liabilities),
+        };
+        lines.extend(first);
+        lines.push(Line::raw(""));
+        lines.extend(second);
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+fn section<T>(
+    title: &str,
+    color: Color,
+    data: &PaneData<Vec<T>>,
+    empty: &str,
+    show: fn(&T) -> String,
+) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled(
+        format!(" {title}"),
+        Style::new().fg(color).add_modifier(Modifier::BOLD),
+    ))];
+    let note = |text: &str| Line::from(Span::styled(format!("  {text}"), DIM));
+    match data {
+        PaneData::NotLoaded => lines.push(note("loading…")),
+        PaneData::Unsupported => lines.push(note("this server does not offer this yet")),
+        PaneData::Failed(e) => lines.push(Line::from(Span::styled(
+            format!("  {e}"),
+            Style::new().fg(Color::LightRed),
+        ))),
+        PaneData::Loaded(items) if items.is_empty() => lines.push(note(empty)),
+        PaneData::Loaded(items) => {
+            lines.extend(
+                items
+                    .iter()
+                    .map(|item| Line::raw(format!("  {}", show(item)))),
+            );
+        }
+    }
+    lines
+}

@@ -1,0 +1,239 @@
+//! Whole screens rendered into ratatui's `TestBackend` and compared with insta snapshots.
+
+use quid_shared::{Commitment, CommitmentStatus, Liability, MessageKind};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+use super::super::app::{App, PaneData, PaneFocus};
+use super::super::fixtures::*;
+use super::super::update::update;
+use super::draw;
+use crate::tui::event::Event;
+use crate::ws::{ConnState, WsEvent};
+
+fn render(app: &App) -> Terminal<TestBackend> {
+    let (w, h) = app.size;
+    let mut terminal = match Terminal::new(TestBackend::new(w, h)) {
+        Ok(t) => t,
+        Err(e) => panic!("test backend: {e}"),
+    };
+    if let Err(e) = terminal.draw(|frame| draw(frame, app)) {
+        panic!("draw: {e}");
+    }
+    terminal
+}
+
+fn deliver(app: &mut App, message: quid_shared::Message) {
+    update(app, Event::Net(WsEvent::Message(message)));
+}
+
+fn connected(app: &mut App) {
+    update(app, Event::Net(WsEvent::State(ConnState::Connected)));
+}
+
+/// The group list shows numbers, unread counts and the commitment-change marker.
+#[test]
+fn group_list_with_unread_counts() {
+    let mut app = App::new(
+        alice(),
+        vec![
+            group(1, "team", 0),
+            group(2, "ops", 0),
+            group(3, "garden", 0),
+        ],
+        (80, 12),
+    );
+    connected(&mut app);
+    let team = group(1, "team", 0);
+    for seq in 1..=3 {
+        deliver(&mut app, text(&team, seq, bob(), "news"));
+    }
+    deliver(
+        &mut app,
+        text(&group(2, "ops", 0), 1, carol(), "alice, ping"),
+    );
+    deliver(
+        &mut app,
+        message(
+            &team,
+            4,
+            MessageKind::Liability,
+            None,
+            "bob: 0 -> 3 hours of work",
+        ),
+    );
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+/// Every kind of message, the read marker, a multi-line message and a mention.
+#[test]
+fn conversation_with_every_message_kind() {
+    let mut app = App::new(alice(), vec![group(1, "team", 2)], (100, 22));
+    connected(&mut app);
+    let team = group(1, "team", 2);
+    deliver(&mut app, text(&team, 1, bob(), "morning all"));
+    deliver(
+        &mut app,
+        text(&team, 2, carol(), "hi alice, shall we plan the week?"),
+    );
+    app.groups[0].marker = Some(2);
+    deliver(
+        &mut app,
+        text(&team, 3, alice(), "If bob does 5h of work, I'll do 3h"),
+    );
+    deliver(
+        &mut app,
+        message(
+            &team,
+            4,
+            MessageKind::Commitment,
+            None,
+            "alice committed: 3 hours of work if bob does ≥ 5 hours of work",
+        ),
+    );
+    deliver(
+        &mut app,
+        message(
+            &team,
+            5,
+            MessageKind::Liability,
+            None,
+            "liabilities changed: alice 0 -> 3 hours of work, bob 0 -> 5 hours of work",
+        ),
+    );
+    deliver(
+        &mut app,
+        private(&team, 6, bob(), &alice(), "thanks, I'm in"),
+    );
+    deliver(
+        &mut app,
+        private(&team, 7, alice(), &carol(), "can you cover Friday?"),
+    );
+    deliver(
+        &mut app,
+        clarification(
+            &team,
+            8,
+            &alice(),
+            "How many hours do you mean by \"some\"?",
+        ),
+    );
+    let mut answer = message(
+        &team,
+        9,
+        MessageKind::ClarificationResponse,
+        Some(alice()),
+        "2 hours",
+    );
+    answer.private = true;
+    answer.target = Some(alice().id);
+    deliver(&mut app, answer);
+    deliver(
+        &mut app,
+        text(&team, 10, carol(), "agenda:\n- budget\n- rota"),
+    );
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    // The mention of "alice" in carol's message is highlighted.
+    let buffer = terminal.backend().buffer();
+    let highlighted = buffer
+        .content()
+        .iter()
+        .filter(|cell| cell.bg == Color::Yellow)
+        .map(|cell| cell.symbol())
+        .collect::<String>();
+    assert_eq!(highlighted, "alice");
+}
+
+/// While a clarification is pending, the input says the next message answers it.
+#[test]
+fn pending_clarification() {
+    let mut app = App::new(alice(), vec![group(1, "team", 0)], (80, 10));
+    connected(&mut app);
+    let team = group(1, "team", 0);
+    deliver(
+        &mut app,
+        text(&team, 1, alice(), "I'll do a few hours if bob helps"),
+    );
+    deliver(
+        &mut app,
+        clarification(&team, 2, &alice(), "How many hours exactly?"),
+    );
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+/// The side pane lists liabilities and the commitments behind them.
+#[test]
+fn liabilities_pane() {
+    let mut app = App::new(alice(), vec![group(1, "team", 0)], (110, 14));
+    connected(&mut app);
+    let team = group(1, "team", 0);
+    deliver(
+        &mut app,
+        text(&team, 1, bob(), "If alice does 3h, I'll do 5h of work"),
+    );
+    app.side_pane = true;
+    app.pane_focus = PaneFocus::Liabilities;
+    let view = &mut app.groups[0];
+    view.liabilities = PaneData::Loaded(vec![
+        Liability {
+            user: alice(),
+            action: "work".into(),
+            unit: "hours".into(),
+            amount: 3.0,
+            because: vec![1],
+        },
+        Liability {
+            user: bob(),
+            action: "work".into(),
+            unit: "hours".into(),
+            amount: 5.0,
+            because: vec![2],
+        },
+    ]);
+    view.commitments = PaneData::Loaded(vec![
+        commitment(1, alice(), "3 hours of work if bob does ≥ 5 hours of work"),
+        commitment(2, bob(), "5 hours of work if alice does ≥ 3 hours of work"),
+    ]);
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+/// The status bar tells the truth while the connection is down.
+#[test]
+fn reconnecting_status() {
+    let mut app = App::new(alice(), vec![group(1, "team", 0)], (80, 8));
+    connected(&mut app);
+    update(
+        &mut app,
+        Event::Net(WsEvent::State(ConnState::Reconnecting {
+            in_secs: 4,
+            reason: "the server is restarting".into(),
+        })),
+    );
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+/// The help window lists the keys and commands.
+#[test]
+fn help_window() {
+    let mut app = App::new(alice(), vec![group(1, "team", 0)], (90, 34));
+    app.show_help = true;
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+fn commitment(id: i64, creator: quid_shared::UserRef, summary: &str) -> Commitment {
+    Commitment {
+        id,
+        group: group(1, "team", 0).id,
+        creator,
+        status: CommitmentStatus::Active,
+        conditions: Vec::new(),
+        promises: Vec::new(),
+        source_text: None,
+        source_message: None,
+        summary: summary.into(),
+        created_at: T0,
+        revoked_at: None,
+    }
+}

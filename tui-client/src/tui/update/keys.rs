@@ -1,0 +1,290 @@
+//! Keys, mouse and paste: editing the input line, sending, scrolling, moving between
+//! groups, recalling history and completing names.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui_textarea::{CursorMove, Input};
+
+use super::super::app::{App, Completion, new_input};
+use super::super::commands::{self, candidates, word_before};
+use super::super::effects::{ApiRequest, Effect};
+use super::super::ui;
+use super::{command, switch_to, toggle_pane};
+use crate::ws::WsCommand;
+
+/// Lines one mouse-wheel notch scrolls.
+const WHEEL_LINES: usize = 3;
+
+/// Handles one key press.
+pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+    if key.code != KeyCode::Tab {
+        app.completion = None;
+    }
+    if app.show_help && matches!(key.code, KeyCode::Esc | KeyCode::Char('q')) && !ctrl {
+        app.show_help = false;
+        return Vec::new();
+    }
+    let input_empty = app.input.is_empty();
+    match key.code {
+        KeyCode::Char('c') if ctrl => app.should_quit = true,
+        KeyCode::Enter if alt || shift => app.input.insert_newline(),
+        KeyCode::Enter => return submit(app),
+        KeyCode::Tab => complete(app),
+        KeyCode::Esc => {
+            app.notice = None;
+            app.show_help = false;
+        }
+        KeyCode::F(1) => app.show_help = !app.show_help,
+        KeyCode::F(2) => return toggle_pane(app),
+        KeyCode::PageUp => return scroll_up(app, page(app)),
+        KeyCode::PageDown => scroll_down(app, page(app)),
+        KeyCode::Home if ctrl || alt || input_empty => return scroll_up(app, usize::MAX),
+        KeyCode::End if ctrl || alt || input_empty => scroll_down(app, usize::MAX),
+        KeyCode::Char('a') if alt => return next_activity(app),
+        KeyCode::Char(c @ '0'..='9') if alt => {
+            let n = c.to_digit(10).map_or(0, |d| d as usize);
+            return switch_to(app, if n == 0 { 9 } else { n - 1 });
+        }
+        KeyCode::Char('n') if ctrl => return cycle_group(app, 1),
+        KeyCode::Char('p') if ctrl => return cycle_group(app, -1),
+        KeyCode::Right | KeyCode::Down if alt => return cycle_group(app, 1),
+        KeyCode::Left | KeyCode::Up if alt => return cycle_group(app, -1),
+        KeyCode::Up if app.input.cursor().0 == 0 => recall(app, -1),
+        KeyCode::Down if app.input.cursor().0 + 1 >= app.input.lines().len() => recall(app, 1),
+        _ => {
+            app.input.input(Input::from(key));
+        }
+    }
+    Vec::new()
+}
+
+/// Pasted text goes into the input as is (newlines included), never sent by itself.
+pub fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
+    app.completion = None;
+    app.input
+        .insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
+    Vec::new()
+}
+
+/// Wheel scrolls the conversation; a click in the group list opens that group.
+pub fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
+    match mouse.kind {
+        MouseEventKind::ScrollUp => scroll_up(app, WHEEL_LINES),
+        MouseEventKind::ScrollDown => {
+            scroll_down(app, WHEEL_LINES);
+            Vec::new()
+        }
+        MouseEventKind::Down(MouseButton::Left) => match ui::group_at(mouse.column, mouse.row) {
+            Some(index) => switch_to(app, index),
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Enter: run a command, or send the input to the group on screen.
+fn submit(app: &mut App) -> Vec<Effect> {
+    let text = app.input_text();
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    remember(app, &text);
+    app.input = new_input();
+    if commands::is_command(&text) {
+        return match commands::parse(&text) {
+            Ok(cmd) => command::apply(app, cmd),
+            Err(message) => {
+                app.error(message);
+                Vec::new()
+            }
+        };
+    }
+    let content = text.strip_prefix('/').unwrap_or(&text).to_owned();
+    send(app, content, None)
+}
+
+/// Sends a message to the group on screen (private to `to` when given).
+pub fn send(app: &mut App, content: String, to: Option<String>) -> Vec<Effect> {
+    let Some(view) = app.active_group_mut() else {
+        app.error("no group to send to: /create NAME or /join GROUP");
+        return Vec::new();
+    };
+    view.scroll = 0;
+    vec![Effect::Ws(WsCommand::Send {
+        group: view.group.id,
+        content,
+        client_id: uuid::Uuid::new_v4().to_string(),
+        to,
+    })]
+}
+
+fn remember(app: &mut App, text: &str) {
+    let history = &mut app.history;
+    if history.entries.last().map(String::as_str) != Some(text) {
+        history.entries.push(text.to_owned());
+    }
+    history.browsing = None;
+    history.draft = None;
+}
+
+/// Up (-1) and Down (+1) through sent lines; Down past the newest restores the draft.
+fn recall(app: &mut App, step: i32) {
+    let history = &mut app.history;
+    if history.entries.is_empty() {
+        return;
+    }
+    let last = history.entries.len() - 1;
+    let next = match (history.browsing, step < 0) {
+        (None, true) => {
+            history.draft = Some(app.input.lines().join("\n"));
+            Some(last)
+        }
+        (None, false) => return,
+        (Some(i), true) => Some(i.saturating_sub(1)),
+        (Some(i), false) if i < last => Some(i + 1),
+        (Some(_), false) => None,
+    };
+    history.browsing = next;
+    let text = match next {
+        Some(i) => history.entries[i].clone(),
+        None => history.draft.take().unwrap_or_default(),
+    };
+    set_input(app, &text);
+}
+
+/// Replaces the input's text, cursor at the end.
+pub fn set_input(app: &mut App, text: &str) {
+    let mut input = new_input();
+    input.insert_str(text);
+    input.move_cursor(CursorMove::Bottom);
+    input.move_cursor(CursorMove::End);
+    app.input = input;
+}
+
+/// Tab: complete the word before the cursor; again to cycle through the candidates.
+fn complete(app: &mut App) {
+    let (row, col) = (app.input.cursor().0, app.input.cursor().1);
+    let Some(line) = app.input.lines().get(row).cloned() else {
+        return;
+    };
+    let cursor = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
+    if let Some(done) = &mut app.completion {
+        done.index = (done.index + 1) % done.candidates.len().max(1);
+        let (start, candidate) = (done.start, done.candidates[done.index].clone());
+        replace_word(app, &line, start, cursor, &candidate);
+        return;
+    }
+    let (start, word) = word_before(&line, cursor);
+    let members: Vec<&str> = app.active_group().map_or_else(Vec::new, |g| {
+        g.group
+            .members
+            .iter()
+            .map(|m| m.username.as_str())
+            .filter(|name| *name != app.me.username)
+            .collect()
+    });
+    let found = candidates(&line, start, word, &members);
+    if word.is_empty() && !line.is_empty() {
+        return;
+    }
+    match found.as_slice() {
+        [] => {}
+        [one] => {
+            let one = one.clone();
+            replace_word(app, &line, start, cursor, &one);
+        }
+        many => {
+            app.notify(many.join("  "));
+            let first = many[0].clone();
+            app.completion = Some(Completion {
+                start,
+                candidates: many.to_vec(),
+                index: 0,
+            });
+            replace_word(app, &line, start, cursor, &first);
+        }
+    }
+}
+
+fn replace_word(app: &mut App, line: &str, start: usize, cursor: usize, with: &str) {
+    let row = app.input.cursor().0;
+    let mut lines: Vec<String> = app.input.lines().to_vec();
+    let new_line = format!("{}{with}{}", &line[..start], &line[cursor..]);
+    let new_col = line[..start].chars().count() + with.chars().count();
+    if let Some(slot) = lines.get_mut(row) {
+        *slot = new_line;
+    }
+    let mut input = new_input();
+    input.insert_str(lines.join("\n"));
+    input.move_cursor(CursorMove::Jump(
+        u16::try_from(row).unwrap_or(u16::MAX),
+        u16::try_from(new_col).unwrap_or(u16::MAX),
+    ));
+    app.input = input;
+}
+
+/// Half a screen of conversation.
+fn page(app: &App) -> usize {
+    let (_, height) = ui::conversation_size(app);
+    (usize::from(height) / 2).max(1)
+}
+
+/// Scrolls back; at the top of what is loaded, fetches an older page.
+fn scroll_up(app: &mut App, lines: usize) -> Vec<Effect> {
+    let (width, height) = ui::conversation_size(app);
+    let Some(index) = app.active else {
+        return Vec::new();
+    };
+    let total = ui::conversation_lines(app, index, width);
+    let max = total.saturating_sub(usize::from(height));
+    let view = &mut app.groups[index];
+    view.scroll = view.scroll.saturating_add(lines).min(max);
+    let at_top = view.scroll >= max;
+    if at_top && view.has_older && !view.loading_older {
+        if let Some(first) = view.messages.first().map(|m| m.seq) {
+            view.loading_older = true;
+            return vec![Effect::Api(ApiRequest::Older {
+                group: view.group.id,
+                before: first,
+            })];
+        }
+    }
+    Vec::new()
+}
+
+fn scroll_down(app: &mut App, lines: usize) {
+    if let Some(view) = app.active_group_mut() {
+        view.scroll = view.scroll.saturating_sub(lines);
+    }
+}
+
+/// Alt+A: the next group with unread messages, mentions first.
+fn next_activity(app: &mut App) -> Vec<Effect> {
+    let count = app.groups.len();
+    let start = app.active.unwrap_or(0);
+    let order = (1..=count).map(|k| (start + k) % count);
+    let target = order
+        .clone()
+        .find(|&i| app.groups[i].mentioned)
+        .or_else(|| order.clone().find(|&i| app.groups[i].unread > 0))
+        .or_else(|| order.clone().find(|&i| app.groups[i].pane_stale));
+    match target {
+        Some(index) => switch_to(app, index),
+        None => {
+            app.notify("no activity elsewhere");
+            Vec::new()
+        }
+    }
+}
+
+fn cycle_group(app: &mut App, step: isize) -> Vec<Effect> {
+    let count = app.groups.len();
+    if count == 0 {
+        return Vec::new();
+    }
+    let current = app.active.unwrap_or(0) as isize;
+    let next = (current + step).rem_euclid(count as isize) as usize;
+    switch_to(app, next)
+}

@@ -1,0 +1,345 @@
+//! `update`: how each [`Event`] changes the [`App`], and which effects it asks for. Pure —
+//! no terminal, no network — so it is tested directly.
+//!
+//! Keys, mouse and paste live in `keys`, `/commands` in `command`; network frames and HTTP
+//! results are handled here.
+
+mod command;
+mod keys;
+#[cfg(test)]
+mod tests;
+
+use quid_shared::{Group, Id, Message, MessageKind};
+
+use super::app::{App, GroupView, PaneData};
+use super::effects::{ApiRequest, Effect};
+use super::event::{ApiOutcome, Event, RequestError};
+use crate::ws::{ConnState, WsCommand, WsEvent};
+
+/// Refresh the group list this often (seconds), to notice groups others added us to.
+const REFRESH_EVERY: u32 = 30;
+
+/// The effects to run when the chat opens: join every group with some backlog.
+pub fn start(app: &mut App) -> Vec<Effect> {
+    let mut effects: Vec<Effect> = app
+        .groups
+        .iter()
+        .map(|g| {
+            Effect::Ws(WsCommand::Join {
+                group: g.group.id,
+                since: Some(g.initial_since()),
+            })
+        })
+        .collect();
+    if app.groups.is_empty() {
+        app.notify("you are in no group yet: /create NAME, or ask a member to /add you");
+    }
+    effects.extend(open_group(app));
+    effects
+}
+
+/// Applies one event.
+pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
+    match event {
+        Event::Key(key) => keys::on_key(app, key),
+        Event::Paste(text) => keys::on_paste(app, &text),
+        Event::Mouse(mouse) => keys::on_mouse(app, mouse),
+        Event::Resize(w, h) => {
+            app.size = (w, h);
+            Vec::new()
+        }
+        Event::Net(event) => on_net(app, event),
+        Event::Api(outcome) => on_api(app, outcome),
+        Event::Tick => on_tick(app),
+    }
+}
+
+fn on_tick(app: &mut App) -> Vec<Effect> {
+    if let Some(notice) = &mut app.notice {
+        notice.ttl = notice.ttl.saturating_sub(1);
+        if notice.ttl == 0 {
+            app.notice = None;
+        }
+    }
+    app.ticks_since_refresh += 1;
+    if app.ticks_since_refresh >= REFRESH_EVERY && app.conn == ConnState::Connected {
+        app.ticks_since_refresh = 0;
+        return vec![Effect::Api(ApiRequest::Groups)];
+    }
+    Vec::new()
+}
+
+fn on_net(app: &mut App, event: WsEvent) -> Vec<Effect> {
+    match event {
+        WsEvent::State(state) => {
+            let reconnected = state == ConnState::Connected && app.was_connected;
+            if state == ConnState::Connected {
+                app.was_connected = true;
+            }
+            app.conn = state;
+            if reconnected {
+                // Membership may have changed while we were away.
+                return vec![Effect::Api(ApiRequest::Groups)];
+            }
+            Vec::new()
+        }
+        WsEvent::Message(message) => on_message(app, message),
+        WsEvent::Joined { .. } | WsEvent::Acked { .. } => Vec::new(),
+        WsEvent::Error { message, .. } => {
+            app.error(format!("server: {message}"));
+            Vec::new()
+        }
+    }
+}
+
+/// A message arrived (live or replayed, never twice).
+fn on_message(app: &mut App, message: Message) -> Vec<Effect> {
+    let Some(index) = app.index_of(message.group) else {
+        return Vec::new();
+    };
+    let me = app.me.id;
+    let mentioned = app.mentions_me(&message);
+    let is_active = app.active == Some(index);
+    let pane_open = app.side_pane;
+    let view = &mut app.groups[index];
+    let (seq, kind) = (message.seq, message.kind);
+    let mine = message.author.as_ref().is_some_and(|a| a.id == me);
+    let clarification_for_me =
+        kind == MessageKind::ClarificationRequest && message.target == Some(me);
+    let answers_clarification = (mine
+        && matches!(kind, MessageKind::User | MessageKind::ClarificationResponse))
+        || (kind == MessageKind::ClarificationResponse && message.target == Some(me));
+    if !view.insert(message) {
+        return Vec::new();
+    }
+    if clarification_for_me {
+        view.pending_clarification = Some(seq);
+    } else if answers_clarification && view.pending_clarification.is_some_and(|p| seq > p) {
+        view.pending_clarification = None;
+    }
+    if seq > view.read_upto {
+        if is_active {
+            view.read_upto = seq;
+        } else if !mine {
+            view.unread += 1;
+            view.mentioned |= mentioned;
+        }
+    }
+    let changes_pane = matches!(kind, MessageKind::Commitment | MessageKind::Liability);
+    if changes_pane {
+        if is_active && pane_open {
+            return pane_requests(view.group.id);
+        }
+        view.pane_stale = true;
+    }
+    Vec::new()
+}
+
+fn on_api(app: &mut App, outcome: ApiOutcome) -> Vec<Effect> {
+    match outcome {
+        ApiOutcome::Groups(Ok(groups)) => merge_groups(app, groups),
+        ApiOutcome::GroupCreated(Ok(group)) => {
+            let id = group.id;
+            app.notify(format!("created #{}", group.name));
+            let mut effects = merge_groups_keep(app, vec![group]);
+            if let Some(index) = app.index_of(id) {
+                effects.extend(switch_to(app, index));
+            }
+            effects
+        }
+        ApiOutcome::MemberAdded {
+            group,
+            username,
+            result: Ok(()),
+        } => {
+            let name = app
+                .index_of(group)
+                .map_or(String::new(), |i| app.groups[i].group.name.clone());
+            app.notify(format!("added {username} to #{name}"));
+            vec![Effect::Api(ApiRequest::Groups)]
+        }
+        ApiOutcome::Left {
+            group,
+            result: Ok(()),
+        } => remove_group(app, group),
+        ApiOutcome::Commitments { group, result } => {
+            if let Some(i) = app.index_of(group) {
+                app.groups[i].commitments = pane_data(result);
+            }
+            Vec::new()
+        }
+        ApiOutcome::Liabilities { group, result } => {
+            if let Some(i) = app.index_of(group) {
+                app.groups[i].liabilities = pane_data(result);
+            }
+            Vec::new()
+        }
+        ApiOutcome::Revoked { id, result: Ok(()) } => {
+            app.notify(format!("revoked commitment #{id}"));
+            Vec::new()
+        }
+        ApiOutcome::Older { group, result } => {
+            if let Some(i) = app.index_of(group) {
+                let view = &mut app.groups[i];
+                view.loading_older = false;
+                match result {
+                    Ok(page) => {
+                        view.has_older = page.has_more;
+                        for message in page.messages {
+                            view.insert(message);
+                        }
+                    }
+                    Err(e) => app.error(format!("cannot load older messages: {}", describe(&e))),
+                }
+            }
+            Vec::new()
+        }
+        ApiOutcome::Groups(Err(e))
+        | ApiOutcome::GroupCreated(Err(e))
+        | ApiOutcome::MemberAdded { result: Err(e), .. }
+        | ApiOutcome::Left { result: Err(e), .. }
+        | ApiOutcome::Revoked { result: Err(e), .. } => {
+            app.pending_join = None;
+            app.error(describe(&e));
+            Vec::new()
+        }
+    }
+}
+
+fn describe(error: &RequestError) -> String {
+    match error {
+        RequestError::Unsupported => "this server does not support that".into(),
+        RequestError::Failed(text) => text.clone(),
+    }
+}
+
+fn pane_data<T>(result: Result<T, RequestError>) -> PaneData<T> {
+    match result {
+        Ok(data) => PaneData::Loaded(data),
+        Err(RequestError::Unsupported) => PaneData::Unsupported,
+        Err(RequestError::Failed(e)) => PaneData::Failed(e),
+    }
+}
+
+/// Replaces the group list with the server's: new groups are joined, vanished ones left.
+fn merge_groups(app: &mut App, groups: Vec<Group>) -> Vec<Effect> {
+    let listed: Vec<Id> = groups.iter().map(|g| g.id).collect();
+    let gone: Vec<Id> = app
+        .groups
+        .iter()
+        .map(|g| g.group.id)
+        .filter(|id| !listed.contains(id))
+        .collect();
+    let mut effects = merge_groups_keep(app, groups);
+    for id in gone {
+        effects.extend(remove_group(app, id));
+    }
+    if let Some(wanted) = app.pending_join.take() {
+        effects.extend(command::join(app, &wanted, false));
+    }
+    effects
+}
+
+/// Adds or updates the given groups without removing any.
+fn merge_groups_keep(app: &mut App, groups: Vec<Group>) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for group in groups {
+        match app.index_of(group.id) {
+            Some(i) => {
+                let view = &mut app.groups[i];
+                view.group.name = group.name;
+                view.group.description = group.description;
+                view.group.members = group.members;
+            }
+            None => {
+                let view = GroupView::new(group);
+                effects.push(Effect::Ws(WsCommand::Join {
+                    group: view.group.id,
+                    since: Some(view.initial_since()),
+                }));
+                let active_id = app.active_group().map(|g| g.group.id);
+                app.groups.push(view);
+                app.groups.sort_by_key(|g| g.group.name.to_lowercase());
+                app.active = match active_id {
+                    Some(id) => app.index_of(id),
+                    None => Some(0),
+                };
+                if active_id.is_none() {
+                    effects.extend(open_group(app));
+                }
+            }
+        }
+    }
+    effects
+}
+
+fn remove_group(app: &mut App, group: Id) -> Vec<Effect> {
+    let Some(index) = app.index_of(group) else {
+        return Vec::new();
+    };
+    let removed = app.groups.remove(index);
+    app.notify(format!("you left #{}", removed.group.name));
+    app.active = match app.active {
+        _ if app.groups.is_empty() => None,
+        Some(a) if a > index => Some(a - 1),
+        Some(a) if a == index => Some(index.min(app.groups.len() - 1)),
+        other => other,
+    };
+    let mut effects = vec![Effect::Ws(WsCommand::Leave { group })];
+    if app.active.is_some() {
+        effects.extend(open_group(app));
+    }
+    effects
+}
+
+/// Makes group `index` the one on screen: marks the one left as read and places the
+/// read marker in the one entered.
+pub fn switch_to(app: &mut App, index: usize) -> Vec<Effect> {
+    if index >= app.groups.len() || app.active == Some(index) {
+        return Vec::new();
+    }
+    if let Some(old) = app.active_group_mut() {
+        old.read_upto = old.read_upto.max(old.last_seq());
+        old.marker = None;
+        old.scroll = 0;
+    }
+    app.active = Some(index);
+    open_group(app)
+}
+
+/// Bookkeeping when a group comes on screen.
+fn open_group(app: &mut App) -> Vec<Effect> {
+    let pane_open = app.side_pane;
+    let Some(view) = app.active_group_mut() else {
+        return Vec::new();
+    };
+    view.marker = (view.unread > 0).then_some(view.read_upto);
+    view.unread = 0;
+    view.mentioned = false;
+    view.read_upto = view.read_upto.max(view.last_seq());
+    if pane_open {
+        view.pane_stale = false;
+        return pane_requests(view.group.id);
+    }
+    Vec::new()
+}
+
+/// Reloads the side pane of `group`.
+fn pane_requests(group: Id) -> Vec<Effect> {
+    vec![
+        Effect::Api(ApiRequest::Commitments { group }),
+        Effect::Api(ApiRequest::Liabilities { group }),
+    ]
+}
+
+/// Opens or closes the side pane.
+pub fn toggle_pane(app: &mut App) -> Vec<Effect> {
+    app.side_pane = !app.side_pane;
+    if app.side_pane
+        && let Some(view) = app.active_group_mut()
+    {
+        view.pane_stale = false;
+        return pane_requests(view.group.id);
+    }
+    Vec::new()
+}

@@ -1,0 +1,329 @@
+//! `update` without a terminal or a server: events in, state and effects out.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use quid_shared::{MessageKind, MessagePage};
+
+use super::super::app::PaneData;
+use super::super::effects::{ApiRequest, Effect};
+use super::super::event::{ApiOutcome, Event, RequestError};
+use super::super::fixtures::*;
+use super::{start, update};
+use crate::ws::{ConnState, WsCommand, WsEvent};
+
+fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
+    Event::Key(KeyEvent::new(code, modifiers))
+}
+
+fn press(code: KeyCode) -> Event {
+    key(code, KeyModifiers::NONE)
+}
+
+fn type_text(app: &mut super::App, text: &str) {
+    for c in text.chars() {
+        update(app, press(KeyCode::Char(c)));
+    }
+}
+
+fn net(message: quid_shared::Message) -> Event {
+    Event::Net(WsEvent::Message(message))
+}
+
+/// Opening the chat joins every group with a backlog of recent messages.
+#[test]
+fn start_joins_every_group_with_backlog() {
+    let mut app = super::App::new(alice(), vec![group(1, "team", 150)], (100, 30));
+    let effects = start(&mut app);
+    assert_eq!(
+        effects,
+        vec![Effect::Ws(WsCommand::Join {
+            group: group(1, "team", 0).id,
+            since: Some(50)
+        })]
+    );
+}
+
+/// Messages in another group count as unread; switching there places the read marker.
+#[test]
+fn unread_counts_and_read_marker() {
+    let mut app = app();
+    let team = group(1, "team", 0);
+    update(&mut app, net(text(&team, 1, bob(), "hello")));
+    update(&mut app, net(text(&team, 2, bob(), "anyone?")));
+    update(&mut app, net(text(&team, 2, bob(), "anyone?")));
+    assert_eq!(
+        app.groups[1].unread, 2,
+        "a repeated message is counted once"
+    );
+    update(&mut app, key(KeyCode::Char('2'), KeyModifiers::ALT));
+    assert_eq!(app.active, Some(1));
+    assert_eq!(app.groups[1].unread, 0);
+    assert_eq!(app.groups[1].marker, Some(0));
+    update(&mut app, net(text(&team, 3, carol(), "here")));
+    assert_eq!(app.groups[1].unread, 0, "the open group has nothing unread");
+}
+
+/// A mention marks the group, and Alt+A goes to mentions before plain activity.
+#[test]
+fn alt_a_prefers_mentions() {
+    let mut app = super::App::new(
+        alice(),
+        vec![group(1, "a", 0), group(2, "b", 0), group(3, "c", 0)],
+        (100, 30),
+    );
+    update(&mut app, net(text(&group(2, "b", 0), 1, bob(), "lunch?")));
+    update(
+        &mut app,
+        net(text(&group(3, "c", 0), 1, bob(), "@alice can you review?")),
+    );
+    assert!(app.groups[2].mentioned && !app.groups[1].mentioned);
+    update(&mut app, key(KeyCode::Char('a'), KeyModifiers::ALT));
+    assert_eq!(app.active, Some(2));
+    update(&mut app, key(KeyCode::Char('a'), KeyModifiers::ALT));
+    assert_eq!(app.active, Some(1));
+}
+
+/// Enter sends the input to the open group and clears it; Alt+Enter adds a line instead.
+#[test]
+fn enter_sends_and_alt_enter_adds_a_line() {
+    let mut app = app();
+    type_text(&mut app, "first");
+    update(&mut app, key(KeyCode::Enter, KeyModifiers::ALT));
+    type_text(&mut app, "second");
+    assert_eq!(app.input_text(), "first\nsecond");
+    let effects = update(&mut app, press(KeyCode::Enter));
+    match effects.as_slice() {
+        [
+            Effect::Ws(WsCommand::Send {
+                group: g,
+                content,
+                to: None,
+                ..
+            }),
+        ] => {
+            assert_eq!(*g, group(2, "ops", 0).id);
+            assert_eq!(content, "first\nsecond");
+        }
+        other => panic!("expected one send, got {other:?}"),
+    }
+    assert!(app.input.is_empty());
+}
+
+/// Pasted text, newlines included, lands in the input and is not sent by itself.
+#[test]
+fn paste_goes_into_the_input() {
+    let mut app = app();
+    let effects = update(&mut app, Event::Paste("line one\r\nline two".into()));
+    assert!(effects.is_empty());
+    assert_eq!(app.input_text(), "line one\nline two");
+}
+
+/// `/msg` sends privately; a bad command shows an error and sends nothing.
+#[test]
+fn commands_msg_and_errors() {
+    let mut app = app();
+    type_text(&mut app, "/msg bob psst");
+    let effects = update(&mut app, press(KeyCode::Enter));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Ws(WsCommand::Send { to: Some(to), content, .. })] if to == "bob" && content == "psst"
+    ));
+    type_text(&mut app, "/frobnicate");
+    assert!(update(&mut app, press(KeyCode::Enter)).is_empty());
+    assert!(app.notice.as_ref().is_some_and(|n| n.is_error));
+    type_text(&mut app, "//etc is a path");
+    let effects = update(&mut app, press(KeyCode::Enter));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Ws(WsCommand::Send { content, .. })] if content == "/etc is a path"
+    ));
+}
+
+/// Up recalls sent lines, Down walks back to the unsent draft.
+#[test]
+fn input_history() {
+    let mut app = app();
+    for line in ["one", "two"] {
+        type_text(&mut app, line);
+        update(&mut app, press(KeyCode::Enter));
+    }
+    type_text(&mut app, "draft");
+    update(&mut app, press(KeyCode::Up));
+    assert_eq!(app.input_text(), "two");
+    update(&mut app, press(KeyCode::Up));
+    assert_eq!(app.input_text(), "one");
+    update(&mut app, press(KeyCode::Down));
+    update(&mut app, press(KeyCode::Down));
+    assert_eq!(app.input_text(), "draft");
+}
+
+/// Tab completes commands, then member names; a second Tab cycles.
+#[test]
+fn tab_completion() {
+    let mut app = app();
+    type_text(&mut app, "/li");
+    update(&mut app, press(KeyCode::Tab));
+    assert_eq!(app.input_text(), "/liabilities ");
+    app.input = super::super::app::new_input();
+    type_text(&mut app, "hi ");
+    type_text(&mut app, "@");
+    update(&mut app, press(KeyCode::Tab));
+    assert_eq!(app.input_text(), "hi @bob ");
+    update(&mut app, press(KeyCode::Tab));
+    assert_eq!(app.input_text(), "hi @carol ");
+}
+
+/// A clarification for me is pending until my next message in that group.
+#[test]
+fn pending_clarification_until_answered() {
+    let mut app = app();
+    let ops = group(2, "ops", 0);
+    update(
+        &mut app,
+        net(text(&ops, 1, alice(), "I'll do some work if bob helps")),
+    );
+    update(
+        &mut app,
+        net(clarification(&ops, 2, &alice(), "How many hours?")),
+    );
+    assert_eq!(app.groups[0].pending_clarification, Some(2));
+    update(&mut app, net(clarification(&ops, 3, &bob(), "not mine")));
+    assert_eq!(app.groups[0].pending_clarification, Some(2));
+    update(&mut app, net(text(&ops, 4, alice(), "3 hours")));
+    assert_eq!(app.groups[0].pending_clarification, None);
+}
+
+/// A liability message refreshes an open side pane, or marks the group when closed.
+#[test]
+fn liability_changes_refresh_or_mark() {
+    let mut app = app();
+    let ops = group(2, "ops", 0);
+    let team = group(1, "team", 0);
+    let opened = update(&mut app, press(KeyCode::F(2)));
+    assert_eq!(opened.len(), 2);
+    let effects = update(
+        &mut app,
+        net(message(
+            &ops,
+            1,
+            MessageKind::Liability,
+            None,
+            "bob: 0 -> 3 hours of work",
+        )),
+    );
+    assert_eq!(
+        effects,
+        vec![
+            Effect::Api(ApiRequest::Commitments { group: ops.id }),
+            Effect::Api(ApiRequest::Liabilities { group: ops.id }),
+        ]
+    );
+    update(
+        &mut app,
+        net(message(
+            &team,
+            1,
+            MessageKind::Commitment,
+            None,
+            "bob committed",
+        )),
+    );
+    assert!(app.groups[1].pane_stale);
+}
+
+/// A server without commitment endpoints (404) leaves the pane working and saying so.
+#[test]
+fn missing_endpoints_are_shown_as_unsupported() {
+    let mut app = app();
+    let ops = group(2, "ops", 0);
+    update(
+        &mut app,
+        Event::Api(ApiOutcome::Liabilities {
+            group: ops.id,
+            result: Err(RequestError::Unsupported),
+        }),
+    );
+    assert_eq!(app.groups[0].liabilities, PaneData::Unsupported);
+}
+
+/// The status follows the connection; a reconnect refreshes the group list.
+#[test]
+fn connection_state_is_shown_and_reconnect_refreshes() {
+    let mut app = app();
+    update(&mut app, Event::Net(WsEvent::State(ConnState::Connected)));
+    let reconnecting = ConnState::Reconnecting {
+        in_secs: 4,
+        reason: "server unreachable".into(),
+    };
+    update(&mut app, Event::Net(WsEvent::State(reconnecting.clone())));
+    assert_eq!(app.conn, reconnecting);
+    let effects = update(&mut app, Event::Net(WsEvent::State(ConnState::Connected)));
+    assert_eq!(effects, vec![Effect::Api(ApiRequest::Groups)]);
+}
+
+/// A refreshed group list joins new groups and drops the ones we left.
+#[test]
+fn group_list_refresh_joins_and_leaves() {
+    let mut app = app();
+    let effects = update(
+        &mut app,
+        Event::Api(ApiOutcome::Groups(Ok(vec![
+            group(1, "team", 0),
+            group(3, "new", 7),
+        ]))),
+    );
+    assert!(effects.contains(&Effect::Ws(WsCommand::Join {
+        group: group(3, "new", 0).id,
+        since: Some(0)
+    })));
+    assert!(effects.contains(&Effect::Ws(WsCommand::Leave {
+        group: group(2, "ops", 0).id
+    })));
+    let names: Vec<&str> = app.groups.iter().map(|g| g.group.name.as_str()).collect();
+    assert_eq!(names, vec!["new", "team"]);
+}
+
+/// Scrolling to the top of what is loaded fetches older messages once.
+#[test]
+fn scrolling_to_the_top_loads_older_messages() {
+    let mut app = super::App::new(alice(), vec![group(1, "team", 300)], (100, 30));
+    let team = group(1, "team", 300);
+    for seq in 201..=300 {
+        update(&mut app, net(text(&team, seq, bob(), "x")));
+    }
+    let effects = update(&mut app, key(KeyCode::Home, KeyModifiers::CONTROL));
+    assert_eq!(
+        effects,
+        vec![Effect::Api(ApiRequest::Older {
+            group: team.id,
+            before: 201
+        })]
+    );
+    assert!(update(&mut app, press(KeyCode::PageUp)).is_empty());
+    let page = MessagePage {
+        messages: (101..=200)
+            .map(|seq| text(&team, seq, bob(), "y"))
+            .collect(),
+        has_more: true,
+    };
+    update(
+        &mut app,
+        Event::Api(ApiOutcome::Older {
+            group: team.id,
+            result: Ok(page),
+        }),
+    );
+    assert_eq!(app.groups[0].messages.len(), 200);
+    assert_eq!(app.groups[0].messages[0].seq, 101);
+}
+
+/// Ctrl+C and /quit end the chat.
+#[test]
+fn quitting() {
+    let mut app = app();
+    update(&mut app, key(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(app.should_quit);
+    let mut app = self::app();
+    type_text(&mut app, "/quit");
+    update(&mut app, press(KeyCode::Enter));
+    assert!(app.should_quit);
+}
