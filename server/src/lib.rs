@@ -1,1 +1,133 @@
 //! Quid's server as a library, so the binary stays thin and tests run the real thing.
+//!
+//! Start it with [`serve`] on a bound listener, or with [`start`] which binds from the
+//! configuration and returns a [`RunningServer`] handle (used by the tests and the load
+//! generator).
+//!
+//! # Layout
+//!
+//! - [`config`] — command-line flags with environment fallbacks; the generated JWT secret.
+//! - [`state`] — the shared state built once at start; where the message hook is installed.
+//! - [`server`] — the accept loop: hyper per connection, `/ws` to [`ws`], the rest to [`http`].
+//! - [`http`] — the JSON API as warp filters; every error as `{"error": {"code", "message"}}`.
+//! - [`ws`] — WebSocket upgrade and the per-connection session loop (join/replay, send, acks).
+//! - [`pipeline`] — the one path every message takes: validate, persist, publish, hook.
+//! - [`hub`] — rooms and fan-out of frames serialized once; bounded per-connection queues.
+//! - [`store`] — SQLite in WAL: migrations, one group-committing writer, read-only readers.
+//! - [`auth`] — argon2id passwords, HS256 tokens, where a request carries its token.
+//! - [`metrics`] — the Prometheus recorder and the handles the hot paths use.
+
+pub mod auth;
+pub mod config;
+pub mod http;
+pub mod hub;
+pub mod metrics;
+pub mod pipeline;
+mod server;
+pub mod state;
+pub mod store;
+pub mod ws;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub use config::Config;
+
+/// How long shutdown waits for connections to close before giving up on them.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Runs the server on `listener` until `shutdown` is cancelled, then stops accepting,
+/// closes every socket with "going away" (1001), commits what the writer holds, and
+/// returns.
+pub async fn serve(
+    config: Config,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let state = state::build(config, shutdown)?;
+    run(state, listener).await
+}
+
+async fn run(state: Arc<state::AppState>, listener: TcpListener) -> anyhow::Result<()> {
+    let upkeep = spawn_metrics_upkeep(&state, state.shutdown.clone());
+    tracing::info!(
+        addr = %listener.local_addr().context("listener has no address")?,
+        data_dir = %state.config.data_dir.display(),
+        "quid-server listening"
+    );
+    server::accept_loop(state.clone(), listener).await;
+    tracing::info!("shutting down: closing connections");
+    state.tasks.close();
+    if tokio::time::timeout(DRAIN_TIMEOUT, state.tasks.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some connections did not close in time");
+    }
+    state.store.shutdown().await;
+    if let Some(upkeep) = upkeep {
+        upkeep.abort();
+    }
+    tracing::info!("shutdown complete");
+    Ok(())
+}
+
+/// Histograms keep samples until a scrape or an upkeep drains them; drain periodically.
+fn spawn_metrics_upkeep(
+    state: &state::AppState,
+    shutdown: CancellationToken,
+) -> Option<JoinHandle<()>> {
+    let handle = state.prometheus.clone()?;
+    Some(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = tick.tick() => handle.run_upkeep(),
+            }
+        }
+    }))
+}
+
+/// A server started by [`start`].
+pub struct RunningServer {
+    addr: SocketAddr,
+    shutdown: CancellationToken,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl RunningServer {
+    /// The address it listens on (with the real port when configured with port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Shuts down gracefully and waits until the writer has committed everything.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        self.task.await.context("server task panicked")?
+    }
+}
+
+/// Binds `config.bind:config.port`, opens the data directory and runs the server in the
+/// background. Errors (bind, data directory, database) are returned here.
+pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
+    let listener = TcpListener::bind((config.bind, config.port))
+        .await
+        .with_context(|| format!("cannot bind {}:{}", config.bind, config.port))?;
+    let addr = listener.local_addr()?;
+    let shutdown = CancellationToken::new();
+    let state = tokio::task::block_in_place(|| state::build(config, shutdown.clone()))?;
+    let task = tokio::spawn(run(state, listener));
+    Ok(RunningServer {
+        addr,
+        shutdown,
+        task,
+    })
+}

@@ -1,0 +1,145 @@
+//! HS256 tokens: issue with an expiry, verify into the caller's identity.
+
+use std::time::Duration;
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use quid_shared::{Id, UserRef};
+
+/// The identity a valid token proves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthUser {
+    pub id: Id,
+    pub username: String,
+}
+
+impl AuthUser {
+    /// As the wire's author reference.
+    pub fn as_ref(&self) -> UserRef {
+        UserRef {
+            id: self.id,
+            username: self.username.clone(),
+        }
+    }
+}
+
+/// Why a token was refused. The edge answers 401 for all of them.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("token expired")]
+    Expired,
+    #[error("invalid token")]
+    Invalid,
+    #[error("cannot sign token: {0}")]
+    Sign(String),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: Id,
+    name: String,
+    iat: u64,
+    exp: u64,
+}
+
+/// Signing and verification keys with the token lifetime.
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    ttl: Duration,
+}
+
+impl TokenKeys {
+    /// Keys for `secret`; tokens live for `ttl`.
+    pub fn new(secret: &[u8], ttl: Duration) -> TokenKeys {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 5;
+        TokenKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            ttl,
+        }
+    }
+
+    /// How long issued tokens stay valid.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// A token for `user`, valid for the configured lifetime.
+    pub fn issue(&self, user: &UserRef) -> Result<String, TokenError> {
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = Claims {
+            sub: user.id,
+            name: user.username.clone(),
+            iat: now,
+            exp: now.saturating_add(self.ttl.as_secs()),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| TokenError::Sign(e.to_string()))
+    }
+
+    /// The identity in `token`, if it is signed by us and not expired.
+    pub fn verify(&self, token: &str) -> Result<AuthUser, TokenError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid,
+            })?;
+        Ok(AuthUser {
+            id: data.claims.sub,
+            username: data.claims.name,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alice() -> UserRef {
+        UserRef {
+            id: Id::new_v4(),
+            username: "alice".into(),
+        }
+    }
+
+    /// An issued token verifies back to the same user.
+    #[test]
+    fn issue_then_verify() {
+        let keys = TokenKeys::new(b"0123456789abcdef0123", Duration::from_secs(60));
+        let user = alice();
+        let token = keys.issue(&user).unwrap();
+        let back = keys.verify(&token).unwrap();
+        assert_eq!((back.id, back.username), (user.id, user.username));
+    }
+
+    /// Tokens signed with another secret, tampered or garbage are refused.
+    #[test]
+    fn foreign_and_garbage_tokens_refused() {
+        let ours = TokenKeys::new(b"0123456789abcdef0123", Duration::from_secs(60));
+        let theirs = TokenKeys::new(b"another-secret-entirely", Duration::from_secs(60));
+        let token = theirs.issue(&alice()).unwrap();
+        assert!(matches!(ours.verify(&token), Err(TokenError::Invalid)));
+        assert!(matches!(ours.verify("not.a.jwt"), Err(TokenError::Invalid)));
+    }
+
+    /// A token past its expiry is refused as expired.
+    #[test]
+    fn expired_token_refused() {
+        let keys = TokenKeys::new(b"0123456789abcdef0123", Duration::from_secs(60));
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = Claims {
+            sub: Id::new_v4(),
+            name: "old".into(),
+            iat: now - 3600,
+            exp: now - 600,
+        };
+        let token =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).unwrap();
+        assert!(matches!(keys.verify(&token), Err(TokenError::Expired)));
+    }
+}

@@ -1,0 +1,243 @@
+//! The server's configuration: command-line flags with environment fallbacks, and the
+//! JWT secret that is generated once into the data directory when none is given.
+
+use std::fmt;
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+
+/// Name of the file under the data directory that holds the generated JWT secret.
+pub const JWT_SECRET_FILE: &str = "jwt-secret";
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// A secret string whose `Debug` output never shows the value.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret's bytes.
+    pub fn expose(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+fn parse_secret(s: &str) -> Result<Secret, String> {
+    if s.len() < 16 {
+        return Err("the JWT secret must be at least 16 bytes long".into());
+    }
+    Ok(Secret::new(s))
+}
+
+/// Parses a duration written as a number with an optional unit: `45s`, `30m`, `12h`, `7d`,
+/// `250ms`, or plain seconds (`3600`).
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (examples: 45s, 30m, 12h, 7d, 250ms)"))?;
+    let d = match unit.trim() {
+        "" | "s" => Duration::from_secs(n),
+        "ms" => Duration::from_millis(n),
+        "m" => Duration::from_secs(n.saturating_mul(60)),
+        "h" => Duration::from_secs(n.saturating_mul(3600)),
+        "d" => Duration::from_secs(n.saturating_mul(86_400)),
+        other => {
+            return Err(format!(
+                "unknown duration unit `{other}` (use ms, s, m, h or d)"
+            ));
+        }
+    };
+    Ok(d)
+}
+
+/// Everything the server can be told at start. Every flag has a default that works on a
+/// fresh machine; see `docs/operations.md`.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "quid-server",
+    version,
+    about = "Quid's chat server: accounts, groups, WebSocket push, SQLite persistence"
+)]
+pub struct Config {
+    /// TCP port to listen on.
+    #[arg(long, env = "PORT", default_value_t = 3001)]
+    pub port: u16,
+
+    /// Address to bind.
+    #[arg(long, env = "BIND", default_value = "0.0.0.0")]
+    pub bind: IpAddr,
+
+    /// Directory for the SQLite database and the generated JWT secret.
+    #[arg(long, env = "QUID_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Origins allowed for CORS and for WebSocket upgrades that carry an `Origin` header
+    /// (comma-separated, e.g. `https://chat.example.org`). Empty: no cross-origin access.
+    #[arg(long, env = "CORS_ORIGIN", value_delimiter = ',')]
+    pub cors_origin: Vec<String>,
+
+    /// Secret for signing tokens (HS256, at least 16 bytes). Without it a random secret is
+    /// generated once into `<data-dir>/jwt-secret` (mode 0600) and reused.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true, value_parser = parse_secret)]
+    pub jwt_secret: Option<Secret>,
+
+    /// How long a login token stays valid (e.g. 7d, 12h).
+    #[arg(long, env = "TOKEN_TTL", default_value = "7d", value_parser = parse_duration)]
+    pub token_ttl: Duration,
+
+    /// Log line format (the level comes from `RUST_LOG`, default `info`).
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Frames queued for one WebSocket before it counts as a slow reader and is closed
+    /// with code 4008.
+    #[arg(long, default_value_t = 1024)]
+    pub outgoing_queue: usize,
+
+    /// Interval between pings; a connection that has not answered one by the next is
+    /// closed with code 4000.
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    pub ping_interval: Duration,
+
+    /// Frames per second one connection may send (sustained).
+    #[arg(long, default_value_t = 200)]
+    pub rate_limit: u32,
+
+    /// Frames one connection may send in a burst above the sustained rate.
+    #[arg(long, default_value_t = 400)]
+    pub rate_burst: u32,
+
+    /// Sends one connection may have awaiting their ack; beyond it the server stops reading
+    /// that connection until acks go out.
+    #[arg(long, default_value_t = 256)]
+    pub max_in_flight: usize,
+
+    /// How long the server tries to deliver a close frame before dropping the socket.
+    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    pub close_timeout: Duration,
+
+    /// Most write commands committed in one SQLite transaction (group commit).
+    #[arg(long, default_value_t = 4096)]
+    pub writer_batch: usize,
+
+    /// Read-only SQLite connections serving history, replay and lookups.
+    #[arg(long, default_value_t = 4)]
+    pub readers: usize,
+
+    /// Argon2id memory cost in KiB for new password hashes.
+    #[arg(long, default_value_t = 19 * 1024)]
+    pub argon2_memory_kib: u32,
+
+    /// Argon2id iterations for new password hashes.
+    #[arg(long, default_value_t = 2)]
+    pub argon2_iterations: u32,
+}
+
+impl Config {
+    /// Every flag at its default (or its environment fallback), with the given data directory.
+    pub fn with_data_dir(data_dir: impl Into<PathBuf>) -> Self {
+        let mut config = Config::parse_from(["quid-server"]);
+        config.data_dir = data_dir.into();
+        config
+    }
+
+    /// Path of the SQLite database file.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("quid.db")
+    }
+
+    /// The configured JWT secret, or the one stored in the data directory (created with
+    /// mode 0600 on first use).
+    pub fn resolve_jwt_secret(&self) -> std::io::Result<Secret> {
+        match &self.jwt_secret {
+            Some(secret) => Ok(secret.clone()),
+            None => load_or_create_secret(&self.data_dir.join(JWT_SECRET_FILE)),
+        }
+    }
+}
+
+fn load_or_create_secret(path: &Path) -> std::io::Result<Secret> {
+    match std::fs::read_to_string(path) {
+        Ok(s) if s.trim().len() >= 16 => return Ok(Secret::new(s.trim())),
+        Ok(_) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{} is shorter than 16 bytes", path.display()),
+            ));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let bytes: [u8; 32] = rand::random();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(hex.as_bytes())?;
+    file.sync_all()?;
+    Ok(Secret::new(hex))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Durations accept the documented units and explain bad input.
+    #[test]
+    fn durations_parse_with_units() {
+        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(7 * 86_400)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert!(parse_duration("7w").is_err());
+        assert!(parse_duration("soon").is_err());
+    }
+
+    /// A generated secret is stored with mode 0600 and the same one is read back.
+    #[test]
+    fn generated_secret_is_private_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::with_data_dir(dir.path());
+        let first = config.resolve_jwt_secret().unwrap();
+        let second = config.resolve_jwt_secret().unwrap();
+        assert_eq!(first.expose(), second.expose());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(JWT_SECRET_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(format!("{first:?}"), "Secret([redacted])");
+    }
+}

@@ -1,0 +1,181 @@
+//! Group routes: list mine, create, show, add a member, remove a member (or leave).
+//!
+//! Any member may add members. A member may remove themself (leave); removing someone
+//! else is allowed only for the group's creator.
+
+use std::sync::Arc;
+
+use quid_shared::{AddMember, CreateGroup, Group, GroupList, Id, limits::GROUP_NAME_MAX};
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::{Filter, Rejection, Reply};
+
+use super::error::ApiError;
+use super::{authenticated, finish, json_body, json_status, with_state};
+use crate::auth::AuthUser;
+use crate::state::AppState;
+use crate::store::groups::{self, Membership};
+use crate::store::users;
+
+/// Longest group description, in characters.
+const DESCRIPTION_MAX: usize = 1000;
+
+pub(super) fn routes(
+    state: Arc<AppState>,
+) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+    let base = with_state(state.clone()).and(authenticated(state));
+    let list = warp::path!("api" / "groups")
+        .and(warp::get())
+        .and(base.clone())
+        .then(|s, u| async move { finish(list(s, u).await) });
+    let create = warp::path!("api" / "groups")
+        .and(warp::post())
+        .and(base.clone())
+        .and(json_body())
+        .then(|s, u, b| async move { finish(create(s, u, b).await) });
+    let show = warp::path!("api" / "groups" / Id)
+        .and(warp::get())
+        .and(base.clone())
+        .then(|g, s, u| async move { finish(show(s, u, g).await) });
+    let add = warp::path!("api" / "groups" / Id / "members")
+        .and(warp::post())
+        .and(base.clone())
+        .and(json_body())
+        .then(|g, s, u, b| async move { finish(add_member(s, u, g, b).await) });
+    let remove = warp::path!("api" / "groups" / Id / "members" / Id)
+        .and(warp::delete())
+        .and(base)
+        .then(|g, target, s, u| async move { finish(remove_member(s, u, g, target).await) });
+    list.or(create)
+        .unify()
+        .or(show)
+        .unify()
+        .or(add)
+        .unify()
+        .or(remove)
+        .unify()
+}
+
+/// Maps a caller's standing to the answer every group route gives.
+pub(super) fn require_member(membership: Membership) -> Result<(), ApiError> {
+    match membership {
+        Membership::Member => Ok(()),
+        Membership::NotMember => Err(ApiError::forbidden("you are not a member of this group")),
+        Membership::NoGroup => Err(ApiError::not_found("group not found")),
+    }
+}
+
+async fn list(state: Arc<AppState>, caller: AuthUser) -> Result<Response, ApiError> {
+    let groups = state
+        .store
+        .read(move |conn| groups::list_for_user(conn, caller.id))
+        .await?;
+    Ok(json_status(&GroupList { groups }, StatusCode::OK))
+}
+
+async fn create(
+    state: Arc<AppState>,
+    caller: AuthUser,
+    body: CreateGroup,
+) -> Result<Response, ApiError> {
+    let name = body.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > GROUP_NAME_MAX {
+        return Err(ApiError::bad_request(format!(
+            "group name must have 1 to {GROUP_NAME_MAX} characters"
+        )));
+    }
+    let description = body
+        .description
+        .map(|d| d.trim().to_owned())
+        .filter(|d| !d.is_empty());
+    if description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > DESCRIPTION_MAX)
+    {
+        return Err(ApiError::bad_request(format!(
+            "description must have at most {DESCRIPTION_MAX} characters"
+        )));
+    }
+    let group = state
+        .store
+        .write(move |ctx| -> Result<Group, ApiError> {
+            let id = groups::create(ctx.conn(), caller.id, &name, description.as_deref())?;
+            groups::load(ctx.conn(), id)?.ok_or_else(|| ApiError::not_found("group not found"))
+        })
+        .await?;
+    tracing::info!(group = %group.id, user = %group.created_by, "group created");
+    Ok(json_status(&group, StatusCode::CREATED))
+}
+
+async fn show(state: Arc<AppState>, caller: AuthUser, group: Id) -> Result<Response, ApiError> {
+    let group = state
+        .store
+        .read(move |conn| {
+            let membership = groups::membership(conn, group, caller.id)?;
+            Ok((membership, groups::load(conn, group)?))
+        })
+        .await
+        .map_err(ApiError::from)
+        .and_then(|(membership, group)| {
+            require_member(membership)?;
+            group.ok_or_else(|| ApiError::not_found("group not found"))
+        })?;
+    Ok(json_status(&group, StatusCode::OK))
+}
+
+async fn add_member(
+    state: Arc<AppState>,
+    caller: AuthUser,
+    group: Id,
+    body: AddMember,
+) -> Result<Response, ApiError> {
+    let username = body.username.trim().to_owned();
+    let updated = state
+        .store
+        .write(move |ctx| -> Result<Group, ApiError> {
+            require_member(groups::membership(ctx.conn(), group, caller.id)?)?;
+            let user = users::by_username(ctx.conn(), &username)?
+                .ok_or_else(|| ApiError::not_found(format!("no user named {username}")))?;
+            if !groups::add_member(ctx.conn(), group, user.user.id)? {
+                return Err(ApiError::conflict(format!(
+                    "{username} is already a member"
+                )));
+            }
+            groups::load(ctx.conn(), group)?.ok_or_else(|| ApiError::not_found("group not found"))
+        })
+        .await?;
+    tracing::info!(group = %group, by = %caller.id, "member added");
+    Ok(json_status(&updated, StatusCode::CREATED))
+}
+
+async fn remove_member(
+    state: Arc<AppState>,
+    caller: AuthUser,
+    group: Id,
+    target: Id,
+) -> Result<Response, ApiError> {
+    let hub = Arc::clone(&state.hub);
+    state
+        .store
+        .write(move |ctx| -> Result<(), ApiError> {
+            require_member(groups::membership(ctx.conn(), group, caller.id)?)?;
+            if target != caller.id {
+                let creator = groups::load(ctx.conn(), group)?.map(|g| g.created_by);
+                if creator != Some(caller.id) {
+                    return Err(ApiError::forbidden(
+                        "only the group's creator can remove other members",
+                    ));
+                }
+            }
+            if !groups::remove_member(ctx.conn(), group, target)? {
+                return Err(ApiError::not_found(
+                    "that user is not a member of this group",
+                ));
+            }
+            ctx.after_commit(move || hub.remove_user(group, target));
+            Ok(())
+        })
+        .await?;
+    tracing::info!(group = %group, user = %target, by = %caller.id, "member removed");
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

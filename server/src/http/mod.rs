@@ -1,0 +1,96 @@
+//! The HTTP API as warp filters: thin handlers that parse, call the store or pipeline,
+//! and answer JSON. Every route but `/health`, `/metrics` and register/login needs a
+//! token; every group route checks membership.
+
+mod accounts;
+pub mod error;
+mod groups;
+mod messages;
+mod ops;
+
+use std::sync::Arc;
+
+use warp::filters::BoxedFilter;
+use warp::http::HeaderMap;
+use warp::reply::Response;
+use warp::{Filter, Rejection, Reply};
+
+use crate::auth::{AuthUser, token_from_request};
+use crate::state::AppState;
+use error::ApiError;
+
+/// Largest JSON body accepted, in bytes.
+const MAX_BODY_BYTES: u64 = 64 * 1024;
+
+/// Every HTTP route (everything but the WebSocket upgrade), with CORS and error shaping.
+pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
+    let api = accounts::routes(state.clone())
+        .or(groups::routes(state.clone()))
+        .unify()
+        .or(messages::routes(state.clone()))
+        .unify()
+        .or(ops::routes(state.clone()))
+        .unify();
+    let origins = &state.config.cors_origin;
+    if origins.is_empty() {
+        api.recover(error::recover).unify().boxed()
+    } else {
+        let cors = warp::cors()
+            .allow_origins(origins.iter().map(String::as_str))
+            .allow_credentials(true)
+            .allow_methods(["GET", "POST", "DELETE", "OPTIONS"])
+            .allow_headers(["authorization", "content-type"]);
+        api.with(cors)
+            .map(Reply::into_response)
+            .recover(error::recover)
+            .unify()
+            .boxed()
+    }
+}
+
+/// Extracts the caller from the bearer header, the `token` cookie or `?token=`.
+fn authenticated(
+    state: Arc<AppState>,
+) -> impl Filter<Extract = (AuthUser,), Error = Rejection> + Clone {
+    warp::header::headers_cloned()
+        .and(warp::query::raw().or(warp::any().map(String::new)).unify())
+        .and_then(move |headers: HeaderMap, query: String| {
+            let state = state.clone();
+            async move {
+                let token =
+                    token_from_request(&headers, Some(query.as_str())).ok_or_else(|| {
+                        warp::reject::custom(ApiError::unauthorized(
+                            "a token is required (Authorization: Bearer, token cookie or ?token=)",
+                        ))
+                    })?;
+                state
+                    .auth
+                    .tokens
+                    .verify(token)
+                    .map_err(|e| warp::reject::custom(ApiError::unauthorized(e.to_string())))
+            }
+        })
+}
+
+/// The state, cloned into each request.
+fn with_state(
+    state: Arc<AppState>,
+) -> impl Filter<Extract = (Arc<AppState>,), Error = std::convert::Infallible> + Clone {
+    warp::any().map(move || state.clone())
+}
+
+/// A bounded JSON body.
+fn json_body<T: serde::de::DeserializeOwned + Send>()
+-> impl Filter<Extract = (T,), Error = Rejection> + Clone {
+    warp::body::content_length_limit(MAX_BODY_BYTES).and(warp::body::json())
+}
+
+/// Turns a handler's result into a response.
+fn finish(result: Result<Response, ApiError>) -> Response {
+    result.unwrap_or_else(ApiError::into_response)
+}
+
+/// A JSON response with a status.
+fn json_status<T: serde::Serialize>(value: &T, status: warp::http::StatusCode) -> Response {
+    warp::reply::with_status(warp::reply::json(value), status).into_response()
+}

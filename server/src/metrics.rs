@@ -1,0 +1,98 @@
+//! Prometheus metrics: the recorder (installed once per process) and the handles the hot
+//! paths keep, so recording is an atomic add, never a lookup or a formatted string.
+//! Every metric is documented in `docs/operations.md`.
+
+use std::sync::OnceLock;
+
+use metrics::{Counter, Gauge, Histogram};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+static RECORDER: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+
+const LATENCY_BUCKETS: &[f64] = &[
+    0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+    1.0, 2.5,
+];
+const BATCH_BUCKETS: &[f64] = &[
+    1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0, 4096.0,
+];
+
+/// Installs the Prometheus recorder the first time it is called; returns the handle
+/// that renders a scrape (`None` if another recorder was installed by the embedding
+/// program, in which case metrics go there).
+pub fn install() -> Option<PrometheusHandle> {
+    RECORDER
+        .get_or_init(|| {
+            let builder = PrometheusBuilder::new()
+                .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), LATENCY_BUCKETS)
+                .and_then(|b| {
+                    b.set_buckets_for_metric(Matcher::Suffix("_batch_size".into()), BATCH_BUCKETS)
+                });
+            match builder.and_then(|b| b.install_recorder()) {
+                Ok(handle) => Some(handle),
+                Err(e) => {
+                    tracing::warn!(error = %e, "metrics recorder not installed; /metrics is empty");
+                    None
+                }
+            }
+        })
+        .clone()
+}
+
+/// Why a connection was refused or dropped (the `reason` label).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DropReason {
+    SlowReader,
+    Oversized,
+    Auth,
+    Origin,
+    Flood,
+    Idle,
+    Protocol,
+}
+
+impl DropReason {
+    fn label(self) -> &'static str {
+        match self {
+            DropReason::SlowReader => "slow_reader",
+            DropReason::Oversized => "oversized",
+            DropReason::Auth => "auth",
+            DropReason::Origin => "origin",
+            DropReason::Flood => "flood",
+            DropReason::Idle => "idle",
+            DropReason::Protocol => "protocol",
+        }
+    }
+}
+
+/// Handles for the per-connection hot paths.
+#[derive(Clone)]
+pub struct ConnMetrics {
+    pub active: Gauge,
+    pub frames_delivered: Counter,
+    pub delivery_latency: Histogram,
+    pub frames_received: Counter,
+}
+
+impl ConnMetrics {
+    /// Registers (or finds) the handles; call after [`install`].
+    pub fn new() -> ConnMetrics {
+        ConnMetrics {
+            active: metrics::gauge!("quid_connections_active"),
+            frames_delivered: metrics::counter!("quid_frames_delivered_total"),
+            delivery_latency: metrics::histogram!("quid_delivery_latency_seconds"),
+            frames_received: metrics::counter!("quid_frames_received_total"),
+        }
+    }
+}
+
+impl Default for ConnMetrics {
+    fn default() -> Self {
+        ConnMetrics::new()
+    }
+}
+
+/// Counts a refused or dropped connection. (Slow readers are counted by the hub.)
+pub fn count_drop(reason: DropReason) {
+    metrics::counter!("quid_connection_drops_total", "reason" => reason.label()).increment(1);
+}

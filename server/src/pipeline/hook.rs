@@ -1,0 +1,26 @@
+//! The one place where commitment detection plugs into the message path.
+//!
+//! [`MessageHook::after_publish`] is called once for every new message of kind `user`,
+//! after it is durable and published (and before the sender's ack is written). An
+//! implementation that detects commitments reads the message, and emits its answers
+//! (`commitment`, `clarification_request`, `liability`) through
+//! [`Pipeline::emit`](super::Pipeline::emit). The call must not block: spawn a task for
+//! anything slow. The server installs the hook in `state::build` (today [`NoDetection`]).
+
+use quid_shared::Message;
+
+use super::Pipeline;
+
+/// Called after each new user message is published.
+pub trait MessageHook: Send + Sync + 'static {
+    /// `message` is durable and already delivered to the hub; `pipeline` can emit more.
+    fn after_publish(&self, pipeline: &Pipeline, message: &Message);
+}
+
+/// The hook that does nothing, until commitment detection is installed.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoDetection;
+
+impl MessageHook for NoDetection {
+    fn after_publish(&self, _pipeline: &Pipeline, _message: &Message) {}
+}

@@ -1,0 +1,78 @@
+//! The accept loop: every TCP connection is served by hyper (HTTP/1.1 with upgrades);
+//! `GET /ws` goes to our WebSocket upgrade, everything else to the warp routes. On
+//! shutdown it stops accepting and lets each connection finish gracefully.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::Request;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::Service;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::state::AppState;
+
+/// Accepts connections until the state's shutdown token is cancelled.
+pub(crate) async fn accept_loop(state: Arc<AppState>, listener: TcpListener) {
+    let routes = TowerToHyperService::new(warp::service(crate::http::routes(state.clone())));
+    loop {
+        let accepted = tokio::select! {
+            _ = state.shutdown.cancelled() => break,
+            accepted = listener.accept() => accepted,
+        };
+        match accepted {
+            Ok((stream, _peer)) => {
+                let _ = stream.set_nodelay(true);
+                let task = serve_connection(state.clone(), stream, routes.clone());
+                state.tasks.spawn(task);
+            }
+            Err(e) => {
+                // Out of file descriptors or similar: back off briefly, keep serving.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    }
+}
+
+async fn serve_connection<S>(state: Arc<AppState>, stream: TcpStream, routes: S)
+where
+    S: Service<Request<Incoming>, Response = warp::reply::Response, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send,
+{
+    let shutdown = state.shutdown.clone();
+    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+        let state = state.clone();
+        let routes = routes.clone();
+        async move {
+            if request.uri().path() == "/ws" {
+                Ok::<_, Infallible>(crate::ws::upgrade(state, request).await)
+            } else {
+                routes.call(request).await
+            }
+        }
+    });
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(30))
+        .serve_connection(TokioIo::new(stream), service)
+        .with_upgrades();
+    tokio::pin!(connection);
+    let result = tokio::select! {
+        result = connection.as_mut() => result,
+        _ = shutdown.cancelled() => {
+            connection.as_mut().graceful_shutdown();
+            connection.await
+        }
+    };
+    if let Err(e) = result {
+        tracing::debug!(error = %e, "http connection ended with an error");
+    }
+}

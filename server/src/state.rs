@@ -1,0 +1,89 @@
+//! The shared state of one running server, built once from the configuration: store,
+//! hub, pipeline (with its message hook), auth keys, metrics, and the shutdown signal.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use anyhow::Context;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::auth::Auth;
+use crate::config::Config;
+use crate::hub::{ConnId, Hub, LocalHub};
+use crate::metrics::ConnMetrics;
+use crate::pipeline::{MessageHook, NoDetection, Pipeline};
+use crate::store::{Store, StoreOptions};
+
+/// Everything a request or a connection needs, behind one `Arc`.
+pub struct AppState {
+    pub config: Config,
+    pub store: Store,
+    pub hub: Arc<dyn Hub>,
+    pub pipeline: Pipeline,
+    pub auth: Auth,
+    pub prometheus: Option<PrometheusHandle>,
+    pub conn_metrics: ConnMetrics,
+    /// Cancelled when the server shuts down.
+    pub shutdown: CancellationToken,
+    /// Every connection task, so shutdown can wait for them.
+    pub tasks: TaskTracker,
+    next_conn: AtomicU64,
+}
+
+impl AppState {
+    /// A process-unique id for a new WebSocket connection.
+    pub fn next_conn_id(&self) -> ConnId {
+        self.next_conn.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Whether a browser `Origin` may open sockets and make CORS requests.
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        self.config.cors_origin.iter().any(|o| o == origin)
+    }
+}
+
+/// The hook called after each new user message: the place where commitment detection is
+/// installed.
+fn message_hook() -> Arc<dyn MessageHook> {
+    Arc::new(NoDetection)
+}
+
+/// Opens the data directory and builds the state.
+pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<AppState>> {
+    let prometheus = crate::metrics::install();
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
+    let secret = config
+        .resolve_jwt_secret()
+        .context("cannot read or create the JWT secret")?;
+    let auth = Auth::new(
+        secret.expose(),
+        config.token_ttl,
+        config.argon2_memory_kib,
+        config.argon2_iterations,
+    )?;
+    let store = Store::open(
+        &config.database_path(),
+        StoreOptions {
+            max_batch: config.writer_batch,
+            readers: config.readers,
+        },
+    )
+    .with_context(|| format!("cannot open {}", config.database_path().display()))?;
+    let hub: Arc<dyn Hub> = Arc::new(LocalHub::default());
+    let pipeline = Pipeline::new(store.clone(), Arc::clone(&hub), message_hook());
+    Ok(Arc::new(AppState {
+        config,
+        store,
+        hub,
+        pipeline,
+        auth,
+        prometheus,
+        conn_metrics: ConnMetrics::new(),
+        shutdown,
+        tasks: TaskTracker::new(),
+        next_conn: AtomicU64::new(1),
+    }))
+}

@@ -1,0 +1,162 @@
+//! Group and membership queries.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{StoreError, from_ms, messages, now_ms, parse_id};
+use quid_shared::{Group, Id, UserRef};
+
+/// Where a user stands with a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Membership {
+    /// The group does not exist.
+    NoGroup,
+    /// The group exists; the user is not in it.
+    NotMember,
+    /// The user is a member.
+    Member,
+}
+
+/// Where `user` stands with `group`.
+pub fn membership(conn: &Connection, group: Id, user: Id) -> Result<Membership, StoreError> {
+    if is_member(conn, group, user)? {
+        return Ok(Membership::Member);
+    }
+    let exists = conn
+        .prepare_cached("SELECT 1 FROM groups WHERE id = ?1")?
+        .exists([group.to_string()])?;
+    Ok(if exists {
+        Membership::NotMember
+    } else {
+        Membership::NoGroup
+    })
+}
+
+/// Whether `user` is a member of `group`.
+pub fn is_member(conn: &Connection, group: Id, user: Id) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM members WHERE group_id = ?1 AND user_id = ?2")?
+        .exists([group.to_string(), user.to_string()])?)
+}
+
+/// Creates a group with `creator` as its first member.
+pub fn create(
+    conn: &Connection,
+    creator: Id,
+    name: &str,
+    description: Option<&str>,
+) -> Result<Id, StoreError> {
+    let id = Id::new_v4();
+    let now = now_ms();
+    conn.prepare_cached(
+        "INSERT INTO groups (id, name, description, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id.to_string(), name, description, creator.to_string(), now])?;
+    add_member(conn, id, creator)?;
+    Ok(id)
+}
+
+/// Adds `user` to `group`; `false` when already a member.
+pub fn add_member(conn: &Connection, group: Id, user: Id) -> Result<bool, StoreError> {
+    let added = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO members (group_id, user_id, joined_at) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![group.to_string(), user.to_string(), now_ms()])?;
+    Ok(added == 1)
+}
+
+/// Removes `user` from `group`; `false` when not a member.
+pub fn remove_member(conn: &Connection, group: Id, user: Id) -> Result<bool, StoreError> {
+    let removed = conn
+        .prepare_cached("DELETE FROM members WHERE group_id = ?1 AND user_id = ?2")?
+        .execute([group.to_string(), user.to_string()])?;
+    Ok(removed == 1)
+}
+
+/// A group with its members and head; `None` when it does not exist.
+pub fn load(conn: &Connection, group: Id) -> Result<Option<Group>, StoreError> {
+    let row = conn
+        .prepare_cached(
+            "SELECT name, description, created_by, created_at FROM groups WHERE id = ?1",
+        )?
+        .query_row([group.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })
+        .optional()?;
+    let Some((name, description, created_by, created_at)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Group {
+        id: group,
+        name,
+        description,
+        created_by: parse_id(&created_by)?,
+        created_at: from_ms(created_at)?,
+        head: messages::head(conn, group)?,
+        members: members(conn, group)?,
+    }))
+}
+
+/// The members of `group`, by username.
+pub fn members(conn: &Connection, group: Id) -> Result<Vec<UserRef>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id, u.username FROM members m JOIN users u ON u.id = m.user_id
+         WHERE m.group_id = ?1 ORDER BY u.username",
+    )?;
+    let rows = stmt.query_map([group.to_string()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, username) = row?;
+        out.push(UserRef {
+            id: parse_id(&id)?,
+            username,
+        });
+    }
+    Ok(out)
+}
+
+/// The groups `user` belongs to, oldest first.
+pub fn list_for_user(conn: &Connection, user: Id) -> Result<Vec<Group>, StoreError> {
+    let ids: Vec<String> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT g.id FROM members m JOIN groups g ON g.id = m.group_id
+             WHERE m.user_id = ?1 ORDER BY g.created_at, g.id",
+        )?;
+        let rows = stmt.query_map([user.to_string()], |r| r.get::<_, String>(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut groups = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(group) = load(conn, parse_id(&id)?)? {
+            groups.push(group);
+        }
+    }
+    Ok(groups)
+}
+
+/// The member of `group` named by `who`: a user id or a username.
+pub fn find_member(conn: &Connection, group: Id, who: &str) -> Result<Option<UserRef>, StoreError> {
+    let row = conn
+        .prepare_cached(
+            "SELECT u.id, u.username FROM members m JOIN users u ON u.id = m.user_id
+             WHERE m.group_id = ?1 AND (u.id = ?2 OR u.username = ?2)",
+        )?
+        .query_row([group.to_string(), who.to_owned()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })
+        .optional()?;
+    row.map(|(id, username)| {
+        Ok(UserRef {
+            id: parse_id(&id)?,
+            username,
+        })
+    })
+    .transpose()
+}

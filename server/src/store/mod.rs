@@ -1,0 +1,146 @@
+//! SQLite persistence in WAL mode: one writer thread that commits in batches (group
+//! commit), and a few read-only connections so reads never wait for the writer.
+//!
+//! Writes are closures run by the writer inside the batch's transaction ([`Store::write`]);
+//! each runs in its own savepoint, so one failing closure does not undo the others. A
+//! caller is answered only after the batch's `COMMIT` returned: acknowledged means durable.
+//! Reads are closures run on a reader connection ([`Store::read`]). The query functions
+//! live in [`users`], [`groups`] and [`messages`].
+
+mod error;
+pub mod groups;
+pub mod messages;
+pub mod migrations;
+mod readers;
+pub mod users;
+mod writer;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+pub use error::StoreError;
+pub use migrations::{MIGRATIONS, Migration};
+pub use writer::WriteCtx;
+
+use readers::Readers;
+use writer::{Command, Job};
+
+/// Sizes of the store's queues and pools.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreOptions {
+    /// Most write closures committed in one transaction.
+    pub max_batch: usize,
+    /// Read-only connections (and so concurrent reads).
+    pub readers: usize,
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    commands: mpsc::Sender<Command>,
+    readers: Arc<Readers>,
+    writer_thread: Arc<Mutex<Option<JoinHandle<()>>>>,
+}
+
+/// Current time as Unix milliseconds, the unit every stored time uses.
+pub fn now_ms() -> i64 {
+    let now = time::OffsetDateTime::now_utc();
+    (now.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// Converts stored Unix milliseconds back to a timestamp.
+pub fn from_ms(ms: i64) -> Result<time::OffsetDateTime, StoreError> {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map_err(|e| StoreError::Corrupt(format!("timestamp {ms}: {e}")))
+}
+
+/// Parses a stored UUID.
+pub fn parse_id(s: &str) -> Result<quid_shared::Id, StoreError> {
+    quid_shared::Id::parse_str(s).map_err(|e| StoreError::Corrupt(format!("id {s:?}: {e}")))
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, applies migrations and starts
+    /// the writer thread.
+    pub fn open(path: &Path, options: StoreOptions) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut conn = Connection::open(path)?;
+        configure_writer(&conn)?;
+        migrations::apply(&mut conn)?;
+        let readers = Readers::open(path, options.readers.max(1))?;
+        let (commands, rx) = mpsc::channel(options.max_batch.max(1) * 4);
+        let handle = std::thread::Builder::new()
+            .name("quid-store-writer".into())
+            .spawn(move || writer::run(conn, rx, options.max_batch.max(1)))?;
+        Ok(Store {
+            commands,
+            readers: Arc::new(readers),
+            writer_thread: Arc::new(Mutex::new(Some(handle))),
+        })
+    }
+
+    /// Runs `f` in the writer's current transaction. Returns its value once the
+    /// transaction has committed; if `f` fails, only its own changes are rolled back and
+    /// its error is returned.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut WriteCtx<'_>) -> Result<T, E> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |ctx| {
+            let result = f(ctx);
+            let ok = result.is_ok();
+            let complete: writer::Completion = Box::new(move |commit| {
+                let answer = match commit {
+                    Ok(()) => result,
+                    Err(e) => Err(E::from(e)),
+                };
+                let _ = tx.send(answer);
+            });
+            (ok, complete)
+        });
+        self.commands
+            .send(Command::Job(job))
+            .await
+            .map_err(|_| E::from(StoreError::Closed))?;
+        rx.await.map_err(|_| E::from(StoreError::Closed))?
+    }
+
+    /// Runs `f` on a read-only connection, off the async threads.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.readers.read(f).await
+    }
+
+    /// Commits everything queued so far, stops the writer and waits for it to finish.
+    /// Later writes fail with [`StoreError::Closed`].
+    pub async fn shutdown(&self) {
+        let _ = self.commands.send(Command::Stop).await;
+        let handle = self.writer_thread.lock().ok().and_then(|mut h| h.take());
+        if let Some(handle) = handle {
+            let _ = tokio::task::spawn_blocking(move || handle.join()).await;
+        }
+    }
+}
+
+fn configure_writer(conn: &Connection) -> Result<(), StoreError> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // In WAL mode NORMAL is durable across process crashes (the ack-after-commit
+    // guarantee); only a power loss can drop the last transactions.
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "busy_timeout", 5000)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! Account queries.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{StoreError, from_ms, now_ms, parse_id};
+use quid_shared::{Id, User};
+
+/// An account with its password hash, for login.
+#[derive(Debug, Clone)]
+pub struct StoredUser {
+    pub user: User,
+    pub password_hash: String,
+}
+
+/// Creates an account; `None` when the username is taken.
+pub fn insert(
+    conn: &Connection,
+    username: &str,
+    password_hash: &str,
+) -> Result<Option<User>, StoreError> {
+    let taken = conn
+        .prepare_cached("SELECT 1 FROM users WHERE username = ?1")?
+        .exists([username])?;
+    if taken {
+        return Ok(None);
+    }
+    let id = Id::new_v4();
+    let created_at = now_ms();
+    conn.prepare_cached(
+        "INSERT INTO users (id, username, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![id.to_string(), username, password_hash, created_at])?;
+    Ok(Some(User {
+        id,
+        username: username.to_owned(),
+        created_at: from_ms(created_at)?,
+    }))
+}
+
+/// The account with this username, with its hash.
+pub fn by_username(conn: &Connection, username: &str) -> Result<Option<StoredUser>, StoreError> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, username, created_at, password_hash FROM users WHERE username = ?1",
+        )?
+        .query_row([username], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .optional()?;
+    row.map(|(id, username, created_at, password_hash)| {
+        Ok(StoredUser {
+            user: User {
+                id: parse_id(&id)?,
+                username,
+                created_at: from_ms(created_at)?,
+            },
+            password_hash,
+        })
+    })
+    .transpose()
+}
+
+/// The account with this id.
+pub fn by_id(conn: &Connection, id: Id) -> Result<Option<User>, StoreError> {
+    let row = conn
+        .prepare_cached("SELECT username, created_at FROM users WHERE id = ?1")?
+        .query_row([id.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })
+        .optional()?;
+    row.map(|(username, created_at)| {
+        Ok(User {
+            id,
+            username,
+            created_at: from_ms(created_at)?,
+        })
+    })
+    .transpose()
+}

@@ -1,0 +1,150 @@
+//! The writer thread: owns the one read-write connection, drains queued write closures,
+//! runs them in one transaction (group commit), commits, runs their after-commit effects
+//! in commit order, and only then answers the callers.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use rusqlite::Connection;
+use tokio::sync::mpsc;
+
+use super::StoreError;
+use quid_shared::Id;
+
+/// Answers a caller once the batch's commit is known.
+pub(super) type Completion = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
+/// A write closure: runs in the transaction, says whether it succeeded, and returns how
+/// to answer its caller.
+pub(super) type Job = Box<dyn FnOnce(&mut WriteCtx<'_>) -> (bool, Completion) + Send>;
+/// Work to do right after a successful commit, before callers are answered.
+type Effect = Box<dyn FnOnce() + Send>;
+
+pub(super) enum Command {
+    Job(Job),
+    /// Finish what is queued, then exit.
+    Stop,
+}
+
+/// What a write closure sees: the open transaction, the per-group seq heads, and a place
+/// to register effects that must run after the commit (e.g. publishing a message).
+pub struct WriteCtx<'a> {
+    conn: &'a Connection,
+    heads: &'a mut HashMap<Id, i64>,
+    effects: &'a mut Vec<Effect>,
+}
+
+impl WriteCtx<'_> {
+    /// The connection, inside the batch's transaction.
+    pub fn conn(&self) -> &Connection {
+        self.conn
+    }
+
+    /// Reserves the next `seq` of `group`. Safe to cache because this thread is the only
+    /// writer; the cache is dropped whenever a closure or a commit fails.
+    pub fn next_seq(&mut self, group: Id) -> Result<i64, StoreError> {
+        let head = match self.heads.get(&group) {
+            Some(head) => *head,
+            None => super::messages::head(self.conn, group)?,
+        };
+        self.heads.insert(group, head + 1);
+        Ok(head + 1)
+    }
+
+    /// Runs `effect` after the transaction commits (in commit order, before any caller of
+    /// this batch is answered); dropped if this closure or the commit fails.
+    pub fn after_commit(&mut self, effect: impl FnOnce() + Send + 'static) {
+        self.effects.push(Box::new(effect));
+    }
+}
+
+pub(super) fn run(mut conn: Connection, mut rx: mpsc::Receiver<Command>, max_batch: usize) {
+    let commit_latency = metrics::histogram!("quid_sqlite_commit_seconds");
+    let batch_size = metrics::histogram!("quid_sqlite_batch_size");
+    let mut heads = HashMap::new();
+    let mut batch: Vec<Job> = Vec::with_capacity(max_batch);
+    let mut stop = false;
+    while !stop {
+        match rx.blocking_recv() {
+            Some(Command::Job(job)) => batch.push(job),
+            Some(Command::Stop) | None => break,
+        }
+        while batch.len() < max_batch {
+            match rx.try_recv() {
+                Ok(Command::Job(job)) => batch.push(job),
+                Ok(Command::Stop) => {
+                    stop = true;
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+        batch_size.record(batch.len() as f64);
+        let started = Instant::now();
+        run_batch(&mut conn, &mut heads, &mut batch);
+        commit_latency.record(started.elapsed().as_secs_f64());
+    }
+    // Anything still queued after Stop is refused: dropping the jobs drops their
+    // answer channels, so their callers see `StoreError::Closed`.
+    rx.close();
+    tracing::debug!("store writer stopped");
+}
+
+fn run_batch(conn: &mut Connection, heads: &mut HashMap<Id, i64>, batch: &mut Vec<Job>) {
+    let tx = match conn.transaction() {
+        Ok(tx) => tx,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot begin a write transaction");
+            heads.clear();
+            // Dropping the jobs drops their answer channels: callers see `Closed`.
+            batch.clear();
+            return;
+        }
+    };
+    let mut effects: Vec<Effect> = Vec::new();
+    let mut completions: Vec<Completion> = Vec::with_capacity(batch.len());
+    for job in batch.drain(..) {
+        let mark = effects.len();
+        if let Err(e) = savepoint(&tx, "SAVEPOINT job") {
+            tracing::error!(error = %e, "cannot open a savepoint");
+        }
+        let mut ctx = WriteCtx {
+            conn: &tx,
+            heads,
+            effects: &mut effects,
+        };
+        let (ok, complete) = job(&mut ctx);
+        let closed = if ok {
+            savepoint(&tx, "RELEASE job")
+        } else {
+            effects.truncate(mark);
+            heads.clear();
+            savepoint(&tx, "ROLLBACK TO job").and_then(|()| savepoint(&tx, "RELEASE job"))
+        };
+        if let Err(e) = closed {
+            tracing::error!(error = %e, "cannot close a savepoint");
+        }
+        completions.push(complete);
+    }
+    match tx.commit() {
+        Ok(()) => {
+            for effect in effects {
+                effect();
+            }
+            for complete in completions {
+                complete(Ok(()));
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "write batch failed to commit");
+            heads.clear();
+            let message = e.to_string();
+            for complete in completions {
+                complete(Err(StoreError::Commit(message.clone())));
+            }
+        }
+    }
+}
+
+fn savepoint(conn: &Connection, sql: &str) -> Result<(), rusqlite::Error> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
+}

@@ -1,0 +1,111 @@
+//! Reading client frames with errors that name the problem, and writing server frames.
+
+use quid_shared::{ClientFrame, ErrorCode, ServerFrame};
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
+
+/// Why a client frame could not be read, and what it answers (`ref`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct BadFrame {
+    pub message: String,
+    pub reference: Option<String>,
+}
+
+impl BadFrame {
+    /// The `error` frame to answer with.
+    pub(super) fn into_frame(self) -> ServerFrame {
+        error(ErrorCode::BadRequest, self.message, self.reference)
+    }
+}
+
+/// Parses one text frame.
+pub(super) fn parse(text: &str) -> Result<ClientFrame, BadFrame> {
+    serde_json::from_str(text).map_err(|e| {
+        // Only on the error path: look at the frame loosely to name what it was.
+        let loose: Option<serde_json::Value> = serde_json::from_str(text).ok();
+        let kind = loose
+            .as_ref()
+            .and_then(|v| v.get("type"))
+            .and_then(|t| t.as_str())
+            .map(str::to_owned);
+        let client_id = loose
+            .as_ref()
+            .and_then(|v| v.get("client_id"))
+            .and_then(|t| t.as_str())
+            .map(str::to_owned);
+        let message = match (&loose, &kind) {
+            (None, _) => format!("malformed JSON: {e}"),
+            (Some(v), _) if !v.is_object() => "a frame must be a JSON object".to_owned(),
+            (Some(_), None) => "missing field `type`".to_owned(),
+            (Some(_), Some(_)) => format!("invalid frame: {e}"),
+        };
+        BadFrame {
+            message,
+            reference: client_id.or(kind),
+        }
+    })
+}
+
+/// An `error` frame.
+pub(super) fn error(
+    code: ErrorCode,
+    message: impl Into<String>,
+    reference: Option<String>,
+) -> ServerFrame {
+    ServerFrame::Error {
+        code,
+        message: message.into(),
+        reference,
+    }
+}
+
+/// A server frame as a WebSocket text message.
+pub(super) fn encode(frame: &ServerFrame) -> Message {
+    match serde_json::to_string(frame) {
+        Ok(text) => Message::Text(Utf8Bytes::from(text)),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot serialize a server frame");
+            Message::Text(Utf8Bytes::from_static(
+                r#"{"type":"error","code":"internal","message":"internal error"}"#,
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message_of(bad: BadFrame) -> (String, Option<String>) {
+        (bad.message, bad.reference)
+    }
+
+    /// Each kind of bad frame gets an error that names the problem and what it answers.
+    #[test]
+    fn bad_frames_are_named() {
+        let (m, r) = message_of(parse("{not json").unwrap_err());
+        assert!(m.starts_with("malformed JSON"), "{m}");
+        assert_eq!(r, None);
+        let (m, r) = message_of(parse(r#"{"type":"dance"}"#).unwrap_err());
+        assert!(m.contains("unknown variant `dance`"), "{m}");
+        assert_eq!(r.as_deref(), Some("dance"));
+        let (m, r) =
+            message_of(parse(r#"{"type":"send","client_id":"c9","content":"x"}"#).unwrap_err());
+        assert!(m.contains("missing field `group`"), "{m}");
+        assert_eq!(r.as_deref(), Some("c9"));
+        let (m, _) = message_of(parse(r#"{"group":"x"}"#).unwrap_err());
+        assert_eq!(m, "missing field `type`");
+        let (m, _) = message_of(parse("[1,2]").unwrap_err());
+        assert_eq!(m, "a frame must be a JSON object");
+    }
+
+    /// A good frame parses.
+    #[test]
+    fn ping_parses() {
+        assert_eq!(
+            parse(r#"{"type":"ping","nonce":"n"}"#),
+            Ok(ClientFrame::Ping {
+                nonce: Some("n".into())
+            })
+        );
+    }
+}
