@@ -24,7 +24,15 @@ use crate::config::{Config, ConfigError};
 ///
 /// Without a subcommand, opens the terminal chat. Subcommands serve scripts.
 #[derive(Debug, Parser)]
-#[command(name = "quid", version, propagate_version = true)]
+#[command(
+    name = "quid",
+    version,
+    propagate_version = true,
+    after_help = "Environment: QUID_SERVER (server URL), QUID_TOKEN (token, wins over the stored one), \
+QUID_CONFIG_DIR (config directory), QUID_PASSWORD (password for register/login).\n\
+Exit codes: 0 ok, 1 other failure, 2 usage, 3 not logged in or token refused, \
+4 not found or not allowed, 5 server unreachable."
+)]
 pub struct Cli {
     /// Server base URL [env: QUID_SERVER] [default: http://127.0.0.1:3001, or the config file]
     #[arg(long, global = true, value_name = "URL")]

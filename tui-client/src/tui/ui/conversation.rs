@@ -6,15 +6,17 @@ use quid_shared::{Message, MessageKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::super::app::{App, GroupView, mention_ranges};
+use super::wrap::wrap;
 use crate::timefmt;
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 /// Indent of continuation lines (the width of `HH:MM `).
 const INDENT: &str = "      ";
+const INDENT_WIDTH: u16 = 6;
 
 /// The header above the conversation: group name, description, members.
 pub fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
@@ -43,7 +45,7 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
 
 /// Draws the active group's conversation, scrolled as the user left it.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(index) = app.active else {
+    let Some(view) = app.active_group() else {
         let hint =
             "You are in no group yet. /create NAME starts one; a member can /add you to theirs.";
         frame.render_widget(
@@ -52,26 +54,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         );
         return;
     };
-    let paragraph = paragraph(app, index, area.width);
-    let total = paragraph.line_count(area.width);
+    let lines = lines(app, view, area.width);
     let height = usize::from(area.height);
-    let scroll = app.groups[index].scroll.min(total.saturating_sub(height));
-    let top = total.saturating_sub(height + scroll);
-    let top = u16::try_from(top).unwrap_or(u16::MAX);
-    frame.render_widget(paragraph.scroll((top, 0)), area);
+    let scroll = view.scroll.min(lines.len().saturating_sub(height));
+    let end = lines.len() - scroll;
+    let start = end.saturating_sub(height);
+    // Like every chat: a short conversation sits just above the input.
+    let padding = height.saturating_sub(end - start);
+    let area = Rect {
+        y: area.y + u16::try_from(padding).unwrap_or(0),
+        height: area.height - u16::try_from(padding).unwrap_or(0),
+        ..area
+    };
+    let visible: Vec<Line<'static>> = lines.into_iter().skip(start).take(end - start).collect();
+    frame.render_widget(Paragraph::new(visible), area);
 }
 
 /// How many screen lines group `index` takes at `width`.
 pub fn line_count(app: &App, index: usize, width: u16) -> usize {
-    paragraph(app, index, width).line_count(width)
+    app.groups
+        .get(index)
+        .map_or(0, |view| lines(app, view, width).len())
 }
 
-fn paragraph(app: &App, index: usize, width: u16) -> Paragraph<'static> {
-    let view = &app.groups[index];
-    Paragraph::new(Text::from(lines(app, view, width))).wrap(Wrap { trim: false })
-}
-
-/// Every line of the conversation, before wrapping.
+/// Every screen line of the conversation at `width`.
 fn lines(app: &App, view: &GroupView, width: u16) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if view.loading_older {
@@ -111,7 +117,9 @@ fn lines(app: &App, view: &GroupView, width: u16) -> Vec<Line<'static>> {
                 Style::new().fg(Color::LightRed),
             ));
         }
-        lines.extend(message_lines(app, view, message));
+        for line in message_lines(app, view, message) {
+            lines.extend(wrap(line.spans, width, INDENT_WIDTH));
+        }
     }
     lines
 }

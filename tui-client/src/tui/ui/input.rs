@@ -2,12 +2,16 @@
 //! while a clarification is pending, that the next message answers it.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders};
 
 use super::super::app::App;
+
+/// Shown before the input's first column.
+const PROMPT: &str = " › ";
+const PROMPT_WIDTH: u16 = 3;
 
 /// Draws the input into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -34,5 +38,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    frame.render_widget(&app.input, inner);
+    let [prompt, text] =
+        Layout::horizontal([Constraint::Length(PROMPT_WIDTH), Constraint::Min(1)]).areas(inner);
+    frame.render_widget(Span::styled(PROMPT, border), prompt);
+    frame.render_widget(&app.input, text);
 }

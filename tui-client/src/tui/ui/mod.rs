@@ -17,6 +17,7 @@ mod side;
 mod status;
 #[cfg(test)]
 mod tests;
+mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

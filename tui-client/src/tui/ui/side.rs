@@ -5,9 +5,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::super::app::{App, PaneData, PaneFocus};
+use super::wrap::wrap;
 use crate::present;
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
@@ -18,6 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .borders(Borders::LEFT)
         .border_style(DIM)
         .title(Span::styled(" commitments · liabilities (F2) ", DIM));
+    let width = block.inner(area).width;
     let mut lines = Vec::new();
     if let Some(view) = app.active_group() {
         let liabilities = section(
@@ -26,6 +28,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             &view.liabilities,
             "nobody is bound to anything yet",
             present::liability,
+            width,
         );
         let commitments = section(
             "Commitments",
@@ -33,6 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             &view.commitments,
             "no commitments yet",
             present::commitment,
+            width,
         );
         let (first, second) = match app.pane_focus {
             PaneFocus::Liabilities => (liabilities, commitments),
@@ -42,12 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::raw(""));
         lines.extend(second);
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 fn section<T>(
@@ -56,6 +55,7 @@ fn section<T>(
     data: &PaneData<Vec<T>>,
     empty: &str,
     show: fn(&T) -> String,
+    width: u16,
 ) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(Span::styled(
         format!(" {title}"),
@@ -65,17 +65,19 @@ fn section<T>(
     match data {
         PaneData::NotLoaded => lines.push(note("loading…")),
         PaneData::Unsupported => lines.push(note("this server does not offer this yet")),
-        PaneData::Failed(e) => lines.push(Line::from(Span::styled(
-            format!("  {e}"),
-            Style::new().fg(Color::LightRed),
-        ))),
+        PaneData::Failed(e) => lines.extend(wrap(
+            vec![Span::styled(
+                format!("  {e}"),
+                Style::new().fg(Color::LightRed),
+            )],
+            width,
+            2,
+        )),
         PaneData::Loaded(items) if items.is_empty() => lines.push(note(empty)),
         PaneData::Loaded(items) => {
-            lines.extend(
-                items
-                    .iter()
-                    .map(|item| Line::raw(format!("  {}", show(item)))),
-            );
+            for item in items {
+                lines.extend(wrap(vec![Span::raw(format!("  {}", show(item)))], width, 4));
+            }
         }
     }
     lines
