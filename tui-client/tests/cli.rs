@@ -111,15 +111,18 @@ async fn unknown_group_fails_clearly() -> TestResult {
     Ok(())
 }
 
-/// Without a token every command that needs one says to log in, with exit code 3; and
+/// Without a token every command that needs one (the chat too) says to log in, with exit
+/// code 3; and
 /// `quid logout` really forgets the token.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn not_logged_in_fails_clearly() -> TestResult {
     let server = Server::start().await?;
     let nobody = User::new(&server.url(), "nobody")?;
-    let out = nobody.run(&["groups"]).await?;
-    assert_eq!(out.status.code(), Some(3));
-    assert!(stderr(&out).contains("not logged in"), "{}", stderr(&out));
+    for args in [&["groups"][..], &[][..]] {
+        let out = nobody.run(args).await?;
+        assert_eq!(out.status.code(), Some(3), "quid {args:?}");
+        assert!(stderr(&out).contains("not logged in"), "{}", stderr(&out));
+    }
     let alice = User::register(&server.url(), "alice").await?;
     alice.ok(&["groups"]).await?;
     alice.ok(&["logout"]).await?;

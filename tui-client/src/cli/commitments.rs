@@ -3,7 +3,10 @@
 
 use clap::Args;
 
+use quid_shared::ErrorCode;
+
 use super::{CliError, Context, output};
+use crate::api::ApiError;
 use crate::present;
 
 /// Arguments of `commitments` and `liabilities`.
@@ -28,7 +31,11 @@ pub struct RevokeArgs {
 pub async fn list(ctx: &Context, args: ListArgs) -> Result<(), CliError> {
     let api = ctx.authed()?;
     let group = api.resolve_group(&args.group).await?;
-    for commitment in api.commitments(group.id).await?.commitments {
+    let list = api
+        .commitments(group.id)
+        .await
+        .map_err(|e| unsupported(e, "commitments"))?;
+    for commitment in list.commitments {
         if args.json {
             output::json(&commitment)?;
         } else {
@@ -42,7 +49,11 @@ pub async fn list(ctx: &Context, args: ListArgs) -> Result<(), CliError> {
 pub async fn liabilities(ctx: &Context, args: ListArgs) -> Result<(), CliError> {
     let api = ctx.authed()?;
     let group = api.resolve_group(&args.group).await?;
-    for liability in api.liabilities(group.id).await?.liabilities {
+    let list = api
+        .liabilities(group.id)
+        .await
+        .map_err(|e| unsupported(e, "liabilities"))?;
+    for liability in list.liabilities {
         if args.json {
             output::json(&liability)?;
         } else {
@@ -57,4 +68,22 @@ pub async fn revoke(ctx: &Context, args: RevokeArgs) -> Result<(), CliError> {
     ctx.authed()?.revoke(args.id).await?;
     eprintln!("revoked commitment #{}", args.id);
     Ok(())
+}
+
+/// The group exists (it was just resolved), so a 404 here means the server lacks the
+/// endpoint: say that rather than "not found".
+fn unsupported(error: ApiError, what: &str) -> CliError {
+    match error {
+        ApiError::Server {
+            status,
+            code: ErrorCode::NotFound,
+            message,
+        } => ApiError::Server {
+            status,
+            code: ErrorCode::NotFound,
+            message: format!("this server does not offer {what} ({message})"),
+        }
+        .into(),
+        other => other.into(),
+    }
 }

@@ -31,7 +31,7 @@ pub async fn run(ctx: &Context, args: HistoryArgs) -> Result<(), CliError> {
         .messages(group.id, None, args.before, Some(args.limit))
         .await?;
     for message in &page.messages {
-        output::message(message, args.json)?;
+        output::message(message, &group, args.json)?;
     }
     Ok(())
 }

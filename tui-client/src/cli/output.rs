@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use quid_shared::{Message, MessageKind};
+use quid_shared::{Group, Message, MessageKind};
 use serde::Serialize;
 
 use super::CliError;
@@ -27,33 +27,37 @@ pub fn json<T: Serialize>(value: &T) -> Result<(), CliError> {
     line(&text)
 }
 
-/// Writes a message, as JSON or as one human line.
-pub fn message(message: &Message, as_json: bool) -> Result<(), CliError> {
+/// Writes a message of `group`, as JSON or as human text.
+pub fn message(message: &Message, group: &Group, as_json: bool) -> Result<(), CliError> {
     if as_json {
         json(message)
     } else {
-        line(&message_line(message))
+        line(&message_line(message, group))
     }
 }
 
-/// `#17 14:03 bob: hello`, with the kind and privacy made visible.
-pub fn message_line(message: &Message) -> String {
+/// `#17 14:03 bob: hello`, with the kind and privacy made visible; further lines of the
+/// text are indented.
+pub fn message_line(message: &Message, group: &Group) -> String {
     let time = timefmt::clock(message.created_at);
     let author = message
         .author
         .as_ref()
         .map_or("quid", |a| a.username.as_str());
-    let private = if message.private {
-        " (private: only you can see this)"
-    } else {
-        ""
-    };
+    let target = message
+        .target
+        .and_then(|t| group.members.iter().find(|m| m.id == t))
+        .map_or("?", |m| m.username.as_str());
     let tag = match message.kind {
-        MessageKind::User => format!("{author}{private}:"),
+        MessageKind::User if message.private => format!("{author} -> {target} (private):"),
+        MessageKind::User => format!("{author}:"),
         MessageKind::Commitment => "* commitment:".to_owned(),
         MessageKind::Liability => "= liabilities:".to_owned(),
-        MessageKind::ClarificationRequest => format!("? clarification{private}:"),
-        MessageKind::ClarificationResponse => format!("{author} (answer{private}):"),
+        MessageKind::ClarificationRequest => {
+            format!("? clarification for {target} (only they can see this):")
+        }
+        MessageKind::ClarificationResponse => format!("{author} answered (private):"),
     };
-    format!("#{} {time} {tag} {}", message.seq, message.content)
+    let text = message.content.replace('\n', "\n    ");
+    format!("#{} {time} {tag} {text}", message.seq)
 }

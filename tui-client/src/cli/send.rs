@@ -43,7 +43,7 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<(), CliError> {
             to: args.to,
         })
         .await?;
-    output::message(&message, args.json)
+    output::message(&message, &group, args.json)
 }
 
 async fn read_stdin() -> Result<String, CliError> {

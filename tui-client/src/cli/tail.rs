@@ -2,7 +2,7 @@
 //! printed, so the output has no gap and no duplicate across drops and server restarts.
 
 use clap::Args;
-use quid_shared::{ErrorCode, Message};
+use quid_shared::{ErrorCode, Group, Message};
 use tokio::sync::mpsc;
 
 use super::{CliError, Context, output};
@@ -41,7 +41,7 @@ pub async fn run(ctx: &Context, args: TailArgs) -> Result<(), CliError> {
             event = rx.recv() => match event {
                 None => return Err(CliError::Failed("the connection task stopped".into())),
                 Some(WsEvent::Message(message)) if message.group == group.id => {
-                    print(&message, args.json)?;
+                    print(&message, &group, args.json)?;
                 }
                 Some(WsEvent::State(state)) => printer.show(&state)?,
                 Some(WsEvent::Error { code, message, .. }) => match code {
@@ -56,8 +56,8 @@ pub async fn run(ctx: &Context, args: TailArgs) -> Result<(), CliError> {
     }
 }
 
-fn print(message: &Message, as_json: bool) -> Result<(), CliError> {
-    output::message(message, as_json)
+fn print(message: &Message, group: &Group, as_json: bool) -> Result<(), CliError> {
+    output::message(message, group, as_json)
 }
 
 /// Reports connection changes on stderr once each (not every second of a countdown).
