@@ -119,6 +119,15 @@ pub struct Completion {
     pub index: usize,
 }
 
+/// A message sent but not yet acknowledged (shown as "sending…").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub client_id: String,
+    pub group: Id,
+    pub content: String,
+    pub to: Option<String>,
+}
+
 /// Sent lines, for Up/Down recall.
 #[derive(Debug, Clone, Default)]
 pub struct InputHistory {
@@ -146,6 +155,8 @@ pub struct App {
     pub notice: Option<Notice>,
     pub input: TextArea<'static>,
     pub history: InputHistory,
+    /// Messages on their way to the server, oldest first.
+    pub outbox: Vec<Outgoing>,
     pub completion: Option<Completion>,
     pub side_pane: bool,
     pub pane_focus: PaneFocus,
@@ -175,6 +186,7 @@ impl App {
             notice: None,
             input: new_input(),
             history: InputHistory::default(),
+            outbox: Vec::new(),
             completion: None,
             side_pane: false,
             pane_focus: PaneFocus::default(),

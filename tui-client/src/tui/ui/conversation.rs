@@ -88,7 +88,8 @@ fn lines(app: &App, view: &GroupView, width: u16) -> Vec<Line<'static>> {
             DIM,
         )));
     }
-    if view.messages.is_empty() && !view.has_older {
+    let sending = app.outbox.iter().any(|o| o.group == view.group.id);
+    if view.messages.is_empty() && !view.has_older && !sending {
         lines.push(Line::from(Span::styled(
             "  no messages yet: say hello",
             DIM,
@@ -120,6 +121,18 @@ fn lines(app: &App, view: &GroupView, width: u16) -> Vec<Line<'static>> {
         for line in message_lines(app, view, message) {
             lines.extend(wrap(line.spans, width, INDENT_WIDTH));
         }
+    }
+    for outgoing in app.outbox.iter().filter(|o| o.group == view.group.id) {
+        let to = outgoing
+            .to
+            .as_deref()
+            .map_or(String::new(), |to| format!(" → {to} (private)"));
+        let text = format!(
+            "--:-- {}{to}: {} (sending…)",
+            app.me.username,
+            outgoing.content.replace('\n', " ")
+        );
+        lines.extend(wrap(vec![Span::styled(text, DIM)], width, INDENT_WIDTH));
     }
     lines
 }

@@ -199,7 +199,8 @@ fn liabilities_pane() {
     insta::assert_snapshot!(render(&app).backend());
 }
 
-/// The status bar tells the truth while the connection is down.
+/// The status bar tells the truth while the connection is down; a message typed meanwhile
+/// shows as on its way.
 #[test]
 fn reconnecting_status() {
     let mut app = App::new(alice(), vec![group(1, "team", 0)], (80, 8));
@@ -210,6 +211,13 @@ fn reconnecting_status() {
             in_secs: 4,
             reason: "the server is restarting".into(),
         })),
+    );
+    update(&mut app, Event::Paste("typed while offline".into()));
+    update(
+        &mut app,
+        Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        )),
     );
     insta::assert_snapshot!(render(&app).backend());
 }

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui_textarea::{CursorMove, Input};
 
-use super::super::app::{App, Completion, new_input};
+use super::super::app::{App, Completion, Outgoing, new_input};
 use super::super::commands::{self, candidates, word_before};
 use super::super::effects::{ApiRequest, Effect};
 use super::super::ui;
@@ -112,11 +112,18 @@ pub fn send(app: &mut App, content: String, to: Option<String>) -> Vec<Effect> {
         return Vec::new();
     };
     view.scroll = 0;
-    vec![Effect::Ws(WsCommand::Send {
+    let outgoing = Outgoing {
+        client_id: uuid::Uuid::new_v4().to_string(),
         group: view.group.id,
         content,
-        client_id: uuid::Uuid::new_v4().to_string(),
         to,
+    };
+    app.outbox.push(outgoing.clone());
+    vec![Effect::Ws(WsCommand::Send {
+        group: outgoing.group,
+        content: outgoing.content,
+        client_id: outgoing.client_id,
+        to: outgoing.to,
     })]
 }
 
@@ -172,8 +179,10 @@ fn complete(app: &mut App) {
     let cursor = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
     if let Some(done) = &mut app.completion {
         done.index = (done.index + 1) % done.candidates.len().max(1);
-        let (start, candidate) = (done.start, done.candidates[done.index].clone());
-        replace_word(app, &line, start, cursor, &candidate);
+        let start = done.start;
+        if let Some(candidate) = done.candidates.get(done.index).cloned() {
+            replace_word(app, &line, start, cursor, &candidate);
+        }
         return;
     }
     let (start, word) = word_before(&line, cursor);
@@ -239,7 +248,9 @@ fn scroll_up(app: &mut App, lines: usize) -> Vec<Effect> {
     };
     let total = ui::conversation_lines(app, index, width);
     let max = total.saturating_sub(usize::from(height));
-    let view = &mut app.groups[index];
+    let Some(view) = app.groups.get_mut(index) else {
+        return Vec::new();
+    };
     view.scroll = view.scroll.saturating_add(lines).min(max);
     let at_top = view.scroll >= max;
     if at_top && view.has_older && !view.loading_older {

@@ -84,9 +84,22 @@ fn on_net(app: &mut App, event: WsEvent) -> Vec<Effect> {
             Vec::new()
         }
         WsEvent::Message(message) => on_message(app, message),
-        WsEvent::Joined { .. } | WsEvent::Acked { .. } => Vec::new(),
-        WsEvent::Error { message, .. } => {
-            app.error(format!("server: {message}"));
+        WsEvent::Acked { client_id } => {
+            app.outbox.retain(|o| o.client_id != client_id);
+            Vec::new()
+        }
+        WsEvent::Joined { .. } => Vec::new(),
+        WsEvent::Error {
+            message, reference, ..
+        } => {
+            let before = app.outbox.len();
+            app.outbox
+                .retain(|o| Some(o.client_id.as_str()) != reference.as_deref());
+            if app.outbox.len() < before {
+                app.error(format!("not sent: {message}"));
+            } else {
+                app.error(format!("server: {message}"));
+            }
             Vec::new()
         }
     }
@@ -94,6 +107,9 @@ fn on_net(app: &mut App, event: WsEvent) -> Vec<Effect> {
 
 /// A message arrived (live or replayed, never twice).
 fn on_message(app: &mut App, message: Message) -> Vec<Effect> {
+    if let Some(client_id) = &message.client_id {
+        app.outbox.retain(|o| &o.client_id != client_id);
+    }
     let Some(index) = app.index_of(message.group) else {
         return Vec::new();
     };

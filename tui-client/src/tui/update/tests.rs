@@ -327,3 +327,41 @@ fn quitting() {
     update(&mut app, press(KeyCode::Enter));
     assert!(app.should_quit);
 }
+
+/// A sent message waits in the outbox until acknowledged, or until the server refuses it.
+#[test]
+fn outbox_until_acked_or_refused() {
+    let mut app = app();
+    type_text(&mut app, "hello");
+    let effects = update(&mut app, press(KeyCode::Enter));
+    let Some(Effect::Ws(WsCommand::Send { client_id, .. })) = effects.first() else {
+        panic!("expected a send, got {effects:?}");
+    };
+    assert_eq!(app.outbox.len(), 1);
+    update(
+        &mut app,
+        Event::Net(WsEvent::Acked {
+            client_id: client_id.clone(),
+        }),
+    );
+    assert!(app.outbox.is_empty());
+    type_text(&mut app, "too much");
+    let effects = update(&mut app, press(KeyCode::Enter));
+    let Some(Effect::Ws(WsCommand::Send { client_id, .. })) = effects.first() else {
+        panic!("expected a send, got {effects:?}");
+    };
+    update(
+        &mut app,
+        Event::Net(WsEvent::Error {
+            code: quid_shared::ErrorCode::RateLimited,
+            message: "slow down".into(),
+            reference: Some(client_id.clone()),
+        }),
+    );
+    assert!(app.outbox.is_empty());
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.is_error && n.text.contains("slow down"))
+    );
+}
