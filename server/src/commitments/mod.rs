@@ -1,0 +1,20 @@
+//! Commitments: the pure domain of Quid — no I/O, no async.
+//!
+//! # Layout
+//!
+//! - [`units`] — normalisation of actions and units (`hrs` -> `hours`, `$` -> `usd`, ...).
+//! - [`model`] — the validated commitment model on the wire DTOs, and its plain-words summary.
+//! - [`exact`] — exact rationals: wire f64 in, exact arithmetic inside, f64 out.
+//! - [`solver`] — the one liability solver (greatest fixed point) and the liability diff.
+//! - [`parser`] — chat text -> commitment | clarification question | revocation | nothing.
+
+pub mod exact;
+pub mod model;
+pub mod solver;
+pub mod units;
+
+#[cfg(test)]
+mod fixtures;
+
+pub use model::{ModelError, Terms};
+pub use solver::{SolveError, diff, solve};

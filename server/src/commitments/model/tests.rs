@@ -1,0 +1,114 @@
+//! Validation messages and plain-words summaries of the commitment model.
+
+use super::super::fixtures::{condition, fixed, proportional, user};
+use super::{ModelError, Terms};
+
+fn terms(conditions: Vec<quid_shared::Condition>, promises: Vec<quid_shared::Promise>) -> Terms {
+    Terms {
+        conditions,
+        promises,
+    }
+}
+
+/// The contract's example reads as the contract writes it.
+#[test]
+fn summary_of_a_conditional_promise() {
+    let t = terms(
+        vec![condition(Some("alice"), 5.0, "h", "work")],
+        vec![fixed(3.0, "hrs", "Work")],
+    )
+    .normalized();
+    assert_eq!(
+        t.summary(&[user("alice")]),
+        "3 hours of work if alice does ≥ 5 hours of work"
+    );
+}
+
+/// Aggregates, several conditions and proportional parts read plainly too.
+#[test]
+fn summaries_of_aggregates_and_proportions() {
+    let t = terms(
+        vec![condition(None, 10.0, "hours", "work")],
+        vec![fixed(5.0, "hours", "work")],
+    );
+    assert_eq!(
+        t.summary(&[]),
+        "5 hours of work if the others together do ≥ 10 hours of work"
+    );
+    let t = terms(
+        vec![condition(Some("bob"), 3.0, "hours", "testing")],
+        vec![proportional(
+            2.0,
+            0.5,
+            Some("bob"),
+            3.0,
+            6.0,
+            "hours",
+            "testing",
+        )],
+    );
+    assert_eq!(
+        t.summary(&[user("bob")]),
+        "2 hours of testing plus 50% of bob's testing beyond 3 hours (at most 6 more) \
+         if bob does ≥ 3 hours of testing"
+    );
+    let t = terms(vec![], vec![fixed(10.0, "percent", "rent")]);
+    assert_eq!(t.summary(&[]), "10 percent of rent, unconditionally");
+}
+
+/// Each rule a person can break gets its own readable error.
+#[test]
+fn validation_explains_what_is_wrong() {
+    let me = user("me").id;
+    let check = |t: Terms| t.validate(me, None);
+    assert_eq!(check(terms(vec![], vec![])), Err(ModelError::NoPromise));
+    assert_eq!(
+        check(terms(
+            vec![condition(Some("me"), 1.0, "h", "work")],
+            vec![fixed(1.0, "h", "work")]
+        )),
+        Err(ModelError::ConditionOnSelf)
+    );
+    let mut uncapped = proportional(1.0, 0.5, Some("bob"), 0.0, 1.0, "h", "work");
+    uncapped.cap = None;
+    assert_eq!(
+        check(terms(vec![], vec![uncapped])),
+        Err(ModelError::UncappedProportion)
+    );
+    assert!(matches!(
+        check(terms(vec![], vec![fixed(-1.0, "h", "work")])),
+        Err(ModelError::BadNumber { .. })
+    ));
+    assert!(matches!(
+        check(terms(vec![], vec![fixed(f64::NAN, "h", "work")])),
+        Err(ModelError::BadNumber { .. })
+    ));
+    assert_eq!(
+        check(terms(vec![], vec![fixed(0.0, "h", "work")])),
+        Err(ModelError::EmptyPromise)
+    );
+    assert_eq!(
+        check(terms(vec![], vec![fixed(1.0, "h", " ")])),
+        Err(ModelError::EmptyAction)
+    );
+    assert!(matches!(
+        check(terms(
+            vec![],
+            vec![fixed(1.0, "h", "work"), fixed(2.0, "hours", "Work")]
+        )),
+        Err(ModelError::DuplicatePromise { .. })
+    ));
+    let members = [me];
+    assert_eq!(
+        terms(
+            vec![condition(Some("zed"), 1.0, "h", "work")],
+            vec![fixed(1.0, "h", "work")]
+        )
+        .validate(me, Some(&members)),
+        Err(ModelError::NotAMember(user("zed").id))
+    );
+    assert!(
+        ModelError::UncappedProportion.to_string().contains("up to"),
+        "the message tells the author what to write"
+    );
+}
