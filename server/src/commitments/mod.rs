@@ -10,6 +10,7 @@
 
 pub mod exact;
 pub mod model;
+pub mod parser;
 pub mod solver;
 pub mod units;
 
@@ -17,4 +18,5 @@ pub mod units;
 mod fixtures;
 
 pub use model::{ModelError, Terms};
+pub use parser::{Context, Detection, Detector, Pending, RuleParser};
 pub use solver::{SolveError, diff, solve};
