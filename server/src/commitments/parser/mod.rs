@@ -7,6 +7,7 @@
 //!
 //! - `lexer` — text -> tokens; `quantity` — "5h of work", "$20", "twice a day";
 //! - `names` — who a word refers to; `sentence` — the grammar of a commitment sentence;
+//! - `terms` — from a sentence's parts to complete terms (or what to ask);
 //! - `clarify` — pending questions and how answers are spliced back in.
 
 mod clarify;
@@ -14,6 +15,7 @@ mod lexer;
 mod names;
 mod quantity;
 mod sentence;
+mod terms;
 
 use quid_shared::{Commitment, UserRef};
 
