@@ -26,7 +26,7 @@ use super::app::App;
 
 /// Width of the group list, border included.
 const GROUPS_WIDTH: u16 = 22;
-/// Width of the side pane, border included.
+/// Largest width of the side pane, border included.
 const SIDE_WIDTH: u16 = 42;
 /// Most input lines shown at once.
 const INPUT_MAX_LINES: u16 = 6;
@@ -51,7 +51,12 @@ fn areas(app: &App, screen: Rect) -> Areas {
         Constraint::Length(1),
     ])
     .areas(screen);
-    let side_width = if app.side_pane { SIDE_WIDTH } else { 0 };
+    // The pane never takes more than a third of the screen from the conversation.
+    let side_width = if app.side_pane {
+        SIDE_WIDTH.min(screen.width / 3)
+    } else {
+        0
+    };
     let [groups, middle, side] = Layout::horizontal([
         Constraint::Length(GROUPS_WIDTH),
         Constraint::Min(10),
