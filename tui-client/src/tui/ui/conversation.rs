@@ -107,7 +107,7 @@ fn lines(app: &App, view: &GroupView, width: u16) -> Vec<Line<'static>> {
             .split(' ')
             .next()
             .map(str::to_owned);
-        if last_day.is_some() && day != last_day {
+        if day != last_day {
             lines.push(separator(&day.clone().unwrap_or_default(), width, DIM));
         }
         last_day = day;
