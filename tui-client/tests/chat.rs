@@ -1,0 +1,142 @@
+//! The chat's logic wired to the real server, without a terminal: the same `update`,
+//! effects executor and connection manager the terminal chat runs, driven by key events.
+
+mod common;
+
+use common::{STEP, Server, TestResult};
+use crossterm::event::{KeyCode, KeyEvent};
+use quid_client::api::ApiClient;
+use quid_client::tui::app::App;
+use quid_client::tui::effects::Executor;
+use quid_client::tui::event::Event;
+use quid_client::tui::update;
+use quid_client::ws::{self, ConnState};
+use quid_shared::{CreateGroup, Credentials, Id, PostMessage};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+async fn account(server: &str, name: &str) -> Result<ApiClient, Box<dyn std::error::Error>> {
+    let auth = ApiClient::new(server, None)?
+        .register(&Credentials {
+            username: name.into(),
+            password: "correct horse battery".into(),
+        })
+        .await?;
+    Ok(ApiClient::new(server, Some(auth.token))?)
+}
+
+async fn post(api: &ApiClient, group: Id, text: &str) -> TestResult {
+    api.post_message(&PostMessage {
+        group_id: group,
+        content: text.into(),
+        client_id: None,
+        reply_to: None,
+        to: None,
+    })
+    .await?;
+    Ok(())
+}
+
+/// A chat as the terminal runs it, minus the terminal.
+struct Chat {
+    app: App,
+    executor: Executor,
+    rx: UnboundedReceiver<Event>,
+}
+
+impl Chat {
+    async fn open(server: &str, api: ApiClient) -> Result<Self, Box<dyn std::error::Error>> {
+        let me = api.me().await?;
+        let groups = api.groups().await?;
+        let (events, rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+        let token = api.token().ok_or("no token")?.to_owned();
+        let executor = Executor {
+            api,
+            ws: ws::spawn(server, &token, events.clone()),
+            events,
+        };
+        let mut app = App::new(me.as_ref(), groups, (100, 30));
+        executor.run(update::start(&mut app));
+        Ok(Chat { app, executor, rx })
+    }
+
+    /// Applies events until `done` holds, failing after [`STEP`].
+    async fn until(&mut self, what: &str, done: impl Fn(&App) -> bool) -> TestResult {
+        let deadline = tokio::time::Instant::now() + STEP;
+        while !done(&self.app) {
+            let event = tokio::time::timeout_at(deadline, self.rx.recv())
+                .await
+                .map_err(|_| format!("timed out waiting for {what}"))?
+                .ok_or("event channel closed")?;
+            self.executor.run(update::update(&mut self.app, event));
+        }
+        Ok(())
+    }
+
+    fn type_line(&mut self, text: &str) {
+        let keys = text.chars().map(KeyCode::Char).chain([KeyCode::Enter]);
+        for code in keys {
+            let effects = update::update(&mut self.app, Event::Key(KeyEvent::from(code)));
+            self.executor.run(effects);
+        }
+    }
+
+    fn contents(&self) -> Vec<String> {
+        self.app.groups[0]
+            .messages
+            .iter()
+            .map(|m| m.content.clone())
+            .collect()
+    }
+}
+
+fn has(app: &App, text: &str) -> bool {
+    app.groups
+        .first()
+        .is_some_and(|g| g.messages.iter().any(|m| m.content == text))
+}
+
+/// The chat shows others' messages, sends what is typed, and after a server restart
+/// carries on with nothing missing and nothing twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_continues_across_a_server_restart() -> TestResult {
+    let mut server = Server::start().await?;
+    let alice = account(&server.url(), "alice").await?;
+    let bob = account(&server.url(), "bob").await?;
+    let team = alice
+        .create_group(&CreateGroup {
+            name: "team".into(),
+            description: None,
+        })
+        .await?
+        .id;
+    alice.add_member(team, "bob").await?;
+    post(&alice, team, "one").await?;
+
+    let mut chat = Chat::open(&server.url(), bob).await?;
+    chat.until("the backlog", |app| has(app, "one")).await?;
+    chat.type_line("hi alice");
+    chat.until("our own message", |app| {
+        has(app, "hi alice") && app.outbox.is_empty()
+    })
+    .await?;
+
+    server.stop().await?;
+    chat.until("the chat to notice", |app| {
+        matches!(app.conn, ConnState::Reconnecting { .. })
+    })
+    .await?;
+    server.restart().await?;
+    post(&alice, team, "two").await?;
+    chat.until("the message sent during the outage", |app| has(app, "two"))
+        .await?;
+    chat.until("the connection", |app| app.conn == ConnState::Connected)
+        .await?;
+    post(&alice, team, "three").await?;
+    chat.until("a live message after the restart", |app| has(app, "three"))
+        .await?;
+
+    assert_eq!(chat.contents(), vec!["one", "hi alice", "two", "three"]);
+    let seqs: Vec<i64> = chat.app.groups[0].messages.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, vec![1, 2, 3, 4]);
+    Ok(())
+}
