@@ -170,6 +170,10 @@ pub struct App {
     pub ticks_since_refresh: u32,
     /// Whether the connection was up at least once (to notice reconnects).
     pub was_connected: bool,
+    /// Prefix of this session's client ids, so that `update` itself stays deterministic.
+    pub session: String,
+    /// Messages sent so far in this session.
+    pub sent: u64,
 }
 
 impl App {
@@ -196,6 +200,8 @@ impl App {
             pending_join: None,
             ticks_since_refresh: 0,
             was_connected: false,
+            session: uuid::Uuid::new_v4().simple().to_string(),
+            sent: 0,
         }
     }
 
@@ -212,6 +218,12 @@ impl App {
     /// The index of a group by id.
     pub fn index_of(&self, group: Id) -> Option<usize> {
         self.groups.iter().position(|g| g.group.id == group)
+    }
+
+    /// A fresh client id for the next message (the server dedupes retries by it).
+    pub fn next_client_id(&mut self) -> String {
+        self.sent += 1;
+        format!("{}-{}", self.session, self.sent)
     }
 
     /// The input's text, lines joined by newlines.

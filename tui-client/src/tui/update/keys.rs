@@ -107,13 +107,14 @@ fn submit(app: &mut App) -> Vec<Effect> {
 
 /// Sends a message to the group on screen (private to `to` when given).
 pub fn send(app: &mut App, content: String, to: Option<String>) -> Vec<Effect> {
+    let client_id = app.next_client_id();
     let Some(view) = app.active_group_mut() else {
         app.error("no group to send to: /create NAME or /join GROUP");
         return Vec::new();
     };
     view.scroll = 0;
     let outgoing = Outgoing {
-        client_id: uuid::Uuid::new_v4().to_string(),
+        client_id,
         group: view.group.id,
         content,
         to,
