@@ -262,6 +262,7 @@ pub fn new_input() -> TextArea<'static> {
     let mut input = TextArea::default();
     input.set_cursor_line_style(ratatui::style::Style::default());
     input.set_placeholder_text("type a message, or /help");
+    input.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
     input
 }
 

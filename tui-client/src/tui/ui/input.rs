@@ -11,7 +11,8 @@ use super::super::app::App;
 
 /// Shown before the input's first column.
 const PROMPT: &str = " › ";
-const PROMPT_WIDTH: u16 = 3;
+/// Columns the prompt takes.
+pub const PROMPT_WIDTH: u16 = 3;
 
 /// Draws the input into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {

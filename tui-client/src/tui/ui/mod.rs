@@ -21,6 +21,7 @@ mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Span;
 
 use super::app::App;
 
@@ -42,7 +43,15 @@ struct Areas {
 }
 
 fn areas(app: &App, screen: Rect) -> Areas {
-    let input_lines = u16::try_from(app.input.lines().len())
+    // Long lines wrap in the input: count the rows they take (prompt excluded).
+    let text_width = usize::from(screen.width.saturating_sub(input::PROMPT_WIDTH).max(1));
+    let rows: usize = app
+        .input
+        .lines()
+        .iter()
+        .map(|line| Span::raw(line.as_str()).width().div_ceil(text_width).max(1))
+        .sum();
+    let input_lines = u16::try_from(rows)
         .unwrap_or(INPUT_MAX_LINES)
         .clamp(1, INPUT_MAX_LINES);
     let [main, input, status] = Layout::vertical([

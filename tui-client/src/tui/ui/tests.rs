@@ -245,3 +245,17 @@ fn commitment(id: i64, creator: quid_shared::UserRef, summary: &str) -> Commitme
         revoked_at: None,
     }
 }
+
+/// A long message being written wraps in the input, which grows to show it.
+#[test]
+fn long_input_wraps() {
+    let mut app = App::new(alice(), vec![group(1, "team", 0)], (60, 10));
+    update(
+        &mut app,
+        Event::Paste(
+            "If bob does at least 3 hours of testing, I will do 2 hours plus 50% of any excess"
+                .into(),
+        ),
+    );
+    insta::assert_snapshot!(render(&app).backend());
+}
