@@ -24,7 +24,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             .fg(Color::DarkGray)
             .add_modifier(Modifier::BOLD),
     ))];
-    for (index, view) in app.groups.iter().enumerate() {
+    let skip = first_shown(app, area.height);
+    for (index, view) in app.groups.iter().enumerate().skip(skip) {
         let active = app.active == Some(index);
         let number = if index < 10 {
             format!("{:>2} ", (index + 1) % 10)
@@ -70,4 +71,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The first group shown, so that the open group stays visible in a short list area.
+pub fn first_shown(app: &App, height: u16) -> usize {
+    let rows = usize::from(height.saturating_sub(1)).max(1);
+    app.active
+        .map_or(0, |active| (active + 1).saturating_sub(rows))
 }

@@ -113,6 +113,9 @@ pub fn conversation_lines(app: &App, index: usize, width: u16) -> usize {
 }
 
 /// Which group a click at (`column`, `row`) lands on, if any.
-pub fn group_at(column: u16, row: u16) -> Option<usize> {
-    (column < GROUPS_WIDTH && row >= 1).then(|| usize::from(row - 1))
+pub fn group_at(app: &App, column: u16, row: u16) -> Option<usize> {
+    let screen = Rect::new(0, 0, app.size.0, app.size.1);
+    let list = areas(app, screen).groups;
+    let skip = groups::first_shown(app, list.height);
+    (column < GROUPS_WIDTH && row >= 1).then(|| usize::from(row - 1) + skip)
 }

@@ -76,7 +76,8 @@ pub fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
             scroll_down(app, WHEEL_LINES);
             Vec::new()
         }
-        MouseEventKind::Down(MouseButton::Left) => match ui::group_at(mouse.column, mouse.row) {
+        MouseEventKind::Down(MouseButton::Left) => match ui::group_at(app, mouse.column, mouse.row)
+        {
             Some(index) => switch_to(app, index),
             None => Vec::new(),
         },

@@ -365,3 +365,28 @@ fn outbox_until_acked_or_refused() {
             .is_some_and(|n| n.is_error && n.text.contains("slow down"))
     );
 }
+
+/// A click on a group in the list opens it; the wheel scrolls the conversation.
+#[test]
+fn mouse_click_and_wheel() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mouse = |kind, row| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column: 3,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let mut app = app();
+    update(&mut app, mouse(MouseEventKind::Down(MouseButton::Left), 2));
+    assert_eq!(app.active, Some(1));
+    let team = group(1, "team", 0);
+    for seq in 1..=60 {
+        update(&mut app, net(text(&team, seq, bob(), "line")));
+    }
+    update(&mut app, mouse(MouseEventKind::ScrollUp, 10));
+    assert_eq!(app.groups[1].scroll, 3);
+    update(&mut app, mouse(MouseEventKind::ScrollDown, 10));
+    assert_eq!(app.groups[1].scroll, 0);
+}
