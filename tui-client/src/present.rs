@@ -1,7 +1,7 @@
 //! Plain words for commitments and liabilities, so the CLI and the chat say the same thing
 //! the same way.
 
-use quid_shared::{Commitment, CommitmentStatus, Liability};
+use quid_shared::{Commitment, CommitmentStatus, Liability, Message};
 
 /// `3 hours of work`.
 pub fn amount(value: f64, unit: &str, action: &str) -> String {
@@ -31,4 +31,14 @@ pub fn commitment(c: &Commitment) -> String {
         CommitmentStatus::Revoked => " [revoked]",
     };
     format!("#{} {}: {}{status}", c.id, c.creator.username, c.summary)
+}
+
+/// ` #12` for a commitment message carrying `meta.commitment_id` (what `/revoke` takes),
+/// else nothing.
+pub fn commitment_ref(message: &Message) -> String {
+    message
+        .meta
+        .get("commitment_id")
+        .and_then(serde_json::Value::as_i64)
+        .map_or(String::new(), |id| format!(" #{id}"))
 }

@@ -51,7 +51,9 @@ pub fn message_line(message: &Message, group: &Group) -> String {
     let tag = match message.kind {
         MessageKind::User if message.private => format!("{author} -> {target} (private):"),
         MessageKind::User => format!("{author}:"),
-        MessageKind::Commitment => "* commitment:".to_owned(),
+        MessageKind::Commitment => {
+            format!("* commitment{}:", crate::present::commitment_ref(message))
+        }
         MessageKind::Liability => "= liabilities:".to_owned(),
         MessageKind::ClarificationRequest => {
             format!("? clarification for {target} (only they can see this):")

@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::super::app::{App, GroupView, mention_ranges};
 use super::wrap::wrap;
-use crate::timefmt;
+use crate::{present, timefmt};
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 /// Indent of continuation lines (the width of `HH:MM `).
@@ -185,7 +185,7 @@ fn message_lines(app: &App, view: &GroupView, message: &Message) -> Vec<Line<'st
             let style = Style::new().fg(Color::Yellow);
             (
                 vec![Span::styled(
-                    "┃ ✔ commitment: ",
+                    format!("┃ ✔ commitment{}: ", present::commitment_ref(message)),
                     style.add_modifier(Modifier::BOLD),
                 )],
                 style,

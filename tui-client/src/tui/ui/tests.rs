@@ -82,16 +82,15 @@ fn conversation_with_every_message_kind() {
         &mut app,
         text(&team, 3, alice(), "If bob does 5h of work, I'll do 3h"),
     );
-    deliver(
-        &mut app,
-        message(
-            &team,
-            4,
-            MessageKind::Commitment,
-            None,
-            "alice committed: 3 hours of work if bob does ≥ 5 hours of work",
-        ),
+    let mut commitment = message(
+        &team,
+        4,
+        MessageKind::Commitment,
+        None,
+        "alice committed: 3 hours of work if bob does ≥ 5 hours of work",
     );
+    commitment.meta = serde_json::json!({"commitment_id": 1});
+    deliver(&mut app, commitment);
     deliver(
         &mut app,
         message(
