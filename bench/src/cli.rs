@@ -38,6 +38,14 @@ pub struct ServerOpts {
     /// (default: a fresh temp dir).
     #[arg(long, global = true, conflicts_with = "url")]
     pub data_dir: Option<PathBuf>,
+    /// Extra argument for the started server (repeatable), e.g. `--server-arg=--readers=2`.
+    #[arg(
+        long,
+        global = true,
+        conflicts_with = "url",
+        allow_hyphen_values = true
+    )]
+    pub server_arg: Vec<String>,
     /// File caching the benchmark accounts' tokens (default with --data-dir: a file in it).
     #[arg(long, global = true)]
     pub account_cache: Option<PathBuf>,

@@ -56,8 +56,12 @@ impl Target {
     }
 
     /// Starts `bin` on 127.0.0.1 and a free port with its data in `data_dir` (a fresh temp
-    /// dir when `None`), and waits until it answers `/health`.
-    pub async fn spawn(bin: &Path, data_dir: Option<&Path>) -> Result<Self, BenchError> {
+    /// dir when `None`) and `extra` arguments, and waits until it answers `/health`.
+    pub async fn spawn(
+        bin: &Path,
+        data_dir: Option<&Path>,
+        extra: &[String],
+    ) -> Result<Self, BenchError> {
         let (temp, dir) = match data_dir {
             Some(d) => {
                 std::fs::create_dir_all(d)
@@ -84,6 +88,7 @@ impl Target {
             .arg(port.to_string())
             .arg("--data-dir")
             .arg(&dir)
+            .args(extra)
             .env(
                 "RUST_LOG",
                 std::env::var("QUID_BENCH_SERVER_LOG").unwrap_or("warn".into()),

@@ -71,7 +71,7 @@ pub async fn run(cli: &Cli) -> Result<(), BenchError> {
                 Some(b) => b.clone(),
                 None => Target::default_bin()?,
             };
-            Target::spawn(&bin, cli.server.data_dir.as_deref()).await?
+            Target::spawn(&bin, cli.server.data_dir.as_deref(), &cli.server.server_arg).await?
         }
     };
     eprintln!("quid-bench: server {}", target.base);
