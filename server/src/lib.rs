@@ -123,7 +123,10 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         .with_context(|| format!("cannot bind {}:{}", config.bind, config.port))?;
     let addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();
-    let state = tokio::task::block_in_place(|| state::build(config, shutdown.clone()))?;
+    let token = shutdown.clone();
+    let state = tokio::task::spawn_blocking(move || state::build(config, token))
+        .await
+        .context("server setup panicked")??;
     let task = tokio::spawn(run(state, listener));
     Ok(RunningServer {
         addr,

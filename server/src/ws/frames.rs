@@ -22,27 +22,29 @@ pub(super) fn parse(text: &str) -> Result<ClientFrame, BadFrame> {
     serde_json::from_str(text).map_err(|e| {
         // Only on the error path: look at the frame loosely to name what it was.
         let loose: Option<serde_json::Value> = serde_json::from_str(text).ok();
-        let kind = loose
-            .as_ref()
-            .and_then(|v| v.get("type"))
-            .and_then(|t| t.as_str())
-            .map(str::to_owned);
-        let client_id = loose
-            .as_ref()
-            .and_then(|v| v.get("client_id"))
-            .and_then(|t| t.as_str())
-            .map(str::to_owned);
-        let message = match (&loose, &kind) {
-            (None, _) => format!("malformed JSON: {e}"),
-            (Some(v), _) if !v.is_object() => "a frame must be a JSON object".to_owned(),
-            (Some(_), None) => "missing field `type`".to_owned(),
-            (Some(_), Some(_)) => format!("invalid frame: {e}"),
+        let message = match &loose {
+            None => format!("malformed JSON: {e}"),
+            Some(v) if !v.is_object() => "a frame must be a JSON object".to_owned(),
+            Some(v) if v.get("type").is_none() => "missing field `type`".to_owned(),
+            Some(_) => format!("invalid frame: {e}"),
         };
         BadFrame {
             message,
-            reference: client_id.or(kind),
+            reference: loose.as_ref().and_then(reference_in),
         }
     })
+}
+
+/// What an error about this frame should name as `ref`: its `client_id`, else its `type`.
+/// Parses loosely; used only on error paths.
+pub(super) fn reference_of(text: &str) -> Option<String> {
+    let loose: serde_json::Value = serde_json::from_str(text).ok()?;
+    reference_in(&loose)
+}
+
+fn reference_in(frame: &serde_json::Value) -> Option<String> {
+    let field = |name: &str| frame.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+    field("client_id").or_else(|| field("type"))
 }
 
 /// An `error` frame.

@@ -254,7 +254,11 @@ impl Session {
             if self.limited_in_row > self.state.config.rate_burst {
                 return Err(End::Flood);
             }
-            let error = frames::error(ErrorCode::RateLimited, "too many frames; slow down", None);
+            let error = frames::error(
+                ErrorCode::RateLimited,
+                "too many frames; slow down",
+                frames::reference_of(&text),
+            );
             return self.send(&error).await;
         }
         self.limited_in_row = 0;
