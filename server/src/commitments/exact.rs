@@ -96,7 +96,7 @@ macro_rules! operation {
             type Output = Exact;
             fn $method(self, other: &Exact) -> Exact {
                 if let (Exact::Small(a), Exact::Small(b)) = (self, other) {
-                    if let Some(result) = a.$checked(b) {
+                    if let Some(result) = IntegerFastPath::$checked(a, b) {
                         return Exact::Small(result);
                     }
                 }
@@ -128,6 +128,43 @@ operation!(Add, add, checked_add);
 operation!(Sub, sub, checked_sub);
 operation!(Mul, mul, checked_mul);
 operation!(Div, div, checked_div);
+
+/// Sums and products of integers (most amounts) skip the fraction arithmetic.
+trait IntegerFastPath: Sized {
+    fn checked_add(&self, other: &Self) -> Option<Self>;
+    fn checked_sub(&self, other: &Self) -> Option<Self>;
+    fn checked_mul(&self, other: &Self) -> Option<Self>;
+    fn checked_div(&self, other: &Self) -> Option<Self>;
+}
+
+/// Applies `integer` when both are integers, `fraction` otherwise.
+fn fast(
+    a: &Ratio<i64>,
+    b: &Ratio<i64>,
+    integer: fn(i64, i64) -> Option<i64>,
+    fraction: fn(&Ratio<i64>, &Ratio<i64>) -> Option<Ratio<i64>>,
+) -> Option<Ratio<i64>> {
+    if a.is_integer() && b.is_integer() {
+        integer(*a.numer(), *b.numer()).map(Ratio::from_integer)
+    } else {
+        fraction(a, b)
+    }
+}
+
+impl IntegerFastPath for Ratio<i64> {
+    fn checked_add(&self, other: &Self) -> Option<Self> {
+        fast(self, other, i64::checked_add, CheckedAdd::checked_add)
+    }
+    fn checked_sub(&self, other: &Self) -> Option<Self> {
+        fast(self, other, i64::checked_sub, CheckedSub::checked_sub)
+    }
+    fn checked_mul(&self, other: &Self) -> Option<Self> {
+        fast(self, other, i64::checked_mul, CheckedMul::checked_mul)
+    }
+    fn checked_div(&self, other: &Self) -> Option<Self> {
+        CheckedDiv::checked_div(self, other)
+    }
+}
 
 impl AddAssign<&Exact> for Exact {
     fn add_assign(&mut self, other: &Exact) {

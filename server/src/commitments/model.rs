@@ -69,39 +69,7 @@ impl Terms {
 
     /// Checks that `creator` may make these terms; `members`, when given, is the group.
     pub fn validate(&self, creator: Id, members: Option<&[Id]>) -> Result<(), ModelError> {
-        if self.promises.is_empty() {
-            return Err(ModelError::NoPromise);
-        }
-        let is_member = |user: Id| members.is_none_or(|m| m.contains(&user));
-        for condition in &self.conditions {
-            amount("condition's minimum", condition.min)?;
-            named(&condition.action, &condition.unit)?;
-            match condition.user {
-                Some(user) if user == creator => return Err(ModelError::ConditionOnSelf),
-                Some(user) if !is_member(user) => return Err(ModelError::NotAMember(user)),
-                _ => {}
-            }
-        }
-        for promise in &self.promises {
-            validate_promise(promise, creator, &is_member)?;
-        }
-        if self.promises.len() > 1 {
-            let mut seen = Vec::new();
-            for promise in &self.promises {
-                let key = (
-                    normalize_action(&promise.action),
-                    normalize_unit(&promise.unit),
-                );
-                if seen.contains(&key) {
-                    return Err(ModelError::DuplicatePromise {
-                        action: key.0,
-                        unit: key.1,
-                    });
-                }
-                seen.push(key);
-            }
-        }
-        Ok(())
+        validate(&self.conditions, &self.promises, creator, members)
     }
 
     /// Plain words, e.g. "3 hours of work if alice does ≥ 5 hours of work"; `members` names
@@ -132,6 +100,49 @@ impl Terms {
         }
         text
     }
+}
+
+/// Checks that `creator` may make a commitment of `conditions` and `promises`; `members`,
+/// when given, is the group.
+pub fn validate(
+    conditions: &[Condition],
+    promises: &[Promise],
+    creator: Id,
+    members: Option<&[Id]>,
+) -> Result<(), ModelError> {
+    if promises.is_empty() {
+        return Err(ModelError::NoPromise);
+    }
+    let is_member = |user: Id| members.is_none_or(|m| m.contains(&user));
+    for condition in conditions {
+        amount("condition's minimum", condition.min)?;
+        named(&condition.action, &condition.unit)?;
+        match condition.user {
+            Some(user) if user == creator => return Err(ModelError::ConditionOnSelf),
+            Some(user) if !is_member(user) => return Err(ModelError::NotAMember(user)),
+            _ => {}
+        }
+    }
+    for promise in promises {
+        validate_promise(promise, creator, &is_member)?;
+    }
+    if promises.len() > 1 {
+        let mut seen = Vec::new();
+        for promise in promises {
+            let key = (
+                normalize_action(&promise.action),
+                normalize_unit(&promise.unit),
+            );
+            if seen.contains(&key) {
+                return Err(ModelError::DuplicatePromise {
+                    action: key.0,
+                    unit: key.1,
+                });
+            }
+            seen.push(key);
+        }
+    }
+    Ok(())
 }
 
 /// The checks that concern one promise alone.

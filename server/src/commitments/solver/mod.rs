@@ -1,6 +1,7 @@
 //! The one liability solver: the greatest fixed point of everyone's active commitments,
 //! exact and always terminating, and the diff that drives `liability` messages.
 
+mod convex;
 mod fixpoint;
 mod linear;
 mod problem;

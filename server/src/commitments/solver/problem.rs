@@ -1,12 +1,13 @@
 //! The solver's indexed view of a set of commitments: users, quantities and liability
 //! variables numbered densely, amounts exact, and the evaluation of conditions and promises.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use quid_shared::{Commitment, CommitmentStatus, Id, UserRef};
 
 use super::super::exact::{self, Exact};
-use super::super::model::{ModelError, Terms};
+use super::super::model::{self, ModelError};
 use super::super::units::{normalize_action, normalize_unit};
 use super::SolveError;
 
@@ -38,14 +39,21 @@ pub struct Proportion {
     pub cap: Exact,
     pub threshold: Exact,
     pub reference: Reference,
+    /// `base - rate * threshold`: the promise is `offset + rate * reference` between its
+    /// floor and its cap.
+    pub offset: Exact,
 }
 
 /// One promise of one commitment (listed under its variable in `Problem::var_pledges`).
 #[derive(Debug, Clone)]
 pub struct Pledge {
     pub commitment: usize,
+    /// The liability variable it yields into.
+    pub var: usize,
     pub base: Exact,
     pub proportion: Option<Proportion>,
+    /// The most it can yield: `base + cap`, or `base`.
+    pub ceiling: Exact,
 }
 
 /// One active commitment.
@@ -53,6 +61,8 @@ pub struct Pledge {
 pub struct Entry {
     pub id: i64,
     pub requirements: Vec<Requirement>,
+    /// Its pledges (indices into `Problem::pledges`).
+    pub pledges: Vec<usize>,
 }
 
 /// Every active commitment of a group, indexed for the solver.
@@ -72,7 +82,7 @@ pub struct Problem {
     user_index: HashMap<Id, usize>,
     quantity_index: HashMap<(String, String), usize>,
     /// Quantity per `(action, unit)` as written, so each spelling is normalised once.
-    spelled: HashMap<(String, String), Option<usize>>,
+    spelled: HashMap<String, HashMap<String, Option<usize>>>,
     var_index: HashMap<(usize, usize), usize>,
 }
 
@@ -104,13 +114,13 @@ impl Problem {
             id: commitment.id,
             reason,
         };
-        let terms = Terms {
-            conditions: commitment.conditions.clone(),
-            promises: commitment.promises.clone(),
-        };
-        terms
-            .validate(commitment.creator.id, None)
-            .map_err(invalid)?;
+        model::validate(
+            &commitment.conditions,
+            &commitment.promises,
+            commitment.creator.id,
+            None,
+        )
+        .map_err(invalid)?;
         let number = |value: f64| {
             exact::from_f64(value).ok_or(invalid(ModelError::BadNumber {
                 what: "amount",
@@ -120,6 +130,7 @@ impl Problem {
         let creator = self.user_index[&commitment.creator.id];
         let index = self.entries.len();
         let mut requirements = Vec::new();
+        let mut pledges = Vec::new();
         for condition in &commitment.conditions {
             let reference =
                 self.reference(creator, condition.user, &condition.action, &condition.unit);
@@ -133,28 +144,37 @@ impl Problem {
                 .find_quantity(&promise.action, &promise.unit)
                 .unwrap_or_default();
             let var = self.var_index[&(creator, quantity)];
+            let base = number(promise.base)?;
             let proportion = if promise.rate > 0.0 {
                 let action = promise.ref_action.as_deref().unwrap_or(&promise.action);
                 let unit = promise.ref_unit.as_deref().unwrap_or(&promise.unit);
+                let rate = number(promise.rate)?;
+                let threshold = number(promise.threshold)?;
                 Some(Proportion {
-                    rate: number(promise.rate)?,
+                    offset: &base - &rate * &threshold,
+                    rate,
                     cap: number(promise.cap.unwrap_or(0.0))?,
-                    threshold: number(promise.threshold)?,
+                    threshold,
                     reference: self.reference(creator, promise.ref_user, action, unit),
                 })
             } else {
                 None
             };
+            let ceiling = proportion.as_ref().map_or(base.clone(), |p| &base + &p.cap);
             self.var_pledges[var].push(self.pledges.len());
+            pledges.push(self.pledges.len());
             self.pledges.push(Pledge {
                 commitment: index,
-                base: number(promise.base)?,
+                var,
+                base,
                 proportion,
+                ceiling,
             });
         }
         self.entries.push(Entry {
             id: commitment.id,
             requirements,
+            pledges,
         });
         Ok(())
     }
@@ -194,20 +214,27 @@ impl Problem {
 
     /// The quantity an `(action, unit)` spelling names, if anyone promises it.
     fn find_quantity(&mut self, action: &str, unit: &str) -> Option<usize> {
-        let spelled = (action.to_owned(), unit.to_owned());
-        if let Some(found) = self.spelled.get(&spelled) {
+        if let Some(found) = self.spelled.get(action).and_then(|units| units.get(unit)) {
             return *found;
         }
         let found = self
             .quantity_index
             .get(&quantity_key(action, unit))
             .copied();
-        self.spelled.insert(spelled, found);
+        self.remember(action, unit, found);
         found
     }
 
+    /// Notes which quantity a spelling names.
+    fn remember(&mut self, action: &str, unit: &str, quantity: Option<usize>) {
+        self.spelled
+            .entry(action.to_owned())
+            .or_default()
+            .insert(unit.to_owned(), quantity);
+    }
+
     fn quantity(&mut self, action: &str, unit: &str) -> usize {
-        if let Some(Some(found)) = self.spelled.get(&(action.to_owned(), unit.to_owned())) {
+        if let Some(Some(found)) = self.spelled.get(action).and_then(|units| units.get(unit)) {
             return *found;
         }
         let key = quantity_key(action, unit);
@@ -217,10 +244,7 @@ impl Problem {
         self.quantities.push(key.clone());
         self.quantity_vars.push(Vec::new());
         self.quantity_index.insert(key, self.quantities.len() - 1);
-        self.spelled.insert(
-            (action.to_owned(), unit.to_owned()),
-            Some(self.quantities.len() - 1),
-        );
+        self.remember(action, unit, Some(self.quantities.len() - 1));
         self.quantities.len() - 1
     }
 
@@ -235,14 +259,14 @@ impl Problem {
         self.vars.len() - 1
     }
 
-    /// Liabilities `x` with each quantity's total, so that "the others" cost O(1) to read.
-    pub fn point<'a>(&self, x: &'a [Exact]) -> Point<'a> {
-        let totals = self
-            .quantity_vars
-            .iter()
-            .map(|vars| vars.iter().fold(exact::zero(), |sum, var| sum + &x[*var]))
-            .collect();
-        Point { x, totals }
+    /// Liabilities `x`, with each quantity's total summed when first needed, so that "the
+    /// others" cost O(1) to read.
+    pub fn point<'a>(&'a self, x: &'a [Exact]) -> Point<'a> {
+        Point {
+            x,
+            quantity_vars: &self.quantity_vars,
+            totals: vec![OnceCell::new(); self.quantities.len()],
+        }
     }
 
     /// The value a reference takes at `point`.
@@ -253,11 +277,11 @@ impl Problem {
             Reference::Others {
                 quantity,
                 except: Some(except),
-            } => &point.totals[*quantity] - &point.x[*except],
+            } => point.total(*quantity) - &point.x[*except],
             Reference::Others {
                 quantity,
                 except: None,
-            } => point.totals[*quantity].clone(),
+            } => point.total(*quantity).clone(),
         }
     }
 
@@ -327,7 +351,19 @@ impl Problem {
 /// Liabilities together with each quantity's total.
 pub struct Point<'a> {
     pub x: &'a [Exact],
-    totals: Vec<Exact>,
+    quantity_vars: &'a [Vec<usize>],
+    totals: Vec<OnceCell<Exact>>,
+}
+
+impl Point<'_> {
+    /// The sum of one quantity over everyone.
+    fn total(&self, quantity: usize) -> &Exact {
+        self.totals[quantity].get_or_init(|| {
+            self.quantity_vars[quantity]
+                .iter()
+                .fold(exact::zero(), |sum, var| sum + &self.x[*var])
+        })
+    }
 }
 
 /// The normalised `(action, unit)` key of a quantity.
