@@ -18,7 +18,9 @@ pub const STEP: Duration = Duration::from_secs(20);
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-/// A running server and the data directory it keeps.
+/// A running server and the data directory it keeps. Unlike the workspace harness's
+/// `TestServer`, it can stop and come back on the same address, as a restarted server does
+/// for clients that reconnect to a fixed URL.
 pub struct Server {
     pub data: TempDir,
     pub addr: SocketAddr,
@@ -75,12 +77,10 @@ async fn launch(
     data: &Path,
     port: u16,
 ) -> Result<quid_server::RunningServer, Box<dyn std::error::Error>> {
-    let mut config = quid_server::Config::with_data_dir(data);
-    config.bind = "127.0.0.1".parse()?;
+    // The workspace's test configuration (loopback, cheap hashing), on a chosen port so a
+    // restart comes back where the clients are reconnecting to.
+    let mut config = quid_tests::test_config(data);
     config.port = port;
-    // Fast password hashing: these tests are about the client, not argon2.
-    config.argon2_memory_kib = 1024;
-    config.argon2_iterations = 1;
     Ok(quid_server::start(config).await?)
 }
 
