@@ -29,7 +29,10 @@ pub fn install() -> Option<PrometheusHandle> {
                     b.set_buckets_for_metric(Matcher::Suffix("_batch_size".into()), BATCH_BUCKETS)
                 });
             match builder.and_then(|b| b.install_recorder()) {
-                Ok(handle) => Some(handle),
+                Ok(handle) => {
+                    describe();
+                    Some(handle)
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "metrics recorder not installed; /metrics is empty");
                     None
@@ -37,6 +40,44 @@ pub fn install() -> Option<PrometheusHandle> {
             }
         })
         .clone()
+}
+
+/// The `# HELP` lines of every series.
+fn describe() {
+    use metrics::{describe_counter, describe_gauge, describe_histogram};
+    describe_gauge!("quid_connections_active", "Open WebSocket connections.");
+    describe_gauge!(
+        "quid_room_memberships",
+        "Connections subscribed to a group, summed over groups."
+    );
+    describe_counter!(
+        "quid_messages_persisted_total",
+        "Messages committed to SQLite, by kind."
+    );
+    describe_counter!(
+        "quid_frames_delivered_total",
+        "Live new-message frames written to sockets."
+    );
+    describe_counter!(
+        "quid_frames_received_total",
+        "Text frames received from clients."
+    );
+    describe_counter!(
+        "quid_connection_drops_total",
+        "Upgrades refused and connections closed by the server, by reason."
+    );
+    describe_histogram!(
+        "quid_delivery_latency_seconds",
+        "From publish (right after commit) to the socket write, oldest frame of each write."
+    );
+    describe_histogram!(
+        "quid_sqlite_commit_seconds",
+        "Time to run and commit one write batch."
+    );
+    describe_histogram!(
+        "quid_sqlite_batch_size",
+        "Write commands per committed batch."
+    );
 }
 
 /// Why a connection was refused or dropped (the `reason` label).
