@@ -15,9 +15,11 @@
 //! - [`hub`] — rooms and fan-out of frames serialized once; bounded per-connection queues.
 //! - [`store`] — SQLite in WAL: migrations, one group-committing writer, read-only readers.
 //! - [`auth`] — argon2id passwords, HS256 tokens, where a request carries its token.
+//! - [`commitments`] — the pure commitment domain: model, parser, liability solver.
 //! - [`metrics`] — the Prometheus recorder and the handles the hot paths use.
 
 pub mod auth;
+pub mod commitments;
 pub mod config;
 pub mod http;
 pub mod hub;
