@@ -1,0 +1,106 @@
+//! Connection hygiene: idle connections are found by ping, floods are refused then
+//! closed, and leaving or being removed from a group stops its traffic.
+
+use std::time::Duration;
+
+use quid_shared::{ClientFrame, ErrorCode, ServerFrame, close_code};
+use quid_tests::{Event, TestServer};
+use reqwest::{Method, StatusCode};
+
+/// A client that does not answer pings is closed with 4000.
+#[tokio::test]
+async fn unanswered_pings_close_with_4000() -> anyhow::Result<()> {
+    let server = TestServer::start_with(|config| {
+        config.ping_interval = Duration::from_millis(100);
+    })
+    .await?;
+    let alice = server.register("alice").await?;
+    let mut a = server.connect(&alice).await?;
+    // Not reading means not answering the server's pings.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(a.expect_close().await?, Some(close_code::IDLE_TIMEOUT));
+    server.shutdown().await
+}
+
+/// A client that reads (and so answers pings) stays connected across ping intervals.
+#[tokio::test]
+async fn answered_pings_keep_the_connection() -> anyhow::Result<()> {
+    let server = TestServer::start_with(|config| {
+        config.ping_interval = Duration::from_millis(100);
+    })
+    .await?;
+    let alice = server.register("alice").await?;
+    let mut a = server.connect(&alice).await?;
+    a.expect_no_frame(Duration::from_millis(500)).await?;
+    a.send_frame(&ClientFrame::Ping { nonce: None }).await?;
+    assert_eq!(a.next_frame().await?, ServerFrame::Pong { nonce: None });
+    server.shutdown().await
+}
+
+/// Frames over the rate limit get `rate_limited` errors naming the frame; a client that
+/// keeps going is closed with 4029.
+#[tokio::test]
+async fn flood_is_refused_then_closed_with_4029() -> anyhow::Result<()> {
+    let server = TestServer::start_with(|config| {
+        config.rate_limit = 1;
+        config.rate_burst = 2;
+    })
+    .await?;
+    let alice = server.register("alice").await?;
+    let mut a = server.connect(&alice).await?;
+    for _ in 0..10 {
+        a.send_text(r#"{"type":"ping","nonce":"x"}"#).await?;
+    }
+    let mut limited = 0;
+    let code = loop {
+        match a.next_event().await? {
+            Event::Frame(ServerFrame::Error {
+                code: ErrorCode::RateLimited,
+                reference,
+                ..
+            }) => {
+                assert_eq!(reference.as_deref(), Some("ping"));
+                limited += 1;
+            }
+            Event::Frame(_) => {}
+            Event::Closed(code) => break code,
+        }
+    };
+    assert!(limited >= 1);
+    assert_eq!(code, Some(close_code::FLOOD));
+    server.shutdown().await
+}
+
+/// After `leave`, and after being removed from the group, a connection receives nothing
+/// more of that group.
+#[tokio::test]
+async fn leave_and_removal_stop_traffic() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let alice = server.register("alice").await?;
+    let bob = server.register("bob").await?;
+    let group = server.group(&alice, "Quiet", &[&bob]).await?;
+    let mut leaving = server.connect(&bob).await?;
+    let mut removed = server.connect(&bob).await?;
+    leaving.join(group.id, None).await?;
+    removed.join(group.id, None).await?;
+
+    leaving
+        .send_frame(&ClientFrame::Leave { group: group.id })
+        .await?;
+    assert_eq!(
+        leaving.next_frame().await?,
+        ServerFrame::Left { group: group.id }
+    );
+    let first = server.post(&alice, group.id, "one").await?;
+    assert_eq!(removed.next_message().await?, first);
+    leaving.expect_no_frame(Duration::from_millis(200)).await?;
+
+    let path = format!("/api/groups/{}/members/{}", group.id, bob.id());
+    let (status, _) = server
+        .request(Method::DELETE, &path, Some(&alice.token), None)
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    server.post(&alice, group.id, "two").await?;
+    removed.expect_no_frame(Duration::from_millis(300)).await?;
+    server.shutdown().await
+}
