@@ -52,9 +52,9 @@ pub fn message_line(message: &Message, group: &Group) -> String {
         MessageKind::User if message.private => format!("{author} -> {target} (private):"),
         MessageKind::User => format!("{author}:"),
         MessageKind::Commitment => {
-            format!("* commitment{}:", crate::present::commitment_ref(message))
+            format!("*{}", crate::present::commitment_ref(message))
         }
-        MessageKind::Liability => "= liabilities:".to_owned(),
+        MessageKind::Liability => "=".to_owned(),
         MessageKind::ClarificationRequest => {
             format!("? clarification for {target} (only they can see this):")
         }

@@ -185,7 +185,7 @@ fn message_lines(app: &App, view: &GroupView, message: &Message) -> Vec<Line<'st
             let style = Style::new().fg(Color::Yellow);
             (
                 vec![Span::styled(
-                    format!("┃ ✔ commitment{}: ", present::commitment_ref(message)),
+                    format!("┃ ✔{} ", present::commitment_ref(message)),
                     style.add_modifier(Modifier::BOLD),
                 )],
                 style,
@@ -194,10 +194,7 @@ fn message_lines(app: &App, view: &GroupView, message: &Message) -> Vec<Line<'st
         MessageKind::Liability => {
             let style = Style::new().fg(Color::Cyan);
             (
-                vec![Span::styled(
-                    "┃ ⚖ liabilities: ",
-                    style.add_modifier(Modifier::BOLD),
-                )],
+                vec![Span::styled("┃ ⚖ ", style.add_modifier(Modifier::BOLD))],
                 style,
             )
         }

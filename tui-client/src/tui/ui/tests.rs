@@ -60,7 +60,7 @@ fn group_list_with_unread_counts() {
             4,
             MessageKind::Liability,
             None,
-            "bob: 0 -> 3 hours of work",
+            "Liabilities changed: bob: work 0 → 3 hours",
         ),
     );
     insta::assert_snapshot!(render(&app).backend());
@@ -98,7 +98,7 @@ fn conversation_with_every_message_kind() {
             5,
             MessageKind::Liability,
             None,
-            "liabilities changed: alice 0 -> 3 hours of work, bob 0 -> 5 hours of work",
+            "Liabilities changed: alice: work 0 → 3 hours; bob: work 0 → 5 hours",
         ),
     );
     deliver(
