@@ -2,7 +2,7 @@
 //! printed, so the output has no gap and no duplicate across drops and server restarts.
 
 use clap::Args;
-use quid_shared::{ErrorCode, Group, Message};
+use quid_shared::ErrorCode;
 use tokio::sync::mpsc;
 
 use super::{CliError, Context, output};
@@ -41,7 +41,7 @@ pub async fn run(ctx: &Context, args: TailArgs) -> Result<(), CliError> {
             event = rx.recv() => match event {
                 None => return Err(CliError::Failed("the connection task stopped".into())),
                 Some(WsEvent::Message(message)) if message.group == group.id => {
-                    print(&message, &group, args.json)?;
+                    output::message(&message, &group, args.json)?;
                 }
                 Some(WsEvent::State(state)) => printer.show(&state)?,
                 Some(WsEvent::Error { code, message, .. }) => match code {
@@ -54,10 +54,6 @@ pub async fn run(ctx: &Context, args: TailArgs) -> Result<(), CliError> {
             },
         }
     }
-}
-
-fn print(message: &Message, group: &Group, as_json: bool) -> Result<(), CliError> {
-    output::message(message, group, as_json)
 }
 
 /// Reports connection changes on stderr once each (not every second of a countdown).

@@ -24,6 +24,8 @@ pub enum Event {
     Api(ApiOutcome),
     /// Once a second: countdowns and expiring notices.
     Tick,
+    /// The terminal's input ended or failed: nothing more can be typed, so the chat ends.
+    TerminalClosed,
 }
 
 impl From<WsEvent> for Event {
@@ -83,9 +85,10 @@ pub fn spawn_terminal_events(events: UnboundedSender<Event>, cancel: Cancellatio
                 next = stream.next() => next,
             };
             let event = match next {
-                None => return,
-                // A read error from the terminal is not recoverable here; stop reading.
-                Some(Err(_)) => return,
+                None | Some(Err(_)) => {
+                    let _ = events.send(Event::TerminalClosed);
+                    return;
+                }
                 Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
                     Event::Key(key)
                 }

@@ -219,8 +219,8 @@ impl Manager {
         }
     }
 
-    /// Applies a command to the state kept across connections; returns the frame to send
-    /// now if connected.
+    /// Applies a command to the state kept across connections (subscriptions and unacked
+    /// sends), so that it survives reconnects.
     fn record(&mut self, command: WsCommand) {
         match &command {
             WsCommand::Join { group, since } => self.cursors.subscribe(*group, *since),

@@ -51,6 +51,10 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         Event::Net(event) => on_net(app, event),
         Event::Api(outcome) => on_api(app, outcome),
         Event::Tick => on_tick(app),
+        Event::TerminalClosed => {
+            app.should_quit = true;
+            Vec::new()
+        }
     }
 }
 
