@@ -30,7 +30,7 @@ pub(super) fn persist(
             Membership::NoGroup => return Err(PipelineError::GroupNotFound),
         },
         None => {
-            if groups::load(ctx.conn(), draft.group)?.is_none() {
+            if !groups::exists(ctx.conn(), draft.group)? {
                 return Err(PipelineError::GroupNotFound);
             }
         }

@@ -21,14 +21,18 @@ pub fn membership(conn: &Connection, group: Id, user: Id) -> Result<Membership, 
     if is_member(conn, group, user)? {
         return Ok(Membership::Member);
     }
-    let exists = conn
-        .prepare_cached("SELECT 1 FROM groups WHERE id = ?1")?
-        .exists([group.to_string()])?;
-    Ok(if exists {
+    Ok(if exists(conn, group)? {
         Membership::NotMember
     } else {
         Membership::NoGroup
     })
+}
+
+/// Whether `group` exists.
+pub fn exists(conn: &Connection, group: Id) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM groups WHERE id = ?1")?
+        .exists([group.to_string()])?)
 }
 
 /// Whether `user` is a member of `group`.
