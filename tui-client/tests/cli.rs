@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Server, TestResult, User, stderr, team};
+use common::{Server, TestResult, User, finish, stderr, team};
 
 /// A message `quid send` posts appears in another member's `quid tail --json`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -128,11 +128,18 @@ async fn not_logged_in_fails_clearly() -> TestResult {
     alice.ok(&["logout"]).await?;
     let out = alice.run(&["send", "-g", "team", "hi"]).await?;
     assert_eq!(out.status.code(), Some(3));
-    let out = alice
-        .command(&["groups"])
-        .env("QUID_TOKEN", "not-a-token")
-        .output()
-        .await?;
+    let mut login = alice.command(&["login", "alice"]);
+    login.env("QUID_PASSWORD", "wrong password");
+    let out = finish(login).await?;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let mut login = alice.command(&["login", "alice"]);
+    login.env("QUID_PASSWORD", "correct horse battery");
+    let out = finish(login).await?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    alice.ok(&["groups"]).await?;
+    let mut bad_token = alice.command(&["groups"]);
+    bad_token.env("QUID_TOKEN", "not-a-token");
+    let out = finish(bad_token).await?;
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     Ok(())
 }

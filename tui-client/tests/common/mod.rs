@@ -140,7 +140,7 @@ impl User {
 
     /// Runs `quid ARGS` to completion.
     pub async fn run(&self, args: &[&str]) -> Result<Output, Box<dyn std::error::Error>> {
-        Ok(tokio::time::timeout(STEP, self.command(args).output()).await??)
+        finish(self.command(args)).await
     }
 
     /// Runs `quid ARGS` with `input` on stdin.
@@ -210,6 +210,11 @@ impl Tail {
             }
         }
     }
+}
+
+/// Runs a prepared command to completion, within [`STEP`].
+pub async fn finish(mut command: Command) -> Result<Output, Box<dyn std::error::Error>> {
+    Ok(tokio::time::timeout(STEP, command.output()).await??)
 }
 
 pub fn stderr(out: &Output) -> String {
