@@ -82,3 +82,41 @@ pub fn by_id(conn: &Connection, id: Id) -> Result<Option<User>, StoreError> {
     })
     .transpose()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, StoreOptions};
+
+    /// A write closure that fails leaves no trace, and writes queued with it still commit.
+    #[tokio::test]
+    async fn failed_write_rolls_back_only_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(
+            &dir.path().join("t.db"),
+            StoreOptions {
+                max_batch: 64,
+                readers: 1,
+            },
+        )
+        .unwrap();
+        let failing = store.write(|ctx| -> Result<(), StoreError> {
+            insert(ctx.conn(), "ghost", "x")?;
+            Err(StoreError::Corrupt("refused on purpose".into()))
+        });
+        let succeeding = store.write(|ctx| insert(ctx.conn(), "alice", "x"));
+        let (failed, created) = tokio::join!(failing, succeeding);
+        assert!(failed.is_err());
+        assert!(created.unwrap().is_some());
+        let (ghost, alice) = store
+            .read(|conn| Ok((by_username(conn, "ghost")?, by_username(conn, "alice")?)))
+            .await
+            .unwrap();
+        assert!(ghost.is_none());
+        assert!(alice.is_some());
+        store.shutdown().await;
+        // after shutdown, writes are refused instead of hanging
+        let late = store.write(|ctx| insert(ctx.conn(), "late", "x")).await;
+        assert!(matches!(late, Err(StoreError::Closed)));
+    }
+}
