@@ -147,6 +147,10 @@ pub struct ReconnectArgs {
     /// Messages per second published to each group throughout.
     #[arg(long, default_value_t = 100.0)]
     pub rate: f64,
+    /// Publishers per group sharing that rate (each connection stays well under the
+    /// server's per-connection rate limit, also when catching up after a stall).
+    #[arg(long, default_value_t = 4)]
+    pub publishers: usize,
     /// Messages each client misses while away.
     #[arg(long, default_value_t = 100)]
     pub missed: u64,

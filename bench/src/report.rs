@@ -58,6 +58,8 @@ pub struct Machine {
     pub cpus: usize,
     pub cpu_model: String,
     pub mem_total: String,
+    /// `/proc/loadavg` when the run ended: other work on the machine skews every number.
+    pub load_average: String,
 }
 
 impl Machine {
@@ -78,6 +80,9 @@ impl Machine {
             cpus: std::thread::available_parallelism().map_or(0, |n| n.get()),
             cpu_model: first("/proc/cpuinfo", "model name"),
             mem_total: first("/proc/meminfo", "MemTotal"),
+            load_average: std::fs::read_to_string("/proc/loadavg")
+                .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+                .unwrap_or_default(),
         }
     }
 }

@@ -87,6 +87,7 @@ async fn run_all(env: &Env, dir: &std::path::Path) {
             groups: 2,
             members: 5,
             rate: 40.0,
+            publishers: 2,
             missed: 10,
             payload: 100,
             timeout: 10.0,

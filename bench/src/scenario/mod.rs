@@ -94,31 +94,24 @@ pub async fn run(cli: &Cli) -> Result<(), BenchError> {
 }
 
 async fn dispatch(env: &Env, cli: &Cli) -> Result<serde_json::Value, BenchError> {
-    let machine = Machine::this();
     match &cli.scenario {
-        Scenario::Connect(a) => json(report("connect", a, machine, connect::run(env, a).await?)),
-        Scenario::Fanout(a) => json(report("fanout", a, machine, fanout::run(env, a).await?)),
-        Scenario::Ingest(a) => json(report("ingest", a, machine, ingest::run(env, a).await?)),
-        Scenario::Reconnect(a) => json(report(
-            "reconnect",
-            a,
-            machine,
-            reconnect::run(env, a).await?,
-        )),
-        Scenario::Ladder(a) => json(report("ladder", a, machine, ladder::run(env, a).await?)),
+        Scenario::Connect(a) => json(report("connect", a, connect::run(env, a).await?)),
+        Scenario::Fanout(a) => json(report("fanout", a, fanout::run(env, a).await?)),
+        Scenario::Ingest(a) => json(report("ingest", a, ingest::run(env, a).await?)),
+        Scenario::Reconnect(a) => json(report("reconnect", a, reconnect::run(env, a).await?)),
+        Scenario::Ladder(a) => json(report("ladder", a, ladder::run(env, a).await?)),
     }
 }
 
 fn report<P: serde::Serialize, R: serde::Serialize>(
     scenario: &'static str,
     params: P,
-    machine: Machine,
     results: R,
 ) -> Report<P, R> {
     Report {
         scenario,
         params,
-        machine,
+        machine: Machine::this(),
         results,
     }
 }

@@ -47,14 +47,16 @@ pub async fn run(env: &Env, a: &ReconnectArgs) -> Result<ReconnectResult, BenchE
     }
     let accounts = env.accounts(a.members).await?;
     let groups = env.groups(a.groups, |_| accounts.clone()).await?;
-    let mut swarm = Swarm::build(&env.target, &groups, (a.members, 1), a.concurrency).await?;
+    let publishers = a.publishers.max(1);
+    let mut swarm =
+        Swarm::build(&env.target, &groups, (a.members, publishers), a.concurrency).await?;
     eprintln!("quid-bench: {} clients joined", swarm.receivers.len());
     let shared = swarm.shared.clone();
     shared.reset();
     let away = a.missed as f64 / a.rate;
     let total = WARM + away + a.timeout + TAIL;
     let run = swarm.start_publishing(Load {
-        rate: a.rate,
+        rate: a.rate / publishers as f64,
         duration: Duration::from_secs_f64(total),
         payload: a.payload.max(crate::scan::STAMP_PREFIX.len() + 24),
     });
@@ -78,9 +80,17 @@ pub async fn run(env: &Env, a: &ReconnectArgs) -> Result<ReconnectResult, BenchE
     })
     .await;
     if !enough {
-        return Err(BenchError::Timeout(
-            "the publishers to send the missed messages".into(),
-        ));
+        let c = &shared.counters;
+        return Err(BenchError::Timeout(format!(
+            "the publishers to send the missed messages (heads {:?} -> {:?}; sent {}, acked {}, \
+             errors {}, dropped {})",
+            at_drop,
+            heads(),
+            Counters::get(&c.sent),
+            Counters::get(&c.acked),
+            Counters::get(&c.errors),
+            Counters::get(&c.dropped)
+        )));
     }
     let at_rejoin = heads();
     let gaps: Vec<i64> = swarm

@@ -58,6 +58,7 @@ impl WriteCtx<'_> {
 }
 
 pub(super) fn run(mut conn: Connection, mut rx: mpsc::Receiver<Command>, max_batch: usize) {
+    super::readers::plan_once(&conn);
     let commit_latency = metrics::histogram!("quid_sqlite_commit_seconds");
     let batch_size = metrics::histogram!("quid_sqlite_batch_size");
     let mut heads = HashMap::new();
