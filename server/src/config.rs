@@ -155,6 +155,11 @@ pub struct Config {
     /// Argon2id iterations for new password hashes.
     #[arg(long, default_value_t = 2)]
     pub argon2_iterations: u32,
+
+    /// Set up the demo household (users anna, bella, celia, cat and their commitments);
+    /// its password is printed at start. For local use only.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 impl Config {

@@ -12,6 +12,8 @@
 //! - [`http`] — the JSON API as warp filters; every error as `{"error": {"code", "message"}}`.
 //! - [`ws`] — WebSocket upgrade and the per-connection session loop (join/replay, send, acks).
 //! - [`pipeline`] — the one path every message takes: validate, persist, publish, hook.
+//! - [`ledger`] — commitments and liabilities per group: detection (the hook), changes,
+//!   announcements, the `--demo` household.
 //! - [`hub`] — rooms and fan-out of frames serialized once; bounded per-connection queues.
 //! - [`store`] — SQLite in WAL: migrations, one group-committing writer, read-only readers.
 //! - [`auth`] — argon2id passwords, HS256 tokens, where a request carries its token.
@@ -23,6 +25,7 @@ pub mod commitments;
 pub mod config;
 pub mod http;
 pub mod hub;
+pub mod ledger;
 pub mod metrics;
 pub mod pipeline;
 mod server;
@@ -53,6 +56,7 @@ pub async fn serve(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let state = state::build(config, shutdown)?;
+    prepare(&state).await?;
     run(state, listener).await
 }
 
@@ -77,6 +81,22 @@ async fn run(state: Arc<state::AppState>, listener: TcpListener) -> anyhow::Resu
         upkeep.abort();
     }
     tracing::info!("shutdown complete");
+    Ok(())
+}
+
+/// Before serving: the open clarification questions are read, and with `--demo` what is
+/// missing of the demo household is created.
+async fn prepare(state: &state::AppState) -> anyhow::Result<()> {
+    state
+        .ledger
+        .load_open_questions()
+        .await
+        .context("cannot read the open questions")?;
+    if state.config.demo {
+        ledger::demo::set_up(state)
+            .await
+            .context("cannot set up the demo")?;
+    }
     Ok(())
 }
 
@@ -129,6 +149,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let state = tokio::task::spawn_blocking(move || state::build(config, token))
         .await
         .context("server setup panicked")??;
+    prepare(&state).await?;
     let task = tokio::spawn(run(state, listener));
     Ok(RunningServer {
         addr,

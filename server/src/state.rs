@@ -12,8 +12,10 @@ use tokio_util::task::TaskTracker;
 use crate::auth::Auth;
 use crate::config::Config;
 use crate::hub::{ConnId, Hub, LocalHub};
+use crate::ledger::Ledger;
+use crate::ledger::detect::DetectionHook;
 use crate::metrics::ConnMetrics;
-use crate::pipeline::{MessageHook, NoDetection, Pipeline};
+use crate::pipeline::Pipeline;
 use crate::store::{Store, StoreOptions};
 
 /// Everything a request or a connection needs, behind one `Arc`.
@@ -22,6 +24,8 @@ pub struct AppState {
     pub store: Store,
     pub hub: Arc<dyn Hub>,
     pub pipeline: Pipeline,
+    /// Commitments and liabilities of every group.
+    pub ledger: Arc<Ledger>,
     pub auth: Auth,
     pub prometheus: Option<PrometheusHandle>,
     pub conn_metrics: ConnMetrics,
@@ -42,12 +46,6 @@ impl AppState {
     pub fn origin_allowed(&self, origin: &str) -> bool {
         self.config.cors_origin.iter().any(|o| o == origin)
     }
-}
-
-/// The hook called after each new user message: the place where commitment detection is
-/// installed.
-fn message_hook() -> Arc<dyn MessageHook> {
-    Arc::new(NoDetection)
 }
 
 /// Opens the data directory and builds the state.
@@ -73,12 +71,16 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
     )
     .with_context(|| format!("cannot open {}", config.database_path().display()))?;
     let hub: Arc<dyn Hub> = Arc::new(LocalHub::default());
-    let pipeline = Pipeline::new(store.clone(), Arc::clone(&hub), message_hook());
+    // Commitment detection is the hook called after each new user message.
+    let ledger = Arc::new(Ledger::new(store.clone()));
+    let hook = Arc::new(DetectionHook::new(Arc::clone(&ledger)));
+    let pipeline = Pipeline::new(store.clone(), Arc::clone(&hub), hook);
     Ok(Arc::new(AppState {
         config,
         store,
         hub,
         pipeline,
+        ledger,
         auth,
         prometheus,
         conn_metrics: ConnMetrics::new(),

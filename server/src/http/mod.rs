@@ -3,6 +3,7 @@
 //! token; every group route checks membership.
 
 mod accounts;
+mod commitments;
 pub mod error;
 mod groups;
 mod messages;
@@ -30,6 +31,8 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .or(messages::routes(state.clone()))
         .unify()
         .or(ops::routes(state.clone()))
+        .unify()
+        .or(commitments::routes(state.clone()))
         .unify();
     let origins = &state.config.cors_origin;
     if origins.is_empty() {

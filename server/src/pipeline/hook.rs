@@ -5,16 +5,31 @@
 //! implementation that detects commitments reads the message, and emits its answers
 //! (`commitment`, `clarification_request`, `liability`) through
 //! [`Pipeline::emit`](super::Pipeline::emit). The call must not block: spawn a task for
-//! anything slow. The server installs the hook in `state::build` (today [`NoDetection`]).
+//! anything slow. The server installs the hook in `state::build`
+//! ([`crate::ledger::detect::DetectionHook`]).
+
+use std::future::Future;
+use std::pin::Pin;
 
 use quid_shared::Message;
 
-use super::Pipeline;
+use super::{Pipeline, UserPost};
 
 /// Called after each new user message is published.
 pub trait MessageHook: Send + Sync + 'static {
     /// `message` is durable and already delivered to the hub; `pipeline` can emit more.
+    /// Also called for `clarification_response` messages (see [`is_answer`](Self::is_answer)).
     fn after_publish(&self, pipeline: &Pipeline, message: &Message);
+
+    /// Whether `post` answers a question the server asked its author; if so it is stored
+    /// as a `clarification_response` private to the author instead of a `user` message.
+    fn is_answer<'a>(
+        &'a self,
+        _pipeline: &'a Pipeline,
+        _post: &'a UserPost,
+    ) -> Pin<Box<dyn Future<Output = bool> + Send + 'a>> {
+        Box::pin(std::future::ready(false))
+    }
 }
 
 /// The hook that does nothing, until commitment detection is installed.

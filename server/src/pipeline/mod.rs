@@ -137,13 +137,21 @@ impl Pipeline {
     }
 
     /// A member's message: stored as kind `user`, published, then handed to the hook.
+    /// An answer to a question the server asked (see [`MessageHook::is_answer`]) is stored
+    /// as a `clarification_response` private to its author.
     pub async fn post(&self, post: UserPost) -> Result<Posted, PipelineError> {
+        let (kind, to) = if self.inner.hook.is_answer(self, &post).await {
+            let author = Recipient::Id(post.author.id);
+            (MessageKind::ClarificationResponse, Some(author))
+        } else {
+            (MessageKind::User, post.to.map(Recipient::Named))
+        };
         let draft = Draft {
             group: post.group,
-            kind: MessageKind::User,
+            kind,
             author: Some(post.author),
             content: post.content,
-            to: post.to.map(Recipient::Named),
+            to,
             reply_to: post.reply_to,
             client_id: post.client_id,
             meta: serde_json::Value::Null,
@@ -186,7 +194,10 @@ impl Pipeline {
                 author = ?m.author.as_ref().map(|a| a.id),
                 "emit"
             );
-            if m.kind == MessageKind::User {
+            if matches!(
+                m.kind,
+                MessageKind::User | MessageKind::ClarificationResponse
+            ) {
                 self.inner.hook.after_publish(self, m);
             }
         }

@@ -16,10 +16,16 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first. Migration `i` (0-based) brings `user_version` to `i + 1`.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    name: "0001_initial",
-    sql: include_str!("migrations/0001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "0001_initial",
+        sql: include_str!("migrations/0001_initial.sql"),
+    },
+    Migration {
+        name: "0002_commitments",
+        sql: include_str!("migrations/0002_commitments.sql"),
+    },
+];
 
 /// Brings the database up to the newest schema, one transaction per migration.
 pub fn apply(conn: &mut Connection) -> Result<usize, StoreError> {

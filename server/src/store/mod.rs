@@ -5,8 +5,9 @@
 //! each runs in its own savepoint, so one failing closure does not undo the others. A
 //! caller is answered only after the batch's `COMMIT` returned: acknowledged means durable.
 //! Reads are closures run on a reader connection ([`Store::read`]). The query functions
-//! live in [`users`], [`groups`] and [`messages`].
+//! live in [`users`], [`groups`], [`messages`] and [`commitments`].
 
+pub mod commitments;
 mod error;
 pub mod groups;
 pub mod messages;

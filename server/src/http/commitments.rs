@@ -1,0 +1,124 @@
+//! Commitment routes: list and create a group's commitments (structured JSON, validated),
+//! revoke one (its creator only), and the group's current liabilities with, per entry, the
+//! commitments that make it binding. Every group route checks membership.
+
+use std::sync::Arc;
+
+use quid_shared::{CommitmentList, CreateCommitment, Id, LiabilityList};
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::{Filter, Rejection};
+
+use super::error::ApiError;
+use super::groups::require_member;
+use super::{authenticated, finish, json_body, json_status, with_state};
+use crate::auth::AuthUser;
+use crate::commitments::Terms;
+use crate::ledger::{LedgerError, Source};
+use crate::state::AppState;
+use crate::store::groups;
+
+pub(super) fn routes(
+    state: Arc<AppState>,
+) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+    let base = with_state(state.clone()).and(authenticated(state));
+    let list = warp::path!("api" / "groups" / Id / "commitments")
+        .and(warp::get())
+        .and(base.clone())
+        .then(|g, s, u| async move { finish(list(s, u, g).await) });
+    let create = warp::path!("api" / "groups" / Id / "commitments")
+        .and(warp::post())
+        .and(base.clone())
+        .and(json_body())
+        .then(|g, s, u, b| async move { finish(create(s, u, g, b).await) });
+    let revoke = warp::path!("api" / "commitments" / i64)
+        .and(warp::delete())
+        .and(base.clone())
+        .then(|id, s, u| async move { finish(revoke(s, u, id).await) });
+    let liabilities = warp::path!("api" / "groups" / Id / "liabilities")
+        .and(warp::get())
+        .and(base)
+        .then(|g, s, u| async move { finish(liabilities(s, u, g).await) });
+    list.or(create)
+        .unify()
+        .or(revoke)
+        .unify()
+        .or(liabilities)
+        .unify()
+}
+
+/// Answers forbidden / not found unless the caller is a member of `group`.
+async fn member_only(state: &AppState, caller: &AuthUser, group: Id) -> Result<(), ApiError> {
+    let user = caller.id;
+    let membership = state
+        .store
+        .read(move |conn| groups::membership(conn, group, user))
+        .await?;
+    require_member(membership)
+}
+
+async fn list(state: Arc<AppState>, caller: AuthUser, group: Id) -> Result<Response, ApiError> {
+    member_only(&state, &caller, group).await?;
+    let commitments = state.ledger.list(group).await?;
+    Ok(json_status(&CommitmentList { commitments }, StatusCode::OK))
+}
+
+async fn create(
+    state: Arc<AppState>,
+    caller: AuthUser,
+    group: Id,
+    body: CreateCommitment,
+) -> Result<Response, ApiError> {
+    let terms = Terms {
+        conditions: body.conditions,
+        promises: body.promises,
+    };
+    let source = Source {
+        text: body.source_text,
+        message: None,
+    };
+    let commitment = state
+        .ledger
+        .create(&state.pipeline, group, caller.as_ref(), terms, source)
+        .await?;
+    Ok(json_status(&commitment, StatusCode::CREATED))
+}
+
+async fn revoke(state: Arc<AppState>, caller: AuthUser, id: i64) -> Result<Response, ApiError> {
+    let revoked = state
+        .ledger
+        .revoke(&state.pipeline, id, caller.id, None)
+        .await?;
+    Ok(json_status(&revoked, StatusCode::OK))
+}
+
+async fn liabilities(
+    state: Arc<AppState>,
+    caller: AuthUser,
+    group: Id,
+) -> Result<Response, ApiError> {
+    member_only(&state, &caller, group).await?;
+    let liabilities = state.ledger.liabilities(group).await?;
+    Ok(json_status(&LiabilityList { liabilities }, StatusCode::OK))
+}
+
+impl From<LedgerError> for ApiError {
+    fn from(e: LedgerError) -> ApiError {
+        match e {
+            LedgerError::GroupNotFound => ApiError::not_found("group not found"),
+            LedgerError::NotMember => ApiError::forbidden("you are not a member of this group"),
+            LedgerError::Invalid(reason) => ApiError::bad_request(reason.to_string()),
+            LedgerError::NotFound => ApiError::not_found("commitment not found"),
+            LedgerError::NotCreator => {
+                ApiError::forbidden("only its creator can revoke a commitment")
+            }
+            LedgerError::AlreadyRevoked => ApiError::conflict("this commitment is already revoked"),
+            LedgerError::Store(store) => ApiError::from(store),
+            LedgerError::Pipeline(pipeline) => ApiError::from(pipeline),
+            LedgerError::Unsolvable(e) => {
+                tracing::error!(error = %e, "stored commitments cannot be solved");
+                ApiError::new(quid_shared::ErrorCode::Internal, "internal error")
+            }
+        }
+    }
+}

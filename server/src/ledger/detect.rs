@@ -1,0 +1,164 @@
+//! Commitment detection as the pipeline's message hook: every new user message (and every
+//! answer to a clarification question) is queued and read, in order, by one worker task —
+//! off the request path, so a sender's ack never waits for it.
+//!
+//! The worker asks the [`Detector`] and acts on what it says: a commitment is created, a
+//! question is recorded and sent privately to the author, a revocation is carried out.
+//! A message from an author with an open question (other than a private message to
+//! someone) is that question's answer: the pipeline stores it as a private
+//! `clarification_response` ([`MessageHook::is_answer`]).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+
+use quid_shared::{Message, MessageKind};
+use serde_json::json;
+use tokio::sync::mpsc;
+
+use super::{Ledger, LedgerError, Source};
+use crate::commitments::{Context, Detection, Detector, Pending, RuleParser};
+use crate::pipeline::{MessageHook, Pipeline, SystemPost, UserPost};
+use crate::store::commitments as stored;
+use crate::store::groups;
+
+/// Messages waiting for detection; beyond this, new ones are not examined (and logged).
+const QUEUE: usize = 4096;
+
+type Job = (Pipeline, Message);
+
+/// The hook that detects commitments.
+pub struct DetectionHook {
+    ledger: Arc<Ledger>,
+    detector: Arc<dyn Detector>,
+    queue: OnceLock<mpsc::Sender<Job>>,
+}
+
+impl DetectionHook {
+    /// Detection with the built-in rule-based parser.
+    pub fn new(ledger: Arc<Ledger>) -> DetectionHook {
+        DetectionHook {
+            ledger,
+            detector: Arc::new(RuleParser),
+            queue: OnceLock::new(),
+        }
+    }
+
+    /// The worker's queue, started on first use (from inside the runtime).
+    fn queue(&self) -> &mpsc::Sender<Job> {
+        self.queue.get_or_init(|| {
+            let (sender, receiver) = mpsc::channel(QUEUE);
+            let worker = Worker {
+                ledger: Arc::clone(&self.ledger),
+                detector: Arc::clone(&self.detector),
+            };
+            tokio::spawn(worker.run(receiver));
+            sender
+        })
+    }
+}
+
+impl MessageHook for DetectionHook {
+    fn after_publish(&self, pipeline: &Pipeline, message: &Message) {
+        if let Err(e) = self.queue().try_send((pipeline.clone(), message.clone())) {
+            tracing::warn!(message = message.id, error = %e, "commitment detection skipped a message");
+        }
+    }
+
+    fn is_answer<'a>(
+        &'a self,
+        _pipeline: &'a Pipeline,
+        post: &'a UserPost,
+    ) -> Pin<Box<dyn Future<Output = bool> + Send + 'a>> {
+        // Answered from memory, so a client's sends are never reordered by a read.
+        let answer = post.to.is_none() && self.ledger.has_open_question(post.group, post.author.id);
+        Box::pin(std::future::ready(answer))
+    }
+}
+
+/// Reads queued messages one at a time, in the order they were published.
+struct Worker {
+    ledger: Arc<Ledger>,
+    detector: Arc<dyn Detector>,
+}
+
+impl Worker {
+    async fn run(self, mut receiver: mpsc::Receiver<Job>) {
+        while let Some((pipeline, message)) = receiver.recv().await {
+            if let Err(e) = self.examine(&pipeline, &message).await {
+                tracing::warn!(message = message.id, error = %e, "commitment detection failed");
+            }
+        }
+    }
+
+    /// Detects what `message` says and acts on it.
+    async fn examine(&self, pipeline: &Pipeline, message: &Message) -> Result<(), LedgerError> {
+        let Some(author) = message.author.clone() else {
+            return Ok(());
+        };
+        let (group, author_id) = (message.group, author.id);
+        let answering = message.kind == MessageKind::ClarificationResponse;
+        let (members, commitments) = pipeline
+            .store()
+            .read(move |conn| {
+                let mine = stored::binding(conn, group)?
+                    .into_iter()
+                    .filter(|c| c.creator.id == author_id)
+                    .collect::<Vec<_>>();
+                Ok((groups::members(conn, group)?, mine))
+            })
+            .await?;
+        let pending = match answering {
+            true => self.ledger.take_question(group, author_id).await?,
+            false => None,
+        };
+        let context = Context {
+            author: &author,
+            members: &members,
+            commitments: &commitments,
+        };
+        let pending: Option<Pending> = pending.and_then(|p| serde_json::from_str(&p).ok());
+        let (detection, text) = match &pending {
+            Some(pending) => (
+                self.detector.answer(pending, &message.content, &context),
+                format!("{} — {}", pending.text, message.content),
+            ),
+            None if answering => return Ok(()),
+            None => (
+                self.detector.detect(&message.content, &context),
+                message.content.clone(),
+            ),
+        };
+        let source = Source {
+            text: Some(text),
+            message: Some(message.id),
+        };
+        match detection {
+            Detection::Nothing => Ok(()),
+            Detection::Commitment(terms) => self
+                .ledger
+                .create(pipeline, group, author, terms, source)
+                .await
+                .map(|_| ()),
+            Detection::Revoke { id } => self
+                .ledger
+                .revoke(pipeline, id, author_id, Some(message.id))
+                .await
+                .map(|_| ()),
+            Detection::Clarify { question, pending } => {
+                let encoded = serde_json::to_string(&pending).unwrap_or_default();
+                self.ledger.ask(group, author_id, encoded).await?;
+                let post = SystemPost {
+                    group,
+                    kind: MessageKind::ClarificationRequest,
+                    content: question,
+                    private_to: Some(author_id),
+                    reply_to: Some(message.id),
+                    meta: json!({ "need": pending.need }),
+                };
+                pipeline.emit(post).await?;
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! The ledger: each group's commitments and the liabilities they make binding — the glue
+//! between the pure engine in [`crate::commitments`], the store and the pipeline.
+//!
+//! Every change (create, revoke) runs under one lock together with the announcement that
+//! follows it, so liability messages are computed against the state they describe and
+//! each change is announced exactly once.
+//!
+//! - [`detect`] — the message hook: commitment detection off the request path.
+//! - [`demo`] — the household group `quid-server --demo` sets up.
+
+pub mod demo;
+pub mod detect;
+
+use std::collections::HashSet;
+
+use quid_shared::{Commitment, Id, Liability, LiabilityChange, MessageKind, UserRef};
+use serde_json::json;
+use tokio::sync::Mutex;
+
+use crate::commitments::units::{display_unit, format_amount};
+use crate::commitments::{self, ModelError, SolveError, Terms};
+use crate::pipeline::{Pipeline, PipelineError, SystemPost};
+use crate::store::commitments::{self as stored, NewCommitment, Revocation};
+use crate::store::groups::{self, Membership};
+use crate::store::{Store, StoreError};
+
+/// Why a ledger operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("group not found")]
+    GroupNotFound,
+    #[error("you are not a member of this group")]
+    NotMember,
+    #[error("{0}")]
+    Invalid(#[from] ModelError),
+    #[error("commitment not found")]
+    NotFound,
+    #[error("only its creator can revoke a commitment")]
+    NotCreator,
+    #[error("this commitment is already revoked")]
+    AlreadyRevoked,
+    #[error("the stored commitments cannot be solved: {0}")]
+    Unsolvable(#[from] SolveError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+}
+
+/// Where a commitment came from.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    pub text: Option<String>,
+    pub message: Option<i64>,
+}
+
+/// The commitments of every group, and their announcements.
+pub struct Ledger {
+    store: Store,
+    /// Serialises changes with their announcements.
+    changes: Mutex<()>,
+    /// `(group, user)` of every open clarification question, mirrored from the store so
+    /// that telling an answer from a new message needs no database read.
+    open_questions: std::sync::Mutex<HashSet<(Id, Id)>>,
+}
+
+impl Ledger {
+    pub fn new(store: Store) -> Ledger {
+        Ledger {
+            store,
+            changes: Mutex::new(()),
+            open_questions: Default::default(),
+        }
+    }
+
+    /// Reads the open questions from the store (once, at start).
+    pub async fn load_open_questions(&self) -> Result<(), LedgerError> {
+        let open = self.store.read(stored::open_questions).await?;
+        self.questions().extend(open);
+        Ok(())
+    }
+
+    /// Whether `user` has an open question in `group`.
+    pub fn has_open_question(&self, group: Id, user: Id) -> bool {
+        self.questions().contains(&(group, user))
+    }
+
+    /// Records the open question for `user` in `group` (replacing an earlier one).
+    pub async fn ask(&self, group: Id, user: Id, pending: String) -> Result<(), LedgerError> {
+        self.store
+            .write(move |ctx| stored::set_pending(ctx.conn(), group, user, &pending))
+            .await?;
+        self.questions().insert((group, user));
+        Ok(())
+    }
+
+    /// Removes and returns the open question for `user` in `group`.
+    pub async fn take_question(&self, group: Id, user: Id) -> Result<Option<String>, LedgerError> {
+        let taken = self
+            .store
+            .write(move |ctx| stored::take_pending(ctx.conn(), group, user))
+            .await?;
+        self.questions().remove(&(group, user));
+        Ok(taken)
+    }
+
+    /// The open questions; still consistent if a holder panicked (each change is one call).
+    fn questions(&self) -> std::sync::MutexGuard<'_, HashSet<(Id, Id)>> {
+        self.open_questions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Creates a commitment of `creator` in `group` (validated against the group's members),
+    /// says so in the group, and announces the liabilities that changed.
+    pub async fn create(
+        &self,
+        pipeline: &Pipeline,
+        group: Id,
+        creator: UserRef,
+        terms: Terms,
+        source: Source,
+    ) -> Result<Commitment, LedgerError> {
+        let _change = self.changes.lock().await;
+        let terms = terms.normalized();
+        let creator_id = creator.id;
+        let reply_to = source.message;
+        let commitment = self
+            .store
+            .write(move |ctx| -> Result<Commitment, LedgerError> {
+                let conn = ctx.conn();
+                match groups::membership(conn, group, creator_id)? {
+                    Membership::Member => {}
+                    Membership::NotMember => return Err(LedgerError::NotMember),
+                    Membership::NoGroup => return Err(LedgerError::GroupNotFound),
+                }
+                let members = groups::members(conn, group)?;
+                let ids: Vec<Id> = members.iter().map(|m| m.id).collect();
+                terms.validate(creator_id, Some(&ids))?;
+                let summary = terms.summary(&members);
+                let new = NewCommitment {
+                    group,
+                    creator,
+                    conditions: terms.conditions,
+                    promises: terms.promises,
+                    summary,
+                    source_text: source.text,
+                    source_message: source.message,
+                };
+                Ok(stored::insert(conn, new)?)
+            })
+            .await?;
+        let content = format!(
+            "{} committed: {}",
+            commitment.creator.username, commitment.summary
+        );
+        let meta = json!({ "commitment_id": commitment.id });
+        self.say(pipeline, group, content, reply_to, meta).await?;
+        self.announce(pipeline, group).await?;
+        Ok(commitment)
+    }
+
+    /// Revokes commitment `id` on behalf of `by`, says so, and announces the liabilities
+    /// that changed.
+    pub async fn revoke(
+        &self,
+        pipeline: &Pipeline,
+        id: i64,
+        by: Id,
+        reply_to: Option<i64>,
+    ) -> Result<Commitment, LedgerError> {
+        let _change = self.changes.lock().await;
+        let revoked = match self
+            .store
+            .write(move |ctx| stored::revoke(ctx.conn(), id, by))
+            .await?
+        {
+            Revocation::Revoked(commitment) => *commitment,
+            Revocation::NotFound => return Err(LedgerError::NotFound),
+            Revocation::NotCreator => return Err(LedgerError::NotCreator),
+            Revocation::AlreadyRevoked => return Err(LedgerError::AlreadyRevoked),
+        };
+        let content = format!("{} withdrew: {}", revoked.creator.username, revoked.summary);
+        let meta = json!({ "commitment_id": revoked.id, "revoked": true });
+        self.say(pipeline, revoked.group, content, reply_to, meta)
+            .await?;
+        self.announce(pipeline, revoked.group).await?;
+        Ok(revoked)
+    }
+
+    /// Every commitment of `group`, oldest first.
+    pub async fn list(&self, group: Id) -> Result<Vec<Commitment>, LedgerError> {
+        Ok(self
+            .store
+            .read(move |conn| stored::in_group(conn, group))
+            .await?)
+    }
+
+    /// The liabilities in `group` now, each with the commitments that make it binding.
+    pub async fn liabilities(&self, group: Id) -> Result<Vec<Liability>, LedgerError> {
+        let binding = self
+            .store
+            .read(move |conn| stored::binding(conn, group))
+            .await?;
+        Ok(commitments::solve(&binding)?)
+    }
+
+    /// Solves `group` again and, if anything changed since the last announcement, posts
+    /// one `liability` message naming every change.
+    async fn announce(&self, pipeline: &Pipeline, group: Id) -> Result<(), LedgerError> {
+        let (binding, before) = self
+            .store
+            .read(move |conn| {
+                Ok((
+                    stored::binding(conn, group)?,
+                    stored::announced(conn, group)?,
+                ))
+            })
+            .await?;
+        let now = commitments::solve(&binding)?;
+        let changes = commitments::diff(&before, &now);
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let content = describe(&changes);
+        let meta = json!({ "changes": changes });
+        self.store
+            .write(move |ctx| stored::set_announced(ctx.conn(), group, &now))
+            .await?;
+        self.say_kind(pipeline, group, MessageKind::Liability, content, None, meta)
+            .await
+    }
+
+    /// A public `commitment` message in `group`.
+    async fn say(
+        &self,
+        pipeline: &Pipeline,
+        group: Id,
+        content: String,
+        reply_to: Option<i64>,
+        meta: serde_json::Value,
+    ) -> Result<(), LedgerError> {
+        self.say_kind(
+            pipeline,
+            group,
+            MessageKind::Commitment,
+            content,
+            reply_to,
+            meta,
+        )
+        .await
+    }
+
+    async fn say_kind(
+        &self,
+        pipeline: &Pipeline,
+        group: Id,
+        kind: MessageKind,
+        content: String,
+        reply_to: Option<i64>,
+        meta: serde_json::Value,
+    ) -> Result<(), LedgerError> {
+        let post = SystemPost {
+            group,
+            kind,
+            content,
+            private_to: None,
+            reply_to,
+            meta,
+        };
+        pipeline.emit(post).await?;
+        Ok(())
+    }
+}
+
+/// "Liabilities changed: alice: work 0 → 5 hours; bob: work 3 → 0 hours".
+fn describe(changes: &[LiabilityChange]) -> String {
+    let parts: Vec<String> = changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: {} {} → {} {}",
+                c.user.username,
+                c.action,
+                format_amount(c.old),
+                format_amount(c.new),
+                display_unit(&c.unit)
+            )
+        })
+        .collect();
+    format!("Liabilities changed: {}", parts.join("; "))
+}

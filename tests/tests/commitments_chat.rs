@@ -1,0 +1,190 @@
+//! Commitments made in chat, over real sockets: detection, the commitment and liability
+//! messages every member receives, and a clarification only its author ever sees.
+
+use std::time::Duration;
+
+use quid_shared::{LiabilityChange, Message, MessageKind};
+use quid_tests::{TestServer, TestUser, WsClient};
+
+/// Three members (alice, bob, carol) in one group, each with a joined socket.
+async fn household(
+    server: &TestServer,
+) -> anyhow::Result<([TestUser; 3], quid_shared::Id, [WsClient; 3])> {
+    let alice = server.register("alice").await?;
+    let bob = server.register("bob").await?;
+    let carol = server.register("carol").await?;
+    let group = server.group(&alice, "Work", &[&bob, &carol]).await?;
+    let mut sockets = [
+        server.connect(&alice).await?,
+        server.connect(&bob).await?,
+        server.connect(&carol).await?,
+    ];
+    for socket in &mut sockets {
+        socket.join(group.id, None).await?;
+    }
+    Ok(([alice, bob, carol], group.id, sockets))
+}
+
+/// The next message, which must be of `kind`.
+async fn expect_kind(socket: &mut WsClient, kind: MessageKind) -> anyhow::Result<Message> {
+    let message = socket.next_message().await?;
+    anyhow::ensure!(message.kind == kind, "expected {kind:?}, got {message:?}");
+    Ok(message)
+}
+
+/// Bob's conditional offer reaches every member as his message, then as a commitment
+/// message restating it; nobody is bound yet, so no liability message follows.
+#[tokio::test]
+async fn commitment_in_chat_is_restated_to_everyone() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let (_, group, [mut a, mut b, mut c]) = household(&server).await?;
+    let sent = b
+        .send_message(group, "If Alice does 5h work, I'll do 3h", "offer")
+        .await?;
+    for socket in [&mut a, &mut b, &mut c] {
+        assert_eq!(socket.next_message().await?, sent);
+        let restated = expect_kind(socket, MessageKind::Commitment).await?;
+        assert_eq!(
+            restated.content,
+            "bob committed: 3 hours of work if alice does ≥ 5 hours of work"
+        );
+        assert!(restated.meta["commitment_id"].is_i64());
+        assert_eq!(restated.reply_to, Some(sent.id));
+        socket.expect_no_frame(Duration::from_millis(200)).await?;
+    }
+    server.shutdown().await
+}
+
+/// When alice answers bob's offer with her own, both become bound, and every member
+/// receives one liability message naming both, 0 -> 5 and 0 -> 3.
+#[tokio::test]
+async fn matching_offer_binds_both_and_is_announced() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let ([alice, bob, _], group, [mut a, mut b, mut c]) = household(&server).await?;
+    b.send_message(group, "If Alice does 5h work, I'll do 3h", "offer")
+        .await?;
+    for socket in [&mut a, &mut b, &mut c] {
+        expect_kind(socket, MessageKind::User).await?;
+        expect_kind(socket, MessageKind::Commitment).await?;
+    }
+    let sent = a
+        .send_message(group, "I'll do 5h of work if Bob does 3h", "answer")
+        .await?;
+    for socket in [&mut a, &mut b, &mut c] {
+        assert_eq!(socket.next_message().await?, sent);
+        expect_kind(socket, MessageKind::Commitment).await?;
+        let announced = expect_kind(socket, MessageKind::Liability).await?;
+        let changes: Vec<LiabilityChange> =
+            serde_json::from_value(announced.meta["changes"].clone())?;
+        let mut named: Vec<(String, f64, f64)> = changes
+            .iter()
+            .map(|c| (c.user.username.clone(), c.old, c.new))
+            .collect();
+        named.sort_by(|x, y| x.0.cmp(&y.0));
+        assert_eq!(
+            named,
+            vec![("alice".into(), 0.0, 5.0), ("bob".into(), 0.0, 3.0)]
+        );
+        assert!(
+            announced.content.contains("alice: work 0 → 5 hours"),
+            "{}",
+            announced.content
+        );
+        assert!(!announced.private);
+    }
+    assert_eq!(
+        liable_users(&server, &alice, group).await?,
+        vec![alice.id(), bob.id()]
+    );
+    server.shutdown().await
+}
+
+/// The users the group's current liabilities name, in username order.
+async fn liable_users(
+    server: &TestServer,
+    viewer: &TestUser,
+    group: quid_shared::Id,
+) -> anyhow::Result<Vec<quid_shared::Id>> {
+    let list: quid_shared::LiabilityList = server
+        .expect(
+            reqwest::Method::GET,
+            &format!("/api/groups/{group}/liabilities"),
+            Some(&viewer.token),
+            None,
+            reqwest::StatusCode::OK,
+        )
+        .await?;
+    Ok(list.liabilities.iter().map(|l| l.user.id).collect())
+}
+
+/// Bob's vague offer gets a question only bob receives (carol's socket sees nothing of
+/// it); his reply is stored privately and completes the commitment everyone then sees.
+#[tokio::test]
+async fn clarification_is_private_and_the_reply_completes_it() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let ([_, bob, _], group, [mut a, mut b, mut c]) = household(&server).await?;
+    let vague = b
+        .send_message(group, "I'll do some work if Alice does 5h", "vague")
+        .await?;
+    assert_eq!(b.next_message().await?, vague);
+    let question = expect_kind(&mut b, MessageKind::ClarificationRequest).await?;
+    assert!(question.private);
+    assert_eq!(question.target, Some(bob.id()));
+    assert!(
+        question.content.starts_with("How much work will you do?"),
+        "{}",
+        question.content
+    );
+
+    let reply = b.send_message(group, "3 hours", "reply").await?;
+    assert_eq!(reply.kind, MessageKind::ClarificationResponse);
+    assert!(reply.private);
+    assert_eq!(reply.target, Some(bob.id()));
+    assert_eq!(b.next_message().await?, reply);
+    let done = expect_kind(&mut b, MessageKind::Commitment).await?;
+    assert_eq!(
+        done.content,
+        "bob committed: 3 hours of work if alice does ≥ 5 hours of work"
+    );
+
+    for other in [&mut a, &mut c] {
+        assert_eq!(other.next_message().await?, vague);
+        assert_eq!(other.next_message().await?, done);
+        other.expect_no_frame(Duration::from_millis(200)).await?;
+    }
+    server.shutdown().await
+}
+
+/// "I withdraw my commitment" revokes it, says so, and the liabilities it made binding are
+/// announced once as gone.
+#[tokio::test]
+async fn withdrawal_in_chat_revokes_and_announces() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let (_, group, [mut a, _b, mut c]) = household(&server).await?;
+    a.send_message(group, "I will do 10 hours of work", "promise")
+        .await?;
+    for kind in [
+        MessageKind::User,
+        MessageKind::Commitment,
+        MessageKind::Liability,
+    ] {
+        expect_kind(&mut a, kind).await?;
+        expect_kind(&mut c, kind).await?;
+    }
+    a.send_message(group, "I withdraw my commitment", "withdraw")
+        .await?;
+    expect_kind(&mut c, MessageKind::User).await?;
+    let withdrawn = expect_kind(&mut c, MessageKind::Commitment).await?;
+    assert_eq!(
+        withdrawn.content,
+        "alice withdrew: 10 hours of work, unconditionally"
+    );
+    let gone = expect_kind(&mut c, MessageKind::Liability).await?;
+    assert!(
+        gone.content.contains("alice: work 10 → 0 hours"),
+        "{}",
+        gone.content
+    );
+    c.expect_no_frame(Duration::from_millis(200)).await?;
+    server.shutdown().await
+}
