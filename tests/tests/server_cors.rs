@@ -43,6 +43,20 @@ async fn allowed_origin_gets_cors_headers() -> anyhow::Result<()> {
             .map(|v| v.as_bytes()),
         Some(ALLOWED.as_bytes())
     );
+    // errors carry the headers too, so a web client can read them
+    let missing = client
+        .get(server.url("/api/me"))
+        .header("origin", ALLOWED)
+        .send()
+        .await?;
+    assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        missing
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.as_bytes()),
+        Some(ALLOWED.as_bytes())
+    );
     server.shutdown().await
 }
 

@@ -43,7 +43,11 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
             .allow_credentials(true)
             .allow_methods(["GET", "POST", "DELETE", "OPTIONS"])
             .allow_headers(["authorization", "content-type"]);
-        api.with(cors)
+        // Errors are shaped before CORS wraps them, so a browser can read them too; the
+        // outer recover shapes CORS's own refusal of a foreign origin.
+        api.recover(error::recover)
+            .unify()
+            .with(cors)
             .map(Reply::into_response)
             .recover(error::recover)
             .unify()
