@@ -160,6 +160,8 @@ pub struct App {
     pub completion: Option<Completion>,
     pub side_pane: bool,
     pub pane_focus: PaneFocus,
+    /// Lines the side pane is scrolled down.
+    pub pane_scroll: usize,
     pub show_help: bool,
     pub should_quit: bool,
     /// Terminal size (columns, rows).
@@ -194,6 +196,7 @@ impl App {
             completion: None,
             side_pane: false,
             pane_focus: PaneFocus::default(),
+            pane_scroll: 0,
             show_help: false,
             should_quit: false,
             size,

@@ -27,6 +27,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "next / previous group (also Alt+Right / Alt+Left)",
     ),
     ("F2", "side pane: commitments and liabilities"),
+    (
+        "F11 / F12",
+        "scroll the side pane (also Alt+PgUp / Alt+PgDn)",
+    ),
     ("F1", "this help"),
     ("Esc", "close help, clear the status line"),
     ("Ctrl+C", "quit"),

@@ -107,6 +107,18 @@ pub fn conversation_size(app: &App) -> (u16, u16) {
     (area.width, area.height)
 }
 
+/// How far the side pane can scroll (0 when closed or when everything fits).
+pub fn side_pane_max_scroll(app: &App) -> usize {
+    let screen = Rect::new(0, 0, app.size.0, app.size.1);
+    match areas(app, screen).side {
+        Some(area) => {
+            let (lines, rows) = side::extent(app, area);
+            lines.saturating_sub(rows)
+        }
+        None => 0,
+    }
+}
+
 /// How many screen lines group `index`'s conversation takes at `width`.
 pub fn conversation_lines(app: &App, index: usize, width: u16) -> usize {
     conversation::line_count(app, index, width)

@@ -13,13 +13,32 @@ use crate::present;
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 
-/// Draws the pane into `area`.
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let block = Block::default()
+fn block() -> Block<'static> {
+    Block::default()
         .borders(Borders::LEFT)
         .border_style(DIM)
-        .title(Span::styled(" commitments · liabilities (F2) ", DIM));
-    let width = block.inner(area).width;
+        .title(Span::styled(" commitments · liabilities ", DIM))
+}
+
+/// Draws the pane into `area`, scrolled as the user left it.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let block = block();
+    let inner = block.inner(area);
+    let lines = lines(app, inner.width);
+    let scroll = app
+        .pane_scroll
+        .min(lines.len().saturating_sub(usize::from(inner.height)));
+    let visible: Vec<Line<'static>> = lines.into_iter().skip(scroll).collect();
+    frame.render_widget(Paragraph::new(visible).block(block), area);
+}
+
+/// Lines the pane's content takes in `area`, and the rows it shows.
+pub fn extent(app: &App, area: Rect) -> (usize, usize) {
+    let inner = block().inner(area);
+    (lines(app, inner.width).len(), usize::from(inner.height))
+}
+
+fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if let Some(view) = app.active_group() {
         let liabilities = section(
@@ -46,7 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::raw(""));
         lines.extend(second);
     }
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    lines
 }
 
 fn section<T>(

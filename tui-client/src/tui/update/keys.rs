@@ -38,6 +38,10 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::F(1) => app.show_help = !app.show_help,
         KeyCode::F(2) => return toggle_pane(app),
+        KeyCode::F(11) => scroll_pane(app, -1),
+        KeyCode::F(12) => scroll_pane(app, 1),
+        KeyCode::PageUp if alt => scroll_pane(app, -1),
+        KeyCode::PageDown if alt => scroll_pane(app, 1),
         KeyCode::PageUp => return scroll_up(app, page(app)),
         KeyCode::PageDown => scroll_down(app, page(app)),
         KeyCode::Home if ctrl || alt || input_empty => return scroll_up(app, usize::MAX),
@@ -265,6 +269,17 @@ fn scroll_up(app: &mut App, lines: usize) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+/// F11 / F12: the side pane up (-1) or down (+1) by half a screen.
+fn scroll_pane(app: &mut App, direction: i32) {
+    let step = page(app);
+    let max = ui::side_pane_max_scroll(app);
+    app.pane_scroll = if direction < 0 {
+        app.pane_scroll.saturating_sub(step)
+    } else {
+        app.pane_scroll.saturating_add(step).min(max)
+    };
 }
 
 fn scroll_down(app: &mut App, lines: usize) {

@@ -330,6 +330,7 @@ pub fn switch_to(app: &mut App, index: usize) -> Vec<Effect> {
 /// Bookkeeping when a group comes on screen.
 fn open_group(app: &mut App) -> Vec<Effect> {
     let pane_open = app.side_pane;
+    app.pane_scroll = 0;
     let Some(view) = app.active_group_mut() else {
         return Vec::new();
     };

@@ -390,3 +390,31 @@ fn mouse_click_and_wheel() {
     update(&mut app, mouse(MouseEventKind::ScrollDown, 10));
     assert_eq!(app.groups[1].scroll, 0);
 }
+
+/// F12 / F11 scroll a side pane longer than the screen, and stop at its end.
+#[test]
+fn side_pane_scrolls() {
+    use quid_shared::Liability;
+    let mut app = app();
+    app.size = (120, 12);
+    update(&mut app, press(KeyCode::F(2)));
+    let liabilities = (0..30)
+        .map(|i| Liability {
+            user: bob(),
+            action: format!("task {i}"),
+            unit: "hours".into(),
+            amount: 1.0,
+            because: vec![i],
+        })
+        .collect();
+    app.groups[0].liabilities = PaneData::Loaded(liabilities);
+    for _ in 0..20 {
+        update(&mut app, press(KeyCode::F(12)));
+    }
+    let max = app.pane_scroll;
+    assert!(max > 0);
+    update(&mut app, press(KeyCode::F(12)));
+    assert_eq!(app.pane_scroll, max, "stops at the end");
+    update(&mut app, press(KeyCode::F(11)));
+    assert!(app.pane_scroll < max);
+}
