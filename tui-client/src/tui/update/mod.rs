@@ -14,6 +14,7 @@ use quid_shared::{Group, Id, Message, MessageKind};
 use super::app::{App, GroupView, PaneData};
 use super::effects::{ApiRequest, Effect};
 use super::event::{ApiOutcome, Event, RequestError};
+use super::ui;
 use crate::ws::{ConnState, WsCommand, WsEvent};
 
 /// Refresh the group list this often (seconds), to notice groups others added us to.
@@ -117,6 +118,23 @@ fn on_message(app: &mut App, message: Message) -> Vec<Effect> {
     let Some(index) = app.index_of(message.group) else {
         return Vec::new();
     };
+    // A reader scrolled back keeps their place while new lines arrive below.
+    let anchored = app.active == Some(index) && app.groups[index].scroll > 0;
+    let width = ui::conversation_size(app).0;
+    let before = anchored.then(|| ui::conversation_lines(app, index, width));
+    let effects = record_message(app, index, message);
+    if let Some(before) = before {
+        let after = ui::conversation_lines(app, index, width);
+        if let Some(view) = app.groups.get_mut(index) {
+            view.scroll += after.saturating_sub(before);
+        }
+    }
+    effects
+}
+
+/// Stores a message in group `index`: unread counts, mentions, clarification state, and
+/// the side pane's freshness.
+fn record_message(app: &mut App, index: usize, message: Message) -> Vec<Effect> {
     let me = app.me.id;
     let mentioned = app.mentions_me(&message);
     let is_active = app.active == Some(index);

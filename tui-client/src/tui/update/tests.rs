@@ -418,3 +418,18 @@ fn side_pane_scrolls() {
     update(&mut app, press(KeyCode::F(11)));
     assert!(app.pane_scroll < max);
 }
+
+/// Scrolled back, the view stays put while new messages arrive below.
+#[test]
+fn scrolled_back_view_stays_put() {
+    let mut app = app();
+    let ops = group(2, "ops", 0);
+    for seq in 1..=60 {
+        update(&mut app, net(text(&ops, seq, bob(), "line")));
+    }
+    update(&mut app, press(KeyCode::PageUp));
+    let scrolled = app.groups[0].scroll;
+    assert!(scrolled > 0);
+    update(&mut app, net(text(&ops, 61, bob(), "one more")));
+    assert_eq!(app.groups[0].scroll, scrolled + 1);
+}
