@@ -158,14 +158,19 @@ impl Api {
 
 async fn ok(r: reqwest::Response, what: &str) -> Result<(), BenchError> {
     if r.status().is_success() {
-        return Ok(());
+        Ok(())
+    } else {
+        Err(refused(r, what).await)
     }
-    let status = r.status().as_u16();
-    Err(BenchError::Refused {
+}
+
+/// The error for a refused request, carrying the server's error body.
+async fn refused(r: reqwest::Response, what: &str) -> BenchError {
+    BenchError::Refused {
         what: what.into(),
-        status,
+        status: r.status().as_u16(),
         body: r.text().await.unwrap_or_default(),
-    })
+    }
 }
 
 async fn json<T: serde::de::DeserializeOwned>(
@@ -173,9 +178,7 @@ async fn json<T: serde::de::DeserializeOwned>(
     what: &str,
 ) -> Result<T, BenchError> {
     if !r.status().is_success() {
-        return ok(r, what)
-            .await
-            .and(Err(BenchError::Protocol(what.into())));
+        return Err(refused(r, what).await);
     }
     r.json().await.map_err(|source| BenchError::Http {
         what: what.into(),

@@ -37,7 +37,7 @@ pub async fn run(env: &Env, a: &ConnectArgs) -> Result<ConnectResult, BenchError
     let mut conns: Vec<Member> = (0..a.conns)
         .map(|i| {
             let token = accounts[i % accounts.len()].token.clone();
-            Member::new((uuid::Uuid::nil(), 0), i, Role::Publisher, token, 0)
+            Member::new((uuid::Uuid::nil(), 0), i, Role::Unjoined, token, 0)
         })
         .collect();
     let server = env.target.proc;

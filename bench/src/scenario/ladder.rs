@@ -47,13 +47,10 @@ pub async fn run(env: &Env, a: &LadderArgs) -> Result<LadderResult, BenchError> 
         )
         .await;
         let table = phase_table(std::slice::from_ref(&step));
-        if steps.is_empty() {
-            print!("{table}");
-        } else {
-            print!(
-                "{}",
-                table.lines().nth(1).unwrap_or_default().to_string() + "\n"
-            );
+        // The header once, then one line per step as it completes.
+        let skip = usize::from(!steps.is_empty());
+        for line in table.lines().skip(skip) {
+            println!("{line}");
         }
         let stop = step.latency.p99_ms > a.stop_p99_ms || !step.clean();
         steps.push(step);

@@ -28,8 +28,9 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 pub enum Role {
     /// Joined to its group: every message is checked and counted as a delivery.
     Receiver,
-    /// Sends and reads acks; not joined, so it receives no deliveries.
-    Publisher,
+    /// Joined to no group, so it receives no deliveries: a publisher (it reads its acks)
+    /// or an idle connection.
+    Unjoined,
 }
 
 /// Where a connection stands in its group, kept across reconnects.

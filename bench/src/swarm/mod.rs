@@ -108,7 +108,7 @@ impl Swarm {
             }
             for p in 0..publishers {
                 let idx = publ.len();
-                publ.push(Member::new((spec.id, g), idx, Role::Publisher, token(p), 0));
+                publ.push(Member::new((spec.id, g), idx, Role::Unjoined, token(p), 0));
             }
         }
         let mut swarm = Swarm {
