@@ -188,3 +188,30 @@ async fn withdrawal_in_chat_revokes_and_announces() -> anyhow::Result<()> {
     c.expect_no_frame(Duration::from_millis(200)).await?;
     server.shutdown().await
 }
+
+/// An open question survives a restart: the reply sent afterwards is still read as its
+/// answer and completes the commitment.
+#[tokio::test]
+async fn open_question_survives_a_restart() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let ([_, bob, _], group, sockets) = household(&server).await?;
+    let [_, mut b, _] = sockets;
+    b.send_message(group, "I'll do some work if Alice does 5h", "vague")
+        .await?;
+    expect_kind(&mut b, MessageKind::User).await?;
+    let question = expect_kind(&mut b, MessageKind::ClarificationRequest).await?;
+    drop(b);
+
+    let server = server.restart().await?;
+    let mut b = server.connect(&bob).await?;
+    b.join(group, Some(question.seq)).await?;
+    let reply = b.send_message(group, "3 hours", "reply").await?;
+    assert_eq!(reply.kind, MessageKind::ClarificationResponse);
+    assert_eq!(b.next_message().await?, reply);
+    let done = expect_kind(&mut b, MessageKind::Commitment).await?;
+    assert_eq!(
+        done.content,
+        "bob committed: 3 hours of work if alice does ≥ 5 hours of work"
+    );
+    server.shutdown().await
+}

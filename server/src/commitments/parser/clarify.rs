@@ -181,11 +181,14 @@ pub fn apply(pending: &Pending, answer: &str, members: &[String]) -> Answered {
         Need::Confirm => Answered::Dropped,
         Need::Revoke { candidates } => {
             let digits: String = lower.chars().filter(char::is_ascii_digit).collect();
+            // The number shown in the question, or else a commitment's id.
             let chosen = digits.parse::<usize>().ok().and_then(|n| {
-                candidates
-                    .iter()
-                    .find(|(id, _)| *id as usize == n)
-                    .or_else(|| candidates.get(n.wrapping_sub(1)))
+                let by_position = n.checked_sub(1).and_then(|i| candidates.get(i));
+                by_position.or_else(|| {
+                    candidates
+                        .iter()
+                        .find(|(id, _)| usize::try_from(*id).ok() == Some(n))
+                })
             });
             chosen.map_or(Answered::Dropped, |(id, _)| Answered::Revoke(*id))
         }
