@@ -108,9 +108,10 @@ impl Worker {
                 Ok((groups::members(conn, group)?, mine))
             })
             .await?;
-        let pending = match answering {
-            true => self.ledger.take_question(group, author_id).await?,
-            false => None,
+        let pending = if answering {
+            self.ledger.take_question(group, author_id).await?
+        } else {
+            None
         };
         let context = Context {
             author: &author,
