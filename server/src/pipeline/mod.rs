@@ -182,7 +182,7 @@ impl Pipeline {
         let posted = self
             .inner
             .store
-            .write(move |ctx| persist::persist(ctx, draft, hub))
+            .write_one(move |ctx| persist::persist(ctx, draft, hub))
             .await?;
         if posted.created {
             let m = &posted.message;

@@ -3,26 +3,74 @@
 
 use std::sync::Arc;
 
+use quid_shared::Id;
+
 use crate::hub::{Hub, Published};
-use crate::store::{WriteCtx, groups, messages};
+use crate::store::{StoreError, WriteCtx, groups, messages};
 
 use super::{Draft, PipelineError, Posted, Recipient};
 use groups::Membership;
 
-/// Runs inside the writer's transaction; see the module doc.
+/// Runs inside the writer's transaction; see the module doc. Its one write is the insert,
+/// made last, so it runs without a savepoint ([`Store::write_one`](crate::store::Store::write_one)).
+///
+/// A retry (same author and `client_id`) is answered with the original message, whatever
+/// changed since: the insert itself finds it (unique index), and so does a failing check,
+/// so a new message pays for no lookup.
 pub(super) fn persist(
     ctx: &mut WriteCtx<'_>,
     draft: Draft,
     hub: Arc<dyn Hub>,
 ) -> Result<Posted, PipelineError> {
-    if let (Some(author), Some(client_id)) = (&draft.author, &draft.client_id) {
-        if let Some(original) = messages::by_client_id(ctx.conn(), author.id, client_id)? {
-            return Ok(Posted {
-                message: original,
-                created: false,
-            });
+    let target = match check(ctx, &draft) {
+        Ok(target) => target,
+        Err(e) => {
+            let author = draft.author.as_ref().map(|a| a.id);
+            return original(ctx, author, draft.client_id.as_deref())?.ok_or(e);
         }
-    }
+    };
+    let kind = draft.kind;
+    let retry = (draft.author.as_ref().map(|a| a.id), draft.client_id.clone());
+    let inserted = messages::insert(
+        ctx,
+        messages::NewMessage {
+            group: draft.group,
+            kind,
+            author: draft.author,
+            content: draft.content,
+            target,
+            reply_to: draft.reply_to,
+            client_id: draft.client_id,
+            meta: draft.meta,
+        },
+    )?;
+    let Some(message) = inserted else {
+        return original(ctx, retry.0, retry.1.as_deref())?.ok_or_else(|| {
+            PipelineError::Store(StoreError::Corrupt(
+                "a message with this client id exists but cannot be read".into(),
+            ))
+        });
+    };
+    let published = Published::new(message.clone());
+    let id = message.id;
+    ctx.after_commit(move || {
+        metrics::counter!("quid_messages_persisted_total", "kind" => kind.as_str()).increment(1);
+        match published {
+            Ok(published) => {
+                hub.publish(published);
+            }
+            Err(e) => tracing::error!(error = %e, message = id, "cannot serialize message"),
+        }
+    });
+    Ok(Posted {
+        message,
+        created: true,
+    })
+}
+
+/// The checks that need the database: membership (or the group, for the server's own
+/// messages), the private recipient, the reply target. Returns the recipient's id.
+fn check(ctx: &WriteCtx<'_>, draft: &Draft) -> Result<Option<Id>, PipelineError> {
     match &draft.author {
         Some(author) => match groups::membership(ctx.conn(), draft.group, author.id)? {
             Membership::Member => {}
@@ -57,33 +105,22 @@ pub(super) fn persist(
             )));
         }
     }
-    let kind = draft.kind;
-    let message = messages::insert(
-        ctx,
-        messages::NewMessage {
-            group: draft.group,
-            kind,
-            author: draft.author,
-            content: draft.content,
-            target,
-            reply_to: draft.reply_to,
-            client_id: draft.client_id,
-            meta: draft.meta,
-        },
-    )?;
-    let published = Published::new(message.clone());
-    let id = message.id;
-    ctx.after_commit(move || {
-        metrics::counter!("quid_messages_persisted_total", "kind" => kind.as_str()).increment(1);
-        match published {
-            Ok(published) => {
-                hub.publish(published);
-            }
-            Err(e) => tracing::error!(error = %e, message = id, "cannot serialize message"),
-        }
-    });
-    Ok(Posted {
-        message,
-        created: true,
-    })
+    Ok(target)
+}
+
+/// The message `author` already sent with `client_id`, as a retry's answer.
+fn original(
+    ctx: &WriteCtx<'_>,
+    author: Option<Id>,
+    client_id: Option<&str>,
+) -> Result<Option<Posted>, StoreError> {
+    let (Some(author), Some(client_id)) = (author, client_id) else {
+        return Ok(None);
+    };
+    Ok(
+        messages::by_client_id(ctx.conn(), author, client_id)?.map(|message| Posted {
+            message,
+            created: false,
+        }),
+    )
 }

@@ -1,6 +1,6 @@
-//! Message queries: insert (writer only), idempotency lookup, history, replay, head — and
-//! the SQL form of the visibility rule, kept next to the test that proves it agrees with
-//! [`quid_shared::Message::visible_to`].
+//! Message queries: insert (writer only, idempotent by `(author, client_id)`), lookup by
+//! client id, history, replay, head — and the SQL form of the visibility rule, kept next
+//! to the test that proves it agrees with [`quid_shared::Message::visible_to`].
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params, params};
 
@@ -30,21 +30,26 @@ pub struct NewMessage {
     pub meta: serde_json::Value,
 }
 
-/// Stores `new` with the group's next `seq` and returns it as delivered.
-pub fn insert(ctx: &mut WriteCtx<'_>, new: NewMessage) -> Result<Message, StoreError> {
+/// Stores `new` with the group's next `seq` and returns it as delivered; `None` (and
+/// nothing stored, no `seq` used) when its author already sent a message with the same
+/// `client_id` — the unique index decides, so a new message needs no lookup first.
+pub fn insert(ctx: &mut WriteCtx<'_>, new: NewMessage) -> Result<Option<Message>, StoreError> {
     let seq = ctx.next_seq(new.group)?;
     let created_at = now_ms();
+    let created = from_ms(created_at)?;
     let meta = if new.meta.is_null() {
         serde_json::Value::Object(Default::default())
     } else {
         new.meta
     };
     let meta_text = meta.to_string();
-    ctx.conn()
+    let inserted = ctx
+        .conn()
         .prepare_cached(
             "INSERT INTO messages (group_id, seq, kind, author, content, private, target,
                                    reply_to, client_id, created_at, meta)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             ON CONFLICT (author, client_id) DO NOTHING",
         )?
         .execute(params![
             new.group.to_string(),
@@ -59,7 +64,11 @@ pub fn insert(ctx: &mut WriteCtx<'_>, new: NewMessage) -> Result<Message, StoreE
             created_at,
             meta_text,
         ])?;
-    Ok(Message {
+    if inserted == 0 {
+        ctx.unuse_seq(new.group, seq);
+        return Ok(None);
+    }
+    Ok(Some(Message {
         id: ctx.conn().last_insert_rowid(),
         group: new.group,
         seq,
@@ -70,9 +79,9 @@ pub fn insert(ctx: &mut WriteCtx<'_>, new: NewMessage) -> Result<Message, StoreE
         target: new.target,
         reply_to: new.reply_to,
         client_id: new.client_id,
-        created_at: from_ms(created_at)?,
+        created_at: created,
         meta,
-    })
+    }))
 }
 
 /// The message `author` already sent with `client_id`, if any (idempotent retries).

@@ -160,6 +160,43 @@ async fn client_id_lookup_survives_reopen() {
         .read(move |c| by_client_id(c, author, "c-1"))
         .await
         .unwrap();
-    assert_eq!(found, Some(stored));
+    assert!(stored.is_some());
+    assert_eq!(found, stored);
+    store.shutdown().await;
+}
+
+/// A second insert with the same author and client id stores nothing and uses no `seq`:
+/// the next new message takes the seq right after the original.
+#[tokio::test]
+async fn repeated_client_id_stores_nothing_and_keeps_seqs_dense() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("t.db"), options()).unwrap();
+    let alice = user(&store, "alice").await;
+    let creator = alice.id;
+    let group = store
+        .write(move |ctx| groups::create(ctx.conn(), creator, "g", None))
+        .await
+        .unwrap();
+    let new = |client_id: &str| NewMessage {
+        group,
+        kind: MessageKind::User,
+        author: Some(alice.clone()),
+        content: "hello".into(),
+        target: None,
+        reply_to: None,
+        client_id: Some(client_id.to_owned()),
+        meta: serde_json::Value::Null,
+    };
+    let (first, again, next) = (new("c-1"), new("c-1"), new("c-2"));
+    let stored = store
+        .write(move |ctx| -> Result<_, StoreError> {
+            Ok((insert(ctx, first)?, insert(ctx, again)?, insert(ctx, next)?))
+        })
+        .await
+        .unwrap();
+    let (first, again, next) = stored;
+    assert_eq!(first.map(|m| m.seq), Some(1));
+    assert_eq!(again, None);
+    assert_eq!(next.map(|m| m.seq), Some(2));
     store.shutdown().await;
 }

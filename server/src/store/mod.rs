@@ -2,7 +2,8 @@
 //! commit), and a few read-only connections so reads never wait for the writer.
 //!
 //! Writes are closures run by the writer inside the batch's transaction ([`Store::write`]);
-//! each runs in its own savepoint, so one failing closure does not undo the others. A
+//! each runs in its own savepoint, so one failing closure does not undo the others
+//! ([`Store::write_one`] skips the savepoint for a closure that writes one statement). A
 //! caller is answered only after the batch's `COMMIT` returned: acknowledged means durable.
 //! Reads are closures run on a reader connection ([`Store::read`]). The query functions
 //! live in [`users`], [`groups`], [`messages`] and [`commitments`].
@@ -95,8 +96,29 @@ impl Store {
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&mut WriteCtx<'_>) -> Result<T, E> + Send + 'static,
     {
+        self.submit(f, true).await
+    }
+
+    /// [`write`](Self::write) for a closure whose only change to the database is one
+    /// statement, made as its last step (checks first, then e.g. one `INSERT`): if it
+    /// fails, it has changed nothing, so it runs without a savepoint of its own.
+    pub async fn write_one<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut WriteCtx<'_>) -> Result<T, E> + Send + 'static,
+    {
+        self.submit(f, false).await
+    }
+
+    async fn submit<T, E, F>(&self, f: F, savepoint: bool) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut WriteCtx<'_>) -> Result<T, E> + Send + 'static,
+    {
         let (tx, rx) = oneshot::channel();
-        let job: Job = Box::new(move |ctx| {
+        let work: writer::Work = Box::new(move |ctx| {
             let result = f(ctx);
             let ok = result.is_ok();
             let complete: writer::Completion = Box::new(move |commit| {
@@ -109,7 +131,7 @@ impl Store {
             (ok, complete)
         });
         self.commands
-            .send(Command::Job(job))
+            .send(Command::Job(Job { work, savepoint }))
             .await
             .map_err(|_| E::from(StoreError::Closed))?;
         rx.await.map_err(|_| E::from(StoreError::Closed))?

@@ -15,7 +15,18 @@ use quid_shared::Id;
 pub(super) type Completion = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
 /// A write closure: runs in the transaction, says whether it succeeded, and returns how
 /// to answer its caller.
-pub(super) type Job = Box<dyn FnOnce(&mut WriteCtx<'_>) -> (bool, Completion) + Send>;
+pub(super) type Work = Box<dyn FnOnce(&mut WriteCtx<'_>) -> (bool, Completion) + Send>;
+
+/// A write closure and how to undo it if it fails.
+pub(super) struct Job {
+    pub(super) work: Work,
+    /// Run it inside its own savepoint, so that a failure undoes its writes. A closure
+    /// whose only write is one statement, made last, needs none: a failing statement
+    /// undoes itself, and the savepoint would cost two statements and a sub-journal copy
+    /// of every page the closure touches.
+    pub(super) savepoint: bool,
+}
+
 /// Work to do right after a successful commit, before callers are answered.
 type Effect = Box<dyn FnOnce() + Send>;
 
@@ -48,6 +59,14 @@ impl WriteCtx<'_> {
         };
         self.heads.insert(group, head + 1);
         Ok(head + 1)
+    }
+
+    /// Gives back `seq` of `group`, reserved by [`next_seq`](Self::next_seq) but not
+    /// stored (the insert found the message already there), if it is still the last one.
+    pub fn unuse_seq(&mut self, group: Id, seq: i64) {
+        if self.heads.get(&group) == Some(&seq) {
+            self.heads.insert(group, seq - 1);
+        }
     }
 
     /// Runs `effect` after the transaction commits (in commit order, before any caller of
@@ -105,21 +124,27 @@ fn run_batch(conn: &mut Connection, heads: &mut HashMap<Id, i64>, batch: &mut Ve
     let mut completions: Vec<Completion> = Vec::with_capacity(batch.len());
     for job in batch.drain(..) {
         let mark = effects.len();
-        if let Err(e) = savepoint(&tx, "SAVEPOINT job") {
-            tracing::error!(error = %e, "cannot open a savepoint");
+        if job.savepoint {
+            if let Err(e) = savepoint(&tx, "SAVEPOINT job") {
+                tracing::error!(error = %e, "cannot open a savepoint");
+            }
         }
         let mut ctx = WriteCtx {
             conn: &tx,
             heads,
             effects: &mut effects,
         };
-        let (ok, complete) = job(&mut ctx);
-        let closed = if ok {
-            savepoint(&tx, "RELEASE job")
-        } else {
+        let (ok, complete) = (job.work)(&mut ctx);
+        if !ok {
             effects.truncate(mark);
             heads.clear();
-            savepoint(&tx, "ROLLBACK TO job").and_then(|()| savepoint(&tx, "RELEASE job"))
+        }
+        let closed = match (job.savepoint, ok) {
+            (false, _) => Ok(()),
+            (true, true) => savepoint(&tx, "RELEASE job"),
+            (true, false) => {
+                savepoint(&tx, "ROLLBACK TO job").and_then(|()| savepoint(&tx, "RELEASE job"))
+            }
         };
         if let Err(e) = closed {
             tracing::error!(error = %e, "cannot close a savepoint");
