@@ -41,7 +41,8 @@ const NOT_NAMES: &[&str] = &[
 ];
 
 /// Resolves `word` (lower-case) against `members`; `None` if it cannot be a name at all.
-pub fn resolve(word: &str, members: &[UserRef]) -> Option<Subject> {
+/// A near miss is offered another member's name, never the `author`'s: the author says "I".
+pub fn resolve(word: &str, author: &UserRef, members: &[UserRef]) -> Option<Subject> {
     if AUTHOR_WORDS.contains(&word) {
         return Some(Subject::Author);
     }
@@ -75,6 +76,7 @@ pub fn resolve(word: &str, members: &[UserRef]) -> Option<Subject> {
     }
     let suggestion = members
         .iter()
+        .filter(|m| m.id != author.id)
         .map(|m| (distance(word, &m.username.to_lowercase()), m))
         .filter(|(d, _)| *d <= 2.max(word.len() / 3))
         .min_by_key(|(d, _)| *d)
@@ -105,42 +107,74 @@ mod tests {
     use super::super::super::fixtures::user;
     use super::*;
 
+    /// `resolve` as written by a member outside the lists below.
+    fn resolve_for(word: &str, members: &[UserRef]) -> Option<Subject> {
+        resolve(word, &user("zed"), members)
+    }
+
     /// Names match exactly or by unique prefix; near misses get a suggestion.
     #[test]
     fn names_resolve_or_explain_why_not() {
         let members = [user("alice"), user("bob"), user("bella")];
         assert_eq!(
-            resolve("alice", &members),
+            resolve_for("alice", &members),
             Some(Subject::Member(user("alice")))
         );
         assert_eq!(
-            resolve("ali", &members),
+            resolve_for("ali", &members),
             Some(Subject::Member(user("alice")))
         );
         assert!(matches!(
-            resolve("b", &members),
+            resolve_for("b", &members),
             Some(Subject::Unknown { .. })
         ));
-        assert!(matches!(resolve("be", &members), Some(Subject::Member(_))));
+        assert!(matches!(
+            resolve_for("be", &members),
+            Some(Subject::Member(_))
+        ));
         assert_eq!(
-            resolve("alicia", &members),
+            resolve_for("alicia", &members),
             Some(Subject::Unknown {
                 name: "alicia".into(),
                 suggestion: Some(user("alice"))
             })
         );
-        assert_eq!(resolve("me", &members), Some(Subject::Author));
-        assert_eq!(resolve("others", &members), Some(Subject::Others));
-        assert_eq!(resolve("it", &members), None);
+        assert_eq!(resolve_for("me", &members), Some(Subject::Author));
+        assert_eq!(resolve_for("others", &members), Some(Subject::Others));
+        assert_eq!(resolve_for("it", &members), None);
+    }
+
+    /// A near miss of the author's own name suggests another member, or nobody.
+    #[test]
+    fn the_author_is_never_suggested() {
+        let members = [user("alice"), user("bob")];
+        assert_eq!(
+            resolve("alicia", &user("alice"), &members),
+            Some(Subject::Unknown {
+                name: "alicia".into(),
+                suggestion: None
+            })
+        );
+        let members = [user("alice"), user("alicea")];
+        assert_eq!(
+            resolve("alicia", &user("alice"), &members),
+            Some(Subject::Unknown {
+                name: "alicia".into(),
+                suggestion: Some(user("alicea"))
+            })
+        );
     }
 
     /// A prefix shared by several members is ambiguous, not guessed.
     #[test]
     fn shared_prefix_is_ambiguous() {
         let members = [user("bob"), user("bobby")];
-        assert_eq!(resolve("bob", &members), Some(Subject::Member(user("bob"))));
+        assert_eq!(
+            resolve_for("bob", &members),
+            Some(Subject::Member(user("bob")))
+        );
         assert!(matches!(
-            resolve("bo", &members),
+            resolve_for("bo", &members),
             Some(Subject::Ambiguous { .. })
         ));
     }

@@ -99,7 +99,7 @@ pub fn read(text: &str, author: &UserRef, members: &[UserRef]) -> Reading {
     let Some((promise, verb_action, tail)) = promise_clause(promise_tokens) else {
         return Reading::Nothing;
     };
-    let Some(written) = conditions(condition_tokens, members) else {
+    let Some(written) = conditions(condition_tokens, author, members) else {
         return Reading::Nothing;
     };
     assemble(text, author, members, promise, verb_action, tail, written)
@@ -150,7 +150,7 @@ fn promise_clause(tokens: &[Token]) -> Option<(Quantity, Option<&'static str>, &
 }
 
 /// The conditions, or `None` when the "if" clause is not about members doing things.
-fn conditions(tokens: &[Token], members: &[UserRef]) -> Option<Vec<Written>> {
+fn conditions(tokens: &[Token], author: &UserRef, members: &[UserRef]) -> Option<Vec<Written>> {
     let word = |i: usize| tokens.get(i).map_or("", |t| t.text.as_str());
     let mut written = Vec::new();
     let mut at = 0;
@@ -171,12 +171,12 @@ fn conditions(tokens: &[Token], members: &[UserRef]) -> Option<Vec<Written>> {
                 subjects.push((Subject::Others, span));
                 at += 2;
             } else {
-                subjects.push((resolve(word(at), members)?, span));
+                subjects.push((resolve(word(at), author, members)?, span));
                 at += 1;
             }
             let joined = matches!(word(at), "and" | ",")
                 && doing_verb(word(at + 1)).is_none()
-                && resolve(word(at + 1), members).is_some();
+                && resolve(word(at + 1), author, members).is_some();
             if !joined {
                 break;
             }

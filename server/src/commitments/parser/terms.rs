@@ -23,7 +23,7 @@ struct Tail {
 }
 
 /// Reads the words after the promised amount.
-fn tail(tokens: &[Token], members: &[UserRef]) -> Tail {
+fn tail(tokens: &[Token], author: &UserRef, members: &[UserRef]) -> Tail {
     let word = |i: usize| tokens.get(i).map_or("", |t| t.text.as_str());
     let mut tail = Tail::default();
     for i in 0..tokens.len() {
@@ -42,7 +42,7 @@ fn tail(tokens: &[Token], members: &[UserRef]) -> Tail {
             }
             other if tail.rate.is_some() && tail.follows.is_none() => {
                 if let Some(subject @ (Subject::Member(_) | Subject::Others)) =
-                    resolve(other, members)
+                    resolve(other, author, members)
                 {
                     tail.follows = Some(subject);
                 }
@@ -139,7 +139,7 @@ pub(super) fn assemble(
         author,
         members,
         &promise,
-        tail(tail_tokens, members),
+        tail(tail_tokens, author, members),
         &written,
     )
 }
