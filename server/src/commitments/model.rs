@@ -201,7 +201,7 @@ fn quantity_words(amount: f64, unit: &str, action: &str) -> String {
     format!(
         "{} {} of {}",
         format_amount(amount),
-        display_unit(unit),
+        display_unit(amount, unit),
         action
     )
 }
@@ -232,13 +232,13 @@ fn promise_words(promise: &Promise, name: &dyn Fn(Id) -> String) -> String {
         "{}% of {whose} {ref_action} beyond {} {}",
         format_amount(promise.rate * 100.0),
         format_amount(promise.threshold),
-        display_unit(ref_unit),
+        display_unit(promise.threshold, ref_unit),
     );
     let cap = format_amount(promise.cap.unwrap_or(0.0));
     if promise.base > 0.0 {
         format!("{fixed} plus {share} (at most {cap} more)")
     } else {
-        let unit = display_unit(&promise.unit);
+        let unit = display_unit(promise.cap.unwrap_or(0.0), &promise.unit);
         format!(
             "{unit} of {}: {share} (at most {cap} {unit})",
             promise.action

@@ -12,7 +12,7 @@ const UNIT_SYNONYMS: &[(&str, &[&str])] = &[
     ("usd", &["$", "usd", "dollar", "dollars", "buck", "bucks"]),
     ("eur", &["€", "eur", "euro", "euros"]),
     ("percent", &["%", "percent", "per cent", "pct"]),
-    ("db", &["db", "decibel", "decibels"]),
+    ("dB", &["db", "decibel", "decibels"]),
     ("times", &["time", "times", "x"]),
     (
         "times per day",
@@ -85,11 +85,20 @@ pub fn normalize_action(action: &str) -> String {
     words.join(" ")
 }
 
-/// How a canonical unit reads in a sentence ("db" -> "dB").
-pub fn display_unit(unit: &str) -> &str {
-    match unit {
-        "db" => "dB",
-        other => other,
+/// How a canonical unit reads after `amount`: "1 time per week", "1 hour", "2 hours";
+/// a unit stored before `dB` kept its case reads "dB" too. Wording only: the unit stays.
+pub fn display_unit(amount: f64, unit: &str) -> String {
+    let unit = if unit == "db" { "dB" } else { unit };
+    let (first, rest) = unit.split_once(' ').unwrap_or((unit, ""));
+    let countable = matches!(first, "hours" | "minutes" | "days" | "times");
+    if !countable || (amount - 1.0).abs() > f64::EPSILON {
+        return unit.to_owned();
+    }
+    let single = first.trim_end_matches('s');
+    if rest.is_empty() {
+        single.to_owned()
+    } else {
+        format!("{single} {rest}")
     }
 }
 
@@ -115,7 +124,8 @@ mod tests {
             assert_eq!(normalize_unit(unit), "usd");
         }
         assert_eq!(normalize_unit("%"), "percent");
-        assert_eq!(normalize_unit("dB"), "db");
+        assert_eq!(normalize_unit("dB"), "dB");
+        assert_eq!(normalize_unit("decibels"), "dB");
         assert_eq!(normalize_unit("times  per day"), "times per day");
         assert_eq!(normalize_unit("Parsecs"), "parsecs");
     }
@@ -130,6 +140,18 @@ mod tests {
             "ac/dc volume reduction"
         );
         assert_eq!(normalize_action("the"), "the");
+    }
+
+    /// Units read in the singular after exactly 1, and dB keeps its case.
+    #[test]
+    fn units_read_singular_after_one() {
+        assert_eq!(display_unit(1.0, "times per week"), "time per week");
+        assert_eq!(display_unit(2.0, "times per week"), "times per week");
+        assert_eq!(display_unit(1.0, "hours"), "hour");
+        assert_eq!(display_unit(0.5, "hours"), "hours");
+        assert_eq!(display_unit(1.0, "usd"), "usd");
+        assert_eq!(display_unit(3.5, "db"), "dB");
+        assert_eq!(display_unit(1.0, "dB"), "dB");
     }
 
     /// Amounts print without float noise.

@@ -284,7 +284,7 @@ fn describe(changes: &[LiabilityChange]) -> String {
                 c.action,
                 format_amount(c.old),
                 format_amount(c.new),
-                display_unit(&c.unit)
+                display_unit(c.new, &c.unit)
             )
         })
         .collect();

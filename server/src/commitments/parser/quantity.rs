@@ -190,7 +190,7 @@ mod tests {
         );
         assert_eq!(
             parts("7 dB of AC/DC volume reduction"),
-            some(7.0, "db", "ac/dc volume reduction")
+            some(7.0, "dB", "ac/dc volume reduction")
         );
         assert_eq!(
             parts("3 times per week of trash"),

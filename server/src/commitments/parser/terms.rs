@@ -175,7 +175,10 @@ fn inherit(quantities: &mut [&mut Quantity]) -> Option<Need> {
     let quantity = format!(
         "{} {}",
         format_amount(first.amount.unwrap_or(0.0)),
-        display_unit(first.unit.as_deref().unwrap_or(""))
+        display_unit(
+            first.amount.unwrap_or(0.0),
+            first.unit.as_deref().unwrap_or("")
+        )
     );
     Some(Need::Action {
         after: quantities.iter().map(|q| q.end).collect(),

@@ -242,7 +242,7 @@ fn names_by_prefix_and_group_words() {
             "bob",
             "if ALI does 2h of work I'll do 1h of work"
         )),
-        "1 hours of work if alice does ≥ 2 hours of work"
+        "1 hour of work if alice does ≥ 2 hours of work"
     );
     let t = terms(detect_by(
         "bob",

@@ -116,10 +116,10 @@ fn household_demo() {
     assert_eq!(
         rows(&result),
         vec![
-            row("anna", "ac/dc volume reduction", "db", 7.0),
+            row("anna", "ac/dc volume reduction", "dB", 7.0),
             row("anna", "trash", "times per week", 1.0),
             row("bella", "dishes", "times per day", 2.0),
-            row("cat", "meowing reduction", "db", 3.5),
+            row("cat", "meowing reduction", "dB", 3.5),
             row("cat", "rent", "percent", 10.0),
             row("celia", "rent", "percent", 30.0),
         ]
