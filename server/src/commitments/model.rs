@@ -216,7 +216,8 @@ fn condition_words(condition: &Condition, name: &dyn Fn(Id) -> String) -> String
 }
 
 /// "3 hours of work", or with a proportional part
-/// "2 hours of testing plus 50% of bob's testing beyond 3 hours (at most 6 more)".
+/// "2 hours of testing plus 50% of bob's testing beyond 3 hours (at most 6 hours more)",
+/// or without a base "0.5 dB of meowing reduction per dB of anna's volume (at most 3.5 dB)".
 fn promise_words(promise: &Promise, name: &dyn Fn(Id) -> String) -> String {
     let fixed = quantity_words(promise.base, &promise.unit, &promise.action);
     if promise.rate <= 0.0 {
@@ -228,20 +229,32 @@ fn promise_words(promise: &Promise, name: &dyn Fn(Id) -> String) -> String {
     );
     let ref_action = promise.ref_action.as_deref().unwrap_or(&promise.action);
     let ref_unit = promise.ref_unit.as_deref().unwrap_or(&promise.unit);
-    let share = format!(
-        "{}% of {whose} {ref_action} beyond {} {}",
-        format_amount(promise.rate * 100.0),
+    let cap = promise.cap.unwrap_or(0.0);
+    let unit = display_unit(cap, &promise.unit);
+    let beyond = format!(
+        "beyond {} {}",
         format_amount(promise.threshold),
         display_unit(promise.threshold, ref_unit),
     );
-    let cap = format_amount(promise.cap.unwrap_or(0.0));
     if promise.base > 0.0 {
-        format!("{fixed} plus {share} (at most {cap} more)")
-    } else {
-        let unit = display_unit(promise.cap.unwrap_or(0.0), &promise.unit);
         format!(
-            "{unit} of {}: {share} (at most {cap} {unit})",
-            promise.action
+            "{fixed} plus {}% of {whose} {ref_action} {beyond} (at most {} {unit} more)",
+            format_amount(promise.rate * 100.0),
+            format_amount(cap),
+        )
+    } else {
+        let beyond = if promise.threshold > 0.0 {
+            format!(" {beyond}")
+        } else {
+            String::new()
+        };
+        format!(
+            "{} {} of {} per {} of {whose} {ref_action}{beyond} (at most {} {unit})",
+            format_amount(promise.rate),
+            display_unit(promise.rate, &promise.unit),
+            promise.action,
+            display_unit(1.0, ref_unit),
+            format_amount(cap),
         )
     }
 }

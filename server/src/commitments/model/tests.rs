@@ -49,11 +49,23 @@ fn summaries_of_aggregates_and_proportions() {
     );
     assert_eq!(
         t.summary(&[user("bob")]),
-        "2 hours of testing plus 50% of bob's testing beyond 3 hours (at most 6 more) \
+        "2 hours of testing plus 50% of bob's testing beyond 3 hours (at most 6 hours more) \
          if bob does ≥ 3 hours of testing"
     );
     let t = terms(vec![], vec![fixed(10.0, "percent", "rent")]);
     assert_eq!(t.summary(&[]), "10 percent of rent, unconditionally");
+    let mut rate = fixed(0.0, "dB", "meowing reduction");
+    rate.rate = 0.5;
+    rate.cap = Some(3.5);
+    rate.ref_user = Some(user("anna").id);
+    rate.ref_action = Some("ac/dc volume reduction".into());
+    rate.ref_unit = Some("dB".into());
+    let t = terms(vec![], vec![rate]);
+    assert_eq!(
+        t.summary(&[user("anna")]),
+        "0.5 dB of meowing reduction per dB of anna's ac/dc volume reduction (at most 3.5 dB), \
+         unconditionally"
+    );
 }
 
 /// Each rule a person can break gets its own readable error.
