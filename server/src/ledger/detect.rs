@@ -136,11 +136,30 @@ impl Worker {
         };
         match detection {
             Detection::Nothing => Ok(()),
-            Detection::Commitment(terms) => self
-                .ledger
-                .create(pipeline, group, author, terms, source)
-                .await
-                .map(|_| ()),
+            Detection::Commitment(terms) => {
+                match self
+                    .ledger
+                    .create(pipeline, group, author, terms, source)
+                    .await
+                {
+                    Err(LedgerError::Invalid(why)) => {
+                        // The author hears why, privately; nobody else sees the attempt.
+                        let post = SystemPost {
+                            group,
+                            kind: MessageKind::ClarificationRequest,
+                            content: format!(
+                                "I read this as a commitment but cannot record it: {why}."
+                            ),
+                            private_to: Some(author_id),
+                            reply_to: Some(message.id),
+                            meta: json!({ "need": "invalid" }),
+                        };
+                        pipeline.emit(post).await?;
+                        Ok(())
+                    }
+                    other => other.map(|_| ()),
+                }
+            }
             Detection::Revoke { id } => self
                 .ledger
                 .revoke(pipeline, id, author_id, Some(message.id))
