@@ -155,6 +155,40 @@ async fn clarification_is_private_and_the_reply_completes_it() -> anyhow::Result
     server.shutdown().await
 }
 
+/// An answer that answers nothing never leaves its author without a reply: the question
+/// is dropped, the author is told privately, and nobody else sees any of it.
+#[tokio::test]
+async fn an_answer_that_answers_nothing_is_acknowledged_privately() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let ([_, bob, _], group, [mut a, mut b, mut c]) = household(&server).await?;
+    let vague = b
+        .send_message(group, "I'll do some work if Alice does 5h", "vague")
+        .await?;
+    assert_eq!(b.next_message().await?, vague);
+    expect_kind(&mut b, MessageKind::ClarificationRequest).await?;
+
+    let reply = b
+        .send_message(group, "what is the weather like", "reply")
+        .await?;
+    assert_eq!(reply.kind, MessageKind::ClarificationResponse);
+    assert_eq!(b.next_message().await?, reply);
+    let notice = expect_kind(&mut b, MessageKind::ClarificationRequest).await?;
+    assert!(notice.private);
+    assert_eq!(notice.target, Some(bob.id()));
+    assert!(notice.content.contains("dropped"), "{}", notice.content);
+
+    // The question is closed: the next message is an ordinary public one.
+    let next = b.send_message(group, "hello all", "next").await?;
+    assert_eq!(next.kind, MessageKind::User);
+    assert!(!next.private);
+    for other in [&mut a, &mut c] {
+        assert_eq!(other.next_message().await?, vague);
+        assert_eq!(other.next_message().await?, next);
+        other.expect_no_frame(Duration::from_millis(200)).await?;
+    }
+    server.shutdown().await
+}
+
 /// "I withdraw my commitment" revokes it, says so, and the liabilities it made binding are
 /// announced once as gone.
 #[tokio::test]

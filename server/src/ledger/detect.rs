@@ -135,6 +135,22 @@ impl Worker {
             message: Some(message.id),
         };
         match detection {
+            Detection::Nothing if pending.is_some() => {
+                // An answer that answers nothing: the author hears so, privately, and the
+                // question is closed rather than left waiting.
+                let post = SystemPost {
+                    group,
+                    kind: MessageKind::ClarificationRequest,
+                    content: "I could not use that as an answer, so I have dropped my question \
+                              and recorded nothing. If you meant it for the group, send it again."
+                        .into(),
+                    private_to: Some(author_id),
+                    reply_to: Some(message.id),
+                    meta: json!({ "need": "dropped" }),
+                };
+                pipeline.emit(post).await?;
+                Ok(())
+            }
             Detection::Nothing => Ok(()),
             Detection::Commitment(terms) => {
                 match self
