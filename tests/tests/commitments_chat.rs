@@ -189,6 +189,36 @@ async fn an_answer_that_answers_nothing_is_acknowledged_privately() -> anyhow::R
     server.shutdown().await
 }
 
+/// An answer that is a whole new commitment is read as one: the question is dropped and
+/// the new commitment is recorded and restated to everyone.
+#[tokio::test]
+async fn an_answer_that_is_a_new_commitment_is_recorded() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let (_, group, [mut a, mut b, mut c]) = household(&server).await?;
+    let vague = b
+        .send_message(group, "If Alicia does 5h, I'll do 3h", "vague")
+        .await?;
+    assert_eq!(b.next_message().await?, vague);
+    expect_kind(&mut b, MessageKind::ClarificationRequest).await?;
+
+    let reply = b
+        .send_message(group, "I will do 10 hours of testing", "reply")
+        .await?;
+    assert_eq!(reply.kind, MessageKind::ClarificationResponse);
+    assert_eq!(b.next_message().await?, reply);
+    let done = expect_kind(&mut b, MessageKind::Commitment).await?;
+    assert!(
+        done.content.contains("10 hours of testing"),
+        "{}",
+        done.content
+    );
+    for other in [&mut a, &mut c] {
+        assert_eq!(other.next_message().await?, vague);
+        assert_eq!(other.next_message().await?, done);
+    }
+    server.shutdown().await
+}
+
 /// "I withdraw my commitment" revokes it, says so, and the liabilities it made binding are
 /// announced once as gone.
 #[tokio::test]

@@ -130,6 +130,17 @@ impl Worker {
                 message.content.clone(),
             ),
         };
+        // An "answer" that completes nothing may be a new message in its own right (a
+        // whole new commitment, or a withdrawal): read it as one.
+        let (detection, text) = match detection {
+            Detection::Nothing if pending.is_some() => {
+                match self.detector.detect(&message.content, &context) {
+                    Detection::Nothing => (Detection::Nothing, text),
+                    standalone => (standalone, message.content.clone()),
+                }
+            }
+            detection => (detection, text),
+        };
         let source = Source {
             text: Some(text),
             message: Some(message.id),
