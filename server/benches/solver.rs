@@ -33,17 +33,7 @@ fn member(index: u64) -> UserRef {
 }
 
 fn promise(action: &str, base: f64) -> Promise {
-    Promise {
-        action: action.into(),
-        unit: "hours".into(),
-        base,
-        rate: 0.0,
-        ref_user: None,
-        ref_action: None,
-        ref_unit: None,
-        threshold: 0.0,
-        cap: None,
-    }
+    Promise::fixed(action, "hours", base)
 }
 
 fn instance() -> Vec<Commitment> {

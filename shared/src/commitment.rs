@@ -45,6 +45,23 @@ pub struct Promise {
     pub cap: Option<f64>,
 }
 
+impl Promise {
+    /// A fixed promise: `base` of `(action, unit)`, with no proportional part.
+    pub fn fixed(action: impl Into<String>, unit: impl Into<String>, base: f64) -> Promise {
+        Promise {
+            action: action.into(),
+            unit: unit.into(),
+            base,
+            rate: 0.0,
+            ref_user: None,
+            ref_action: None,
+            ref_unit: None,
+            threshold: 0.0,
+            cap: None,
+        }
+    }
+}
+
 /// A commitment's lifecycle state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -26,17 +26,7 @@ pub fn condition(who: Option<&str>, min: f64, unit: &str, action: &str) -> Condi
 
 /// A fixed promise of `base` of `action` in `unit`.
 pub fn fixed(base: f64, unit: &str, action: &str) -> Promise {
-    Promise {
-        action: action.into(),
-        unit: unit.into(),
-        base,
-        rate: 0.0,
-        ref_user: None,
-        ref_action: None,
-        ref_unit: None,
-        threshold: 0.0,
-        cap: None,
-    }
+    Promise::fixed(action, unit, base)
 }
 
 /// `base + min(cap, rate * max(0, L_ref - threshold))` of `action` in `unit`, following

@@ -88,17 +88,7 @@ pub fn household(id: &dyn Fn(&str) -> Id) -> Vec<(&'static str, Terms)> {
         min,
         unit: unit.into(),
     };
-    let fixed = |base: f64, unit: &str, action: &str| Promise {
-        action: action.into(),
-        unit: unit.into(),
-        base,
-        rate: 0.0,
-        ref_user: None,
-        ref_action: None,
-        ref_unit: None,
-        threshold: 0.0,
-        cap: None,
-    };
+    let fixed = |base: f64, unit: &str, action: &str| Promise::fixed(action, unit, base);
     let meowing = Promise {
         rate: 0.5,
         ref_user: Some(id("anna")),

@@ -214,17 +214,11 @@ fn build(
         .collect();
     let mut terms = Terms {
         conditions,
-        promises: vec![Promise {
-            action: text(&promise.action),
-            unit: text(&promise.unit),
-            base: amount(promise),
-            rate: 0.0,
-            ref_user: None,
-            ref_action: None,
-            ref_unit: None,
-            threshold: 0.0,
-            cap: None,
-        }],
+        promises: vec![Promise::fixed(
+            text(&promise.action),
+            text(&promise.unit),
+            amount(promise),
+        )],
     };
     if let Some(rate) = tail.rate {
         let Some((limit, total)) = tail.limit else {
