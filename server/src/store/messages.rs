@@ -2,6 +2,8 @@
 //! client id, history, replay, head — and the SQL form of the visibility rule, kept next
 //! to the test that proves it agrees with [`quid_shared::Message::visible_to`].
 
+use std::sync::LazyLock;
+
 use rusqlite::{Connection, OptionalExtension, Row, named_params, params};
 
 use super::{StoreError, WriteCtx, from_ms, now_ms, parse_id};
@@ -135,12 +137,7 @@ pub fn visible_before(
     before: i64,
     limit: u32,
 ) -> Result<Vec<Message>, StoreError> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM {FROM}
-         WHERE m.group_id = :group AND m.seq > :after AND m.seq < :before AND {VISIBLE_TO_VIEWER}
-         ORDER BY m.seq DESC LIMIT :limit"
-    );
-    let mut out = collect(conn, &sql, group, viewer, 0, before, limit)?;
+    let mut out = collect(conn, &PAGE_DESC, group, viewer, 0, before, limit)?;
     out.reverse();
     Ok(out)
 }
@@ -154,13 +151,20 @@ pub fn visible_between(
     before: i64,
     limit: u32,
 ) -> Result<Vec<Message>, StoreError> {
-    let sql = format!(
+    collect(conn, &PAGE_ASC, group, viewer, after, before, limit)
+}
+
+/// The page query in either order, built once: `after < seq < before`, visible only.
+fn page_sql(order: &str) -> String {
+    format!(
         "SELECT {COLUMNS} FROM {FROM}
          WHERE m.group_id = :group AND m.seq > :after AND m.seq < :before AND {VISIBLE_TO_VIEWER}
-         ORDER BY m.seq ASC LIMIT :limit"
-    );
-    collect(conn, &sql, group, viewer, after, before, limit)
+         ORDER BY m.seq {order} LIMIT :limit"
+    )
 }
+
+static PAGE_ASC: LazyLock<String> = LazyLock::new(|| page_sql("ASC"));
+static PAGE_DESC: LazyLock<String> = LazyLock::new(|| page_sql("DESC"));
 
 fn collect(
     conn: &Connection,
