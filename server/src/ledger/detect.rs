@@ -1,6 +1,8 @@
-//! Commitment detection as the pipeline's message hook: every new user message (and every
-//! answer to a clarification question) is queued and read, in order, by one worker task —
-//! off the request path, so a sender's ack never waits for it.
+//! Commitment detection as the pipeline's message hook: every new user message that might
+//! hold a commitment (and every answer to a clarification question) is queued and read,
+//! in order, by one worker task — off the request path, so a sender's ack never waits for
+//! it. A message the detector rules out by its words alone ([`Detector::may_detect`]) is
+//! not queued: most chat costs no store read.
 //!
 //! The worker asks the [`Detector`] and acts on what it says: a commitment is created, a
 //! question is recorded and sent privately to the author, a revocation is carried out.
@@ -60,6 +62,11 @@ impl DetectionHook {
 
 impl MessageHook for DetectionHook {
     fn after_publish(&self, pipeline: &Pipeline, message: &Message) {
+        // Most chat is ruled out by its words alone: it costs no store read and no place
+        // in the queue. An answer is always read (with the question it answers).
+        if message.kind == MessageKind::User && !self.detector.may_detect(&message.content) {
+            return;
+        }
         if let Err(e) = self.queue().try_send((pipeline.clone(), message.clone())) {
             tracing::warn!(message = message.id, error = %e, "commitment detection skipped a message");
         }

@@ -58,6 +58,12 @@ pub trait Detector: Send + Sync {
     fn detect(&self, text: &str, context: &Context<'_>) -> Detection;
     /// Reads the author's answer to a pending question.
     fn answer(&self, pending: &Pending, answer: &str, context: &Context<'_>) -> Detection;
+    /// Whether [`detect`](Self::detect) could find anything in `text`, in any group and
+    /// by any author: `false` promises [`Detection::Nothing`] whatever the context, so a
+    /// caller can skip reading the context from the store. `true` is always a safe answer.
+    fn may_detect(&self, _text: &str) -> bool {
+        true
+    }
 }
 
 /// The deterministic, rule-based detector (the grammar is in `docs/commitments.md`).
@@ -84,6 +90,13 @@ impl Detector for RuleParser {
             Answered::Dropped => Detection::Nothing,
         }
     }
+
+    /// Most chat is ruled out by its words alone: neither "I" followed by a modal (or a
+    /// hedge) nor a request to withdraw — the same tests [`detect`](Self::detect) starts with.
+    fn may_detect(&self, text: &str) -> bool {
+        let tokens = lexer::tokenize(text);
+        asks_to_revoke(text, &tokens) || sentence::may_read(&tokens)
+    }
 }
 
 /// A clarification of `text` for `need`.
@@ -101,28 +114,10 @@ fn ask(text: &str, need: Need) -> Detection {
 /// "I withdraw my commitment", "cancel my last offer": which commitment, or a question.
 fn revocation(text: &str, context: &Context<'_>) -> Option<Detection> {
     let tokens = lexer::tokenize(text);
-    let has = |words: &[&str]| tokens.iter().any(|t| words.contains(&t.text.as_str()));
-    let verb = has(&[
-        "withdraw",
-        "cancel",
-        "revoke",
-        "retract",
-        "rescind",
-        "withdrawing",
-        "cancelling",
-    ]) || text.to_lowercase().contains("take back");
-    let object = has(&[
-        "commitment",
-        "offer",
-        "promise",
-        "pledge",
-        "commitments",
-        "offers",
-        "promises",
-    ]);
-    if !verb || !object || has(&["?"]) {
+    if !asks_to_revoke(text, &tokens) {
         return None;
     }
+    let has = |words: &[&str]| tokens.iter().any(|t| words.contains(&t.text.as_str()));
     let commitments = context.commitments;
     let newest = commitments.iter().max_by_key(|c| (c.created_at, c.id));
     let chosen = if has(&["last", "latest", "recent", "previous", "newest"]) {
@@ -152,6 +147,31 @@ fn revocation(text: &str, context: &Context<'_>) -> Option<Detection> {
             ask(text, Need::Revoke { candidates })
         }
     })
+}
+
+/// A verb of withdrawing and its object ("withdraw … commitment", "take back … offer"),
+/// and not a question.
+fn asks_to_revoke(text: &str, tokens: &[lexer::Token]) -> bool {
+    let has = |words: &[&str]| tokens.iter().any(|t| words.contains(&t.text.as_str()));
+    let verb = has(&[
+        "withdraw",
+        "cancel",
+        "revoke",
+        "retract",
+        "rescind",
+        "withdrawing",
+        "cancelling",
+    ]) || text.to_lowercase().contains("take back");
+    let object = has(&[
+        "commitment",
+        "offer",
+        "promise",
+        "pledge",
+        "commitments",
+        "offers",
+        "promises",
+    ]);
+    verb && object && !has(&["?"])
 }
 
 #[cfg(test)]

@@ -77,10 +77,10 @@ pub(super) struct Written {
 /// Reads one sentence by `author` in a group of `members`.
 pub fn read(text: &str, author: &UserRef, members: &[UserRef]) -> Reading {
     let tokens = tokenize(text);
-    let word = |i: usize| tokens.get(i).map_or("", |t| t.text.as_str());
-    if tokens.is_empty() || word(tokens.len() - 1) == "?" || QUESTIONS.contains(&word(0)) {
+    if !may_read(&tokens) {
         return Reading::Nothing;
     }
+    let word = |i: usize| tokens.get(i).map_or("", |t| t.text.as_str());
     if tokens.iter().any(|t| HEDGES.contains(&t.text.as_str())) {
         let firm = (0..tokens.len()).any(|i| {
             word(i) == "i"
@@ -103,6 +103,22 @@ pub fn read(text: &str, author: &UserRef, members: &[UserRef]) -> Reading {
         return Reading::Nothing;
     };
     assemble(text, author, members, promise, verb_action, tail, written)
+}
+
+/// Whether [`read`] can find anything in `tokens`, whoever wrote them: not a question,
+/// and "I" followed by a modal, a hedge or "can" (every promise and every hedged promise
+/// starts so). `false` means [`read`] returns [`Reading::Nothing`].
+pub fn may_read(tokens: &[Token]) -> bool {
+    let word = |i: usize| tokens.get(i).map_or("", |t| t.text.as_str());
+    if tokens.is_empty() || word(tokens.len() - 1) == "?" || QUESTIONS.contains(&word(0)) {
+        return false;
+    }
+    (0..tokens.len()).any(|i| {
+        word(i) == "i"
+            && (MODALS.contains(&word(i + 1))
+                || HEDGES.contains(&word(i + 1))
+                || word(i + 1) == "can")
+    })
 }
 
 /// The promise part and the condition part of a sentence.

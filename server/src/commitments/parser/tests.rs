@@ -18,17 +18,25 @@ fn detect_by(author: &str, text: &str) -> Detection {
     detect_with(author, text, &[])
 }
 
+/// Also checks the pre-filter's promise: whatever is detected, `may_detect` said it might be.
 fn detect_with(author: &str, text: &str, commitments: &[Commitment]) -> Detection {
     let members = members();
     let author = user(author);
-    RuleParser.detect(
+    let detection = RuleParser.detect(
         text,
         &Context {
             author: &author,
             members: &members,
             commitments,
         },
-    )
+    );
+    if detection != Detection::Nothing {
+        assert!(
+            RuleParser.may_detect(text),
+            "ruled out but detected: {text}"
+        );
+    }
+    detection
 }
 
 /// The summary of a detected commitment, or a description of what was detected instead.
@@ -231,6 +239,32 @@ fn ordinary_chat_is_nothing() {
         "",
     ] {
         assert_eq!(detect_by("alice", text), Detection::Nothing, "{text}");
+    }
+}
+
+/// The pre-filter rules out chat without "I" + a modal or a withdrawal, and keeps every
+/// sentence the parser reads as something (a commitment, a question, a withdrawal).
+#[test]
+fn may_detect_rules_out_plain_chat_only() {
+    for text in [
+        "hello everyone",
+        "did anyone do the dishes?",
+        "I worked 5 hours yesterday",
+        "will you do 3h of work?",
+        "qb:1234:xxxxxxxxxxxxxxxxxxxx",
+        "",
+    ] {
+        assert!(!RuleParser.may_detect(text), "{text}");
+    }
+    for text in [
+        "If Alice does 5h work, I'll do 3h",
+        "I will pay $20",
+        "maybe I could do 3h if Bob helps",
+        "i can do 2 hours",
+        "I withdraw my commitment",
+        "I take back my offer",
+    ] {
+        assert!(RuleParser.may_detect(text), "{text}");
     }
 }
 
