@@ -148,6 +148,10 @@ pub struct Config {
     #[arg(long, default_value_t = 4)]
     pub readers: usize,
 
+    /// Fan-out threads writing published messages to sockets (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub fanout_threads: usize,
+
     /// Argon2id memory cost in KiB for new password hashes.
     #[arg(long, default_value_t = 19 * 1024)]
     pub argon2_memory_kib: u32,

@@ -113,6 +113,7 @@ pub struct ConnMetrics {
     pub frames_delivered: Counter,
     pub delivery_latency: Histogram,
     pub frames_received: Counter,
+    pub slow_readers: Counter,
 }
 
 impl ConnMetrics {
@@ -123,6 +124,7 @@ impl ConnMetrics {
             frames_delivered: metrics::counter!("quid_frames_delivered_total"),
             delivery_latency: metrics::histogram!("quid_delivery_latency_seconds"),
             frames_received: metrics::counter!("quid_frames_received_total"),
+            slow_readers: metrics::counter!("quid_connection_drops_total", "reason" => "slow_reader"),
         }
     }
 }
@@ -133,7 +135,7 @@ impl Default for ConnMetrics {
     }
 }
 
-/// Counts a refused or dropped connection. (Slow readers are counted by the hub.)
+/// Counts a refused or dropped connection. (Slow readers are counted by their outbox.)
 pub fn count_drop(reason: DropReason) {
     metrics::counter!("quid_connection_drops_total", "reason" => reason.label()).increment(1);
 }

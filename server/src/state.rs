@@ -28,7 +28,7 @@ pub struct AppState {
     pub ledger: Arc<Ledger>,
     pub auth: Auth,
     pub prometheus: Option<PrometheusHandle>,
-    pub conn_metrics: ConnMetrics,
+    pub conn_metrics: Arc<ConnMetrics>,
     /// Cancelled when the server shuts down.
     pub shutdown: CancellationToken,
     /// Every connection task, so shutdown can wait for them.
@@ -70,7 +70,12 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
         },
     )
     .with_context(|| format!("cannot open {}", config.database_path().display()))?;
-    let hub: Arc<dyn Hub> = Arc::new(LocalHub::default());
+    let lanes = match config.fanout_threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let hub: Arc<dyn Hub> =
+        Arc::new(LocalHub::new(lanes).context("cannot start the fan-out threads")?);
     // Commitment detection is the hook called after each new user message.
     let ledger = Arc::new(Ledger::new(store.clone()));
     let hook = Arc::new(DetectionHook::new(Arc::clone(&ledger)));
@@ -83,7 +88,7 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
         ledger,
         auth,
         prometheus,
-        conn_metrics: ConnMetrics::new(),
+        conn_metrics: Arc::new(ConnMetrics::new()),
         shutdown,
         tasks: TaskTracker::new(),
         next_conn: AtomicU64::new(1),

@@ -1,43 +1,71 @@
-//! The in-process hub: rooms in sharded maps, each shard behind its own `RwLock`, so
-//! publishers of different groups never contend and publishers of one group only share
-//! a read lock. Delivery is a `try_send` of an `Arc` per recipient.
+//! The in-process hub: rooms in sharded maps, each shard behind its own `RwLock`, and
+//! fan-out lanes. Publishing hands the message to the lanes that serve a member of its
+//! room and returns at once; each lane is a thread that writes to its own share of every
+//! room's connections (`conn % lanes`), so one connection's frames always go through one
+//! lane, in publish order, while the lanes of a big room write in parallel.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-
-use tokio::sync::mpsc::error::TrySendError;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use super::{ConnId, Hub, Published, Subscriber};
 use quid_shared::Id;
 
 const SHARDS: usize = 64;
 
-type Rooms = HashMap<Id, Vec<Subscriber>>;
+type Room = Vec<Subscriber>;
 
 /// Rooms of this process.
 pub struct LocalHub {
-    shards: Box<[RwLock<Rooms>]>,
-    memberships: metrics::Gauge,
-    slow_readers: metrics::Counter,
+    rooms: Arc<Rooms>,
+    lanes: Vec<Sender<Arc<Published>>>,
 }
 
-impl Default for LocalHub {
-    fn default() -> Self {
-        LocalHub {
-            shards: (0..SHARDS).map(|_| RwLock::new(Rooms::new())).collect(),
-            memberships: metrics::gauge!("quid_room_memberships"),
-            slow_readers: metrics::counter!("quid_connection_drops_total", "reason" => "slow_reader"),
-        }
-    }
+struct Rooms {
+    shards: Box<[RwLock<HashMap<Id, Room>>]>,
+    memberships: metrics::Gauge,
 }
 
 impl LocalHub {
-    fn shard(&self, group: Id) -> &RwLock<Rooms> {
+    /// A hub with `lanes` fan-out threads (at least one).
+    pub fn new(lanes: usize) -> std::io::Result<LocalHub> {
+        let rooms = Arc::new(Rooms {
+            shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
+            memberships: metrics::gauge!("quid_room_memberships"),
+        });
+        let count = lanes.max(1);
+        let lanes = (0..count)
+            .map(|lane| {
+                let (sender, receiver) = channel();
+                let rooms = Arc::clone(&rooms);
+                std::thread::Builder::new()
+                    .name(format!("quid-fanout-{lane}"))
+                    .spawn(move || rooms.serve_lane(receiver, lane, count))
+                    .map(|_| sender)
+            })
+            .collect::<std::io::Result<Vec<_>>>()?;
+        Ok(LocalHub { rooms, lanes })
+    }
+
+    fn lane_of(&self, conn: ConnId) -> usize {
+        (conn % self.lanes.len() as u64) as usize
+    }
+}
+
+impl Rooms {
+    fn shard(&self, group: Id) -> &RwLock<HashMap<Id, Room>> {
         // v4/v7 uuids end in random bits
         &self.shards[usize::from(group.as_bytes()[15]) % SHARDS]
     }
 
-    fn write_room(&self, group: Id, f: impl FnOnce(&mut Vec<Subscriber>)) {
+    fn read(&self, group: Id) -> RwLockReadGuard<'_, HashMap<Id, Room>> {
+        match self.shard(group).read() {
+            Ok(rooms) => rooms,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    fn write_room(&self, group: Id, f: impl FnOnce(&mut Room)) {
         let mut rooms = match self.shard(group).write() {
             Ok(rooms) => rooms,
             Err(poisoned) => poisoned.into_inner(),
@@ -51,11 +79,30 @@ impl LocalHub {
         }
         self.memberships.increment(after as f64 - before as f64);
     }
+
+    /// One lane's thread: delivers each published message to the lane's share of its
+    /// room, until the hub is dropped.
+    fn serve_lane(&self, published: Receiver<Arc<Published>>, lane: usize, lanes: usize) {
+        for published in published {
+            let message = &published.message;
+            let rooms = self.read(message.group);
+            let Some(room) = rooms.get(&message.group) else {
+                continue;
+            };
+            for subscriber in room {
+                if (subscriber.conn % lanes as u64) as usize == lane
+                    && message.visible_to(subscriber.user)
+                {
+                    subscriber.sink.offer(&published);
+                }
+            }
+        }
+    }
 }
 
 impl Hub for LocalHub {
     fn subscribe(&self, group: Id, subscriber: Subscriber) {
-        self.write_room(group, |room| {
+        self.rooms.write_room(group, |room| {
             if !room.iter().any(|s| s.conn == subscriber.conn) {
                 room.push(subscriber);
             }
@@ -63,61 +110,80 @@ impl Hub for LocalHub {
     }
 
     fn unsubscribe(&self, group: Id, conn: ConnId) {
-        self.write_room(group, |room| room.retain(|s| s.conn != conn));
+        self.rooms
+            .write_room(group, |room| room.retain(|s| s.conn != conn));
     }
 
     fn remove_user(&self, group: Id, user: Id) {
-        self.write_room(group, |room| room.retain(|s| s.user != user));
+        self.rooms
+            .write_room(group, |room| room.retain(|s| s.user != user));
     }
 
     fn publish(&self, published: Arc<Published>) -> usize {
-        let rooms = match self.shard(published.message.group).read() {
-            Ok(rooms) => rooms,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let Some(room) = rooms.get(&published.message.group) else {
-            return 0;
-        };
-        let mut delivered = 0;
-        for subscriber in room {
-            if !published.message.visible_to(subscriber.user) {
-                continue;
-            }
-            match subscriber.queue.try_send(Arc::clone(&published)) {
-                Ok(()) => delivered += 1,
-                Err(TrySendError::Full(_)) => {
-                    if !subscriber.slow.is_cancelled() {
-                        subscriber.slow.cancel();
-                        self.slow_readers.increment(1);
-                    }
+        let message = &published.message;
+        let mut wanted = vec![false; self.lanes.len()];
+        let mut recipients = 0;
+        {
+            let rooms = self.rooms.read(message.group);
+            let Some(room) = rooms.get(&message.group) else {
+                return 0;
+            };
+            for subscriber in room {
+                if message.visible_to(subscriber.user) {
+                    wanted[self.lane_of(subscriber.conn)] = true;
+                    recipients += 1;
                 }
-                Err(TrySendError::Closed(_)) => {}
             }
         }
-        delivered
+        for (lane, wanted) in self.lanes.iter().zip(wanted) {
+            if wanted {
+                // a lane only stops when the hub is dropped
+                let _ = lane.send(Arc::clone(&published));
+            }
+        }
+        recipients
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quid_shared::{Message, MessageKind, UserRef};
-    use tokio::sync::mpsc;
-    use tokio_util::sync::CancellationToken;
+    use std::sync::Mutex;
 
-    fn subscriber(
-        conn: ConnId,
-        user: Id,
-        cap: usize,
-    ) -> (Subscriber, mpsc::Receiver<Arc<Published>>) {
-        let (queue, rx) = mpsc::channel(cap);
-        let s = Subscriber {
-            conn,
-            user,
-            queue,
-            slow: CancellationToken::new(),
-        };
-        (s, rx)
+    use crate::hub::Sink;
+
+    use quid_shared::{Message, MessageKind, UserRef};
+
+    /// Records the seqs offered to it.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<i64>>);
+
+    impl Sink for Recorder {
+        fn offer(&self, published: &Arc<Published>) -> bool {
+            self.0.lock().unwrap().push(published.message.seq);
+            true
+        }
+    }
+
+    impl Recorder {
+        /// The seqs offered so far, once `n` have arrived (the lanes deliver on their
+        /// own threads).
+        fn seqs(&self, n: usize) -> Vec<i64> {
+            for _ in 0..500 {
+                let seqs = self.0.lock().unwrap().clone();
+                if seqs.len() >= n {
+                    return seqs;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            panic!("expected {n} deliveries, got {:?}", self.0.lock().unwrap());
+        }
+    }
+
+    fn subscriber(conn: ConnId, user: Id) -> (Subscriber, Arc<Recorder>) {
+        let recorder = Arc::new(Recorder::default());
+        let sink: Arc<dyn Sink> = recorder.clone();
+        (Subscriber { conn, user, sink }, recorder)
     }
 
     fn message(group: Id, seq: i64, author: Id, target: Option<Id>) -> Arc<Published> {
@@ -144,59 +210,45 @@ mod tests {
     /// Public frames reach every subscriber; private ones only author and target.
     #[test]
     fn private_frames_reach_author_and_target_only() {
-        let hub = LocalHub::default();
+        let hub = LocalHub::new(2).unwrap();
         let group = Id::new_v4();
         let (a, b, c) = (Id::new_v4(), Id::new_v4(), Id::new_v4());
-        let (sa, mut ra) = subscriber(1, a, 8);
-        let (sb, mut rb) = subscriber(2, b, 8);
-        let (sc, mut rc) = subscriber(3, c, 8);
+        let (sa, ra) = subscriber(1, a);
+        let (sb, rb) = subscriber(2, b);
+        let (sc, rc) = subscriber(3, c);
         for s in [sa, sb, sc] {
             hub.subscribe(group, s);
         }
         assert_eq!(hub.publish(message(group, 1, a, None)), 3);
         assert_eq!(hub.publish(message(group, 2, a, Some(b))), 2);
-        assert_eq!(ra.try_recv().unwrap().message.seq, 1);
-        assert_eq!(ra.try_recv().unwrap().message.seq, 2);
-        assert_eq!(rb.try_recv().unwrap().message.seq, 1);
-        assert_eq!(rb.try_recv().unwrap().message.seq, 2);
-        assert_eq!(rc.try_recv().unwrap().message.seq, 1);
-        assert!(rc.try_recv().is_err());
+        // a marker every subscriber sees, published last: once it is in, all is in
+        assert_eq!(hub.publish(message(group, 3, a, None)), 3);
+        assert_eq!(ra.seqs(3), [1, 2, 3]);
+        assert_eq!(rb.seqs(3), [1, 2, 3]);
+        assert_eq!(rc.seqs(2), [1, 3]);
     }
 
-    /// A full queue marks that subscriber slow without affecting the others.
-    #[test]
-    fn full_queue_marks_only_that_subscriber_slow() {
-        let hub = LocalHub::default();
-        let group = Id::new_v4();
-        let (slow, _slow_rx) = subscriber(1, Id::new_v4(), 1);
-        let (fast, mut fast_rx) = subscriber(2, Id::new_v4(), 8);
-        let slow_flag = slow.slow.clone();
-        hub.subscribe(group, slow);
-        hub.subscribe(group, fast);
-        let author = Id::new_v4();
-        hub.publish(message(group, 1, author, None));
-        hub.publish(message(group, 2, author, None));
-        assert!(slow_flag.is_cancelled());
-        assert_eq!(fast_rx.try_recv().unwrap().message.seq, 1);
-        assert_eq!(fast_rx.try_recv().unwrap().message.seq, 2);
-    }
-
-    /// Unsubscribed and removed users receive nothing more.
+    /// Unsubscribed and removed users receive nothing more; a second subscribe of the
+    /// same connection is ignored.
     #[test]
     fn unsubscribe_and_remove_user() {
-        let hub = LocalHub::default();
+        let hub = LocalHub::new(2).unwrap();
         let group = Id::new_v4();
         let user = Id::new_v4();
-        let (s1, mut r1) = subscriber(1, user, 8);
-        let (s2, mut r2) = subscriber(2, user, 8);
+        let (s1, r1) = subscriber(1, user);
+        let (s2, r2) = subscriber(2, user);
         hub.subscribe(group, s1);
+        hub.subscribe(group, s2.clone());
         hub.subscribe(group, s2);
         hub.unsubscribe(group, 1);
-        assert_eq!(hub.publish(message(group, 1, user, None)), 1);
+        let (s3, r3) = subscriber(3, Id::new_v4());
+        hub.subscribe(group, s3);
+        assert_eq!(hub.publish(message(group, 1, user, None)), 2);
+        assert_eq!(r2.seqs(1), [1]);
         hub.remove_user(group, user);
-        assert_eq!(hub.publish(message(group, 2, user, None)), 0);
-        assert!(r1.try_recv().is_err());
-        assert_eq!(r2.try_recv().unwrap().message.seq, 1);
-        assert!(r2.try_recv().is_err());
+        assert_eq!(hub.publish(message(group, 2, user, None)), 1);
+        assert_eq!(r3.seqs(2), [1, 2]);
+        assert!(r1.seqs(0).is_empty());
+        assert_eq!(r2.seqs(1), [1]);
     }
 }

@@ -2,17 +2,16 @@
 //! one already-serialized frame to every connection allowed to see it.
 //!
 //! [`Hub`] is the seam where a multi-node bus (Redis pub/sub, NATS) can replace the
-//! in-process [`LocalHub`]. Delivery never blocks the publisher: each connection has a
-//! bounded queue, and a connection whose queue is full is told to close (slow reader).
+//! in-process [`LocalHub`]. Delivery never blocks the publisher: each connection is a
+//! [`Sink`] that takes the frame without waiting (the WebSocket outbox writes it into the
+//! socket at once or keeps it, and closes a connection that falls too far behind).
 
 mod local;
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use tokio::sync::mpsc;
-use tokio_tungstenite::tungstenite::Utf8Bytes;
-use tokio_util::sync::CancellationToken;
+use bytes::Bytes;
 
 use quid_shared::{Id, Message, ServerFrame};
 
@@ -26,8 +25,8 @@ pub type ConnId = u64;
 #[derive(Debug)]
 pub struct Published {
     pub message: Message,
-    /// The `new-message` frame's JSON text.
-    pub frame: Utf8Bytes,
+    /// The `new-message` frame as WebSocket bytes, identical for every recipient.
+    pub frame: Bytes,
     /// When it was handed to the hub, for the delivery-latency histogram.
     pub at: Instant,
 }
@@ -35,25 +34,30 @@ pub struct Published {
 impl Published {
     /// Serializes `message` into its `new-message` frame.
     pub fn new(message: Message) -> Result<Arc<Published>, serde_json::Error> {
-        let text = serde_json::to_string(&ServerFrame::NewMessage {
+        let json = serde_json::to_vec(&ServerFrame::NewMessage {
             message: message.clone(),
         })?;
         Ok(Arc::new(Published {
             message,
-            frame: Utf8Bytes::from(text),
+            frame: crate::ws::text_frame(&json),
             at: Instant::now(),
         }))
     }
 }
 
-/// The sending side of one connection: where the hub puts its frames.
-#[derive(Debug, Clone)]
+/// Where one connection takes its frames.
+pub trait Sink: Send + Sync {
+    /// Takes `published` for delivery without blocking. Returns whether it was taken
+    /// (false when the connection has not joined the group or already has the message).
+    fn offer(&self, published: &Arc<Published>) -> bool;
+}
+
+/// One connection in a room.
+#[derive(Clone)]
 pub struct Subscriber {
     pub conn: ConnId,
     pub user: Id,
-    pub queue: mpsc::Sender<Arc<Published>>,
-    /// Cancelled by the hub when the queue overflows: the connection must close (4008).
-    pub slow: CancellationToken,
+    pub sink: Arc<dyn Sink>,
 }
 
 /// Rooms and fan-out. Implementations must not block in `publish` and must deliver each
@@ -65,7 +69,7 @@ pub trait Hub: Send + Sync + 'static {
     fn unsubscribe(&self, group: Id, conn: ConnId);
     /// Removes every connection of `user` from the group's room (membership ended).
     fn remove_user(&self, group: Id, user: Id);
-    /// Delivers the frame to every subscriber of its group that may see the message
-    /// (`Message::visible_to`). Returns how many queues accepted it.
+    /// Delivers the frame, without blocking, to every subscriber of its group that may
+    /// see the message (`Message::visible_to`). Returns to how many it is going.
     fn publish(&self, published: Arc<Published>) -> usize;
 }

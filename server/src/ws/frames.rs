@@ -1,7 +1,6 @@
-//! Reading client frames with errors that name the problem, and writing server frames.
+//! Reading client frames with errors that name the problem, and building error frames.
 
 use quid_shared::{ClientFrame, ErrorCode, ServerFrame};
-use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 /// Why a client frame could not be read, and what it answers (`ref`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,19 +56,6 @@ pub(super) fn error(
         code,
         message: message.into(),
         reference,
-    }
-}
-
-/// A server frame as a WebSocket text message.
-pub(super) fn encode(frame: &ServerFrame) -> Message {
-    match serde_json::to_string(frame) {
-        Ok(text) => Message::Text(Utf8Bytes::from(text)),
-        Err(e) => {
-            tracing::error!(error = %e, "cannot serialize a server frame");
-            Message::Text(Utf8Bytes::from_static(
-                r#"{"type":"error","code":"internal","message":"internal error"}"#,
-            ))
-        }
     }
 }
 

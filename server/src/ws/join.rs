@@ -1,11 +1,12 @@
 //! `join {group, since}`: exactly the missed messages, then live — with no gap and no
 //! duplicate even while others keep sending.
 //!
-//! Order matters: subscribe to the hub first (live frames queue up meanwhile), then read
-//! `head` and the history `seq > since` from one snapshot, send it, and record `head` as
-//! the last seq delivered. Anything committed after the snapshot reaches the queue (it
-//! is published after its commit, and we were already subscribed); anything before is in
-//! the snapshot; the queue's copies of those are skipped by seq.
+//! Order matters: close the group's gate in the outbox (live messages are held from now
+//! on) and subscribe to the hub, then read `head` and the history `seq > since` from one
+//! snapshot and write it, then write `joined` and open the gate, which writes the held
+//! messages newer than what was written. Anything committed after the snapshot reaches
+//! the gate (it is published after its commit, and we were already subscribed); anything
+//! before is in the snapshot; the gate skips what was already written by seq.
 
 use quid_shared::{ErrorCode, Id, ServerFrame};
 
@@ -18,7 +19,7 @@ use crate::store::{StoreError, messages};
 const PAGE: u32 = 1000;
 
 pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -> Result<(), End> {
-    let was_joined = session.joined.contains_key(&group);
+    let was_joined = session.outbox.hold(group);
     if !was_joined {
         session.state.hub.subscribe(group, session.subscriber());
     }
@@ -46,18 +47,18 @@ pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -
     let (head, mut page) = match snapshot {
         Ok(Ok(found)) => found,
         Ok(Err(membership)) => {
-            leave(session, group);
+            session.outbox.leave(group);
+            session.state.hub.unsubscribe(group, session.conn);
             let (code, text) = match membership {
                 Membership::NoGroup => (ErrorCode::NotFound, "group not found"),
                 _ => (ErrorCode::Forbidden, "you are not a member of this group"),
             };
-            return session
-                .send(&frames::error(code, text, Some("join".into())))
-                .await;
+            return session.send(frames::error(code, text, Some("join".into())));
         }
         Err(e) => {
+            session.outbox.abort(group, was_joined);
             if !was_joined {
-                leave(session, group);
+                session.state.hub.unsubscribe(group, session.conn);
             }
             let (code, text) = match e {
                 StoreError::Closed => (ErrorCode::Unavailable, "the server is shutting down"),
@@ -66,22 +67,14 @@ pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -
                     (ErrorCode::Internal, "internal error; try joining again")
                 }
             };
-            return session
-                .send(&frames::error(code, text, Some("join".into())))
-                .await;
+            return session.send(frames::error(code, text, Some("join".into())));
         }
     };
-    let mut last = session.joined.get(&group).copied().unwrap_or(0);
     loop {
         let full = page.len() == PAGE as usize;
-        for message in page.drain(..) {
-            if message.seq <= last {
-                continue;
-            }
-            last = message.seq;
-            session.feed(&ServerFrame::NewMessage { message }).await?;
-        }
-        session.flush().await?;
+        let last = session.outbox.replay(group, page)?;
+        // a long replay goes out page by page, as fast as the client reads it
+        session.drain().await?;
         if !full || last >= head {
             break;
         }
@@ -98,12 +91,8 @@ pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -
                 End::Broken
             })?;
     }
-    session.joined.insert(group, last.max(head));
     tracing::debug!(conn = session.conn, user = %viewer, %group, since, head, "join");
-    session.send(&ServerFrame::Joined { group, head }).await
-}
-
-fn leave(session: &mut Session, group: Id) {
-    session.joined.remove(&group);
-    session.state.hub.unsubscribe(group, session.conn);
+    Ok(session
+        .outbox
+        .open(group, head, &ServerFrame::Joined { group, head })?)
 }

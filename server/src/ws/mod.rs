@@ -1,13 +1,23 @@
-//! The WebSocket endpoint `GET /ws`: our own upgrade (auth, origin check, accept key) and
-//! the per-connection session loop. It bypasses warp's `ws()` filter so that tungstenite's
-//! buffers can be kept small (a few KiB per idle connection instead of 128 KiB).
+//! The WebSocket endpoint `GET /ws`: our own upgrade (auth, origin check, accept key),
+//! the per-connection session loop, and the outgoing path. It bypasses warp's `ws()`
+//! filter so that the socket is ours: tungstenite reads client frames (with a small
+//! buffer), while everything sent goes through the connection's outbox, which writes
+//! frames encoded once for all recipients straight into the socket.
+//!
+//! Layout: `upgrade` (HTTP side), `session` (the loop), `join` (exact replay), `outbox`
+//! (outgoing bytes and join gates), `duplex` (the stream tungstenite sees), `wire`
+//! (frame encoding), `frames` (parsing client frames, error frames).
 
+mod duplex;
 mod frames;
 mod join;
+mod outbox;
 mod session;
 mod upgrade;
+mod wire;
 
 pub use upgrade::upgrade;
+pub use wire::text_frame;
 
 use quid_shared::limits::MAX_FRAME_BYTES;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -15,14 +25,12 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 /// tungstenite settings for server sockets: small buffers, 64 KiB frame limit.
 ///
 /// The read buffer is allocated for every connection up front, so it is kept at 1 KiB
-/// (client frames are small; a larger one is read in several steps). Written frames
-/// collect in the write buffer, allocated only once something is sent, up to 16 KiB
-/// before it is written out, so a batch of queued frames goes out in one write at the
-/// flush instead of one system call per frame.
+/// (client frames are small; a larger one is read in several steps). tungstenite writes
+/// only control frames (pong, close); they go straight to the outbox.
 pub fn socket_config() -> WebSocketConfig {
     WebSocketConfig::default()
         .read_buffer_size(1024)
-        .write_buffer_size(16 * 1024)
+        .write_buffer_size(0)
         .max_write_buffer_size(4 * MAX_FRAME_BYTES)
         .max_message_size(Some(MAX_FRAME_BYTES))
         .max_frame_size(Some(MAX_FRAME_BYTES))

@@ -1,39 +1,34 @@
 //! One WebSocket connection after the upgrade: a loop that `select!`s over the next
-//! client frame, the hub's outgoing queue (everything queued is written with one flush),
-//! pending acks, the ping timer, the slow-reader signal and server shutdown.
+//! client frame, bytes left waiting in the outbox, pending acks, the ping timer, the
+//! slow-reader signal and server shutdown. Published messages do not pass through this
+//! task: the publisher writes them into the socket through the [`Outbox`].
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::num::NonZeroU32;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Instant;
 
 use futures_util::stream::FuturesUnordered;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use hyper::upgrade::Upgraded;
-use hyper_util::rt::TokioIo;
-use quid_shared::{ClientFrame, ErrorCode, Id, ServerFrame, close_code};
-use tokio::sync::mpsc;
+use quid_shared::{ClientFrame, ErrorCode, ServerFrame, close_code};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes};
 use tokio_util::sync::CancellationToken;
 
+use super::duplex::Duplex;
 use super::frames;
+use super::outbox::{Broken, Outbox};
 use crate::auth::AuthUser;
-use crate::hub::{ConnId, Published, Subscriber};
+use crate::hub::{ConnId, Subscriber};
 use crate::metrics::{DropReason, count_drop};
 use crate::pipeline::{Pipeline, PipelineError, UserPost};
 use crate::state::AppState;
 
-/// The upgraded socket.
-pub(super) type Socket = WebSocketStream<TokioIo<Upgraded>>;
-
-/// Frames delivered from the queue per write.
-const BATCH: usize = 128;
+/// The upgraded socket as tungstenite reads it.
+pub(super) type Socket = WebSocketStream<Duplex>;
 
 type Reply = Pin<Box<dyn Future<Output = ServerFrame> + Send>>;
 
@@ -82,21 +77,27 @@ pub(super) struct Session {
     pub(super) state: Arc<AppState>,
     pub(super) user: AuthUser,
     pub(super) conn: ConnId,
-    pub(super) socket: Socket,
-    queue: mpsc::Sender<Arc<Published>>,
-    inbox: mpsc::Receiver<Arc<Published>>,
-    pub(super) slow: CancellationToken,
-    /// Joined groups, each with the last seq delivered on this connection.
-    pub(super) joined: HashMap<Id, i64>,
+    socket: Socket,
+    pub(super) outbox: Arc<Outbox>,
     limiter: DefaultDirectRateLimiter,
     limited_in_row: u32,
     pending: FuturesUnordered<Reply>,
     awaiting_pong: bool,
 }
 
+impl From<Broken> for End {
+    fn from(_: Broken) -> End {
+        End::Broken
+    }
+}
+
 impl Session {
-    pub(super) fn new(state: Arc<AppState>, user: AuthUser, socket: Socket) -> Session {
-        let (queue, inbox) = mpsc::channel(state.config.outgoing_queue.max(1));
+    pub(super) fn new(
+        state: Arc<AppState>,
+        user: AuthUser,
+        socket: Socket,
+        outbox: Arc<Outbox>,
+    ) -> Session {
         let rate = NonZeroU32::new(state.config.rate_limit).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(state.config.rate_burst).unwrap_or(NonZeroU32::MIN);
         let conn = state.next_conn_id();
@@ -108,10 +109,7 @@ impl Session {
             user,
             conn,
             socket,
-            queue,
-            inbox,
-            slow: CancellationToken::new(),
-            joined: HashMap::new(),
+            outbox,
             limited_in_row: 0,
             pending: FuturesUnordered::new(),
             awaiting_pong: false,
@@ -123,8 +121,7 @@ impl Session {
         Subscriber {
             conn: self.conn,
             user: self.user.id,
-            queue: self.queue.clone(),
-            slow: self.slow.clone(),
+            sink: self.outbox.clone(),
         }
     }
 
@@ -135,7 +132,7 @@ impl Session {
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let max_in_flight = self.state.config.max_in_flight.max(1);
         let shutdown = self.state.shutdown.clone();
-        let mut batch: Vec<Arc<Published>> = Vec::new();
+        let outbox = Arc::clone(&self.outbox);
         // Every handler below is boxed: a task is as large as its largest await point, so
         // inlined handlers would size every idle connection's task for the busiest step
         // (in a debug build 2.8 KB -> 1.7 KB per connection). The price is one small
@@ -144,12 +141,10 @@ impl Session {
             let step = tokio::select! {
                 biased;
                 _ = shutdown.cancelled() => Err(End::Shutdown),
-                _ = self.slow.cancelled() => Err(End::SlowReader),
-                _ = self.inbox.recv_many(&mut batch, BATCH) => {
-                    Box::pin(self.deliver(&mut batch)).await
-                }
+                _ = outbox.slow.cancelled() => Err(End::SlowReader),
+                _ = outbox.has_waiting() => Box::pin(self.drain()).await,
                 Some(reply) = self.pending.next(), if !self.pending.is_empty() => {
-                    Box::pin(self.send(&reply)).await
+                    self.reply(reply)
                 }
                 incoming = self.socket.next(), if self.pending.len() < max_in_flight => {
                     Box::pin(self.on_incoming(incoming)).await
@@ -163,55 +158,23 @@ impl Session {
         Box::pin(self.close(end)).await;
     }
 
-    /// Writes queued frames of joined groups, skipping any seq already delivered, with
-    /// one flush for the whole batch.
-    async fn deliver(&mut self, batch: &mut Vec<Arc<Published>>) -> Result<(), End> {
-        let mut count = 0u64;
-        let mut oldest: Option<Instant> = None;
-        for published in batch.drain(..) {
-            let Some(last) = self.joined.get_mut(&published.message.group) else {
-                continue;
-            };
-            if published.message.seq <= *last {
-                continue;
-            }
-            *last = published.message.seq;
-            oldest.get_or_insert(published.at);
-            let frame = Message::Text(published.frame.clone());
-            guard(self.socket.feed(frame), &self.slow, &self.state.shutdown).await?;
-            count += 1;
+    /// Writes out the bytes the socket did not take at once.
+    pub(super) async fn drain(&mut self) -> Result<(), End> {
+        guard(self.outbox.drain(), &self.outbox.slow, &self.state.shutdown).await
+    }
+
+    /// Sends one finished reply, with every other one already finished, in one write.
+    fn reply(&mut self, first: ServerFrame) -> Result<(), End> {
+        let mut replies = vec![first];
+        while let Some(Some(reply)) = self.pending.next().now_or_never() {
+            replies.push(reply);
         }
-        if batch.capacity() > BATCH {
-            batch.shrink_to(BATCH);
-        }
-        if count > 0 {
-            guard(self.socket.flush(), &self.slow, &self.state.shutdown).await?;
-            let metrics = &self.state.conn_metrics;
-            metrics.frames_delivered.increment(count);
-            if let Some(oldest) = oldest {
-                metrics
-                    .delivery_latency
-                    .record(oldest.elapsed().as_secs_f64());
-            }
-        }
-        Ok(())
+        Ok(self.outbox.send(&replies)?)
     }
 
     /// Sends one frame now.
-    pub(super) async fn send(&mut self, frame: &ServerFrame) -> Result<(), End> {
-        let message = frames::encode(frame);
-        guard(self.socket.send(message), &self.slow, &self.state.shutdown).await
-    }
-
-    /// Queues one frame; it goes out with the next flush.
-    pub(super) async fn feed(&mut self, frame: &ServerFrame) -> Result<(), End> {
-        let message = frames::encode(frame);
-        guard(self.socket.feed(message), &self.slow, &self.state.shutdown).await
-    }
-
-    /// Writes out everything queued.
-    pub(super) async fn flush(&mut self) -> Result<(), End> {
-        guard(self.socket.flush(), &self.slow, &self.state.shutdown).await
+    pub(super) fn send(&mut self, frame: ServerFrame) -> Result<(), End> {
+        Ok(self.outbox.send(&[frame])?)
     }
 
     async fn on_ping_tick(&mut self) -> Result<(), End> {
@@ -221,7 +184,7 @@ impl Session {
         self.awaiting_pong = true;
         guard(
             self.socket.send(Message::Ping(Bytes::new())),
-            &self.slow,
+            &self.outbox.slow,
             &self.state.shutdown,
         )
         .await
@@ -248,7 +211,9 @@ impl Session {
             }
             Message::Binary(_) => Err(End::Unsupported),
             // tungstenite queues the pong; push it out
-            Message::Ping(_) => guard(self.socket.flush(), &self.slow, &self.state.shutdown).await,
+            Message::Ping(_) => {
+                guard(self.socket.flush(), &self.outbox.slow, &self.state.shutdown).await
+            }
             Message::Pong(_) | Message::Frame(_) => Ok(()),
             Message::Close(_) => Err(End::ClientClosed),
         }
@@ -265,21 +230,21 @@ impl Session {
                 "too many frames; slow down",
                 frames::reference_of(&text),
             );
-            return self.send(&error).await;
+            return self.send(error);
         }
         self.limited_in_row = 0;
         match frames::parse(&text) {
-            Err(bad) => self.send(&bad.into_frame()).await,
-            Ok(ClientFrame::Ping { nonce }) => self.send(&ServerFrame::Pong { nonce }).await,
+            Err(bad) => self.send(bad.into_frame()),
+            Ok(ClientFrame::Ping { nonce }) => self.send(ServerFrame::Pong { nonce }),
             // boxed for the same reason as the handlers in `run`
             Ok(ClientFrame::Join { group, since }) => {
                 Box::pin(super::join::join(self, group, since)).await
             }
             Ok(ClientFrame::Leave { group }) => {
-                if self.joined.remove(&group).is_some() {
+                if self.outbox.leave(group) {
                     self.state.hub.unsubscribe(group, self.conn);
                 }
-                self.send(&ServerFrame::Left { group }).await
+                self.send(ServerFrame::Left { group })
             }
             Ok(ClientFrame::Send {
                 group,
@@ -304,8 +269,8 @@ impl Session {
     }
 
     async fn close(mut self, end: End) {
-        for group in self.joined.keys() {
-            self.state.hub.unsubscribe(*group, self.conn);
+        for group in self.outbox.leave_all() {
+            self.state.hub.unsubscribe(group, self.conn);
         }
         if let Some(reason) = end.drop_reason() {
             count_drop(reason);
@@ -316,7 +281,8 @@ impl Session {
                 reason: Utf8Bytes::from_static(reason),
             });
             let timeout = self.state.config.close_timeout;
-            let _ = tokio::time::timeout(timeout, self.socket.close(frame)).await;
+            let _ = self.socket.close(frame).await;
+            let _ = tokio::time::timeout(timeout, self.outbox.drain()).await;
         }
         self.state.conn_metrics.active.decrement(1);
         tracing::debug!(conn = self.conn, user = %self.user.id, reason = ?end, "disconnect");
@@ -345,13 +311,13 @@ async fn post_and_ack(pipeline: Pipeline, post: UserPost) -> ServerFrame {
 }
 
 /// Awaits a socket write unless the connection is found slow or the server stops.
-pub(super) async fn guard<F>(
+async fn guard<F, E>(
     write: F,
     slow: &CancellationToken,
     shutdown: &CancellationToken,
 ) -> Result<(), End>
 where
-    F: Future<Output = Result<(), WsError>>,
+    F: Future<Output = Result<(), E>>,
 {
     tokio::select! {
         biased;

@@ -8,6 +8,7 @@ use http::{HeaderMap, Request, StatusCode, header};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use quid_shared::ErrorCode;
+use tokio::net::TcpStream;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role;
@@ -18,6 +19,8 @@ use crate::http::error::error_response;
 use crate::metrics::{DropReason, count_drop};
 use crate::state::AppState;
 
+use super::duplex::Duplex;
+use super::outbox::Outbox;
 use super::session::Session;
 
 /// Answers an upgrade request; on success the session runs as a tracked task.
@@ -56,13 +59,24 @@ pub async fn upgrade(state: Arc<AppState>, mut request: Request<Incoming>) -> Re
     state.tasks.spawn(async move {
         match on_upgrade.await {
             Ok(upgraded) => {
+                let Ok(parts) = upgraded.downcast::<TokioIo<TcpStream>>() else {
+                    tracing::error!("upgraded connection is not a TCP stream");
+                    return;
+                };
+                let outbox = Arc::new(Outbox::new(
+                    Arc::new(parts.io.into_inner()),
+                    session_state.config.outgoing_queue,
+                    Arc::clone(&session_state.conn_metrics),
+                ));
                 let socket = WebSocketStream::from_raw_socket(
-                    TokioIo::new(upgraded),
+                    Duplex::new(Arc::clone(&outbox), parts.read_buf),
                     Role::Server,
                     Some(super::socket_config()),
                 )
                 .await;
-                Session::new(session_state, user, socket).run().await;
+                Session::new(session_state, user, socket, outbox)
+                    .run()
+                    .await;
             }
             Err(e) => tracing::debug!(error = %e, "upgrade failed"),
         }

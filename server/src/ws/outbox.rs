@@ -1,0 +1,325 @@
+//! A connection's outgoing side: every byte the server sends on one socket passes through
+//! here, in order, and is written straight into the socket by whoever produced it.
+//!
+//! A published message is written by the publishing thread itself, without waking the
+//! connection's task, when nothing is waiting ahead of it: one `write` per delivery of
+//! bytes framed once for all recipients. Only when the kernel's send buffer is full do
+//! bytes wait here; the session task then writes them out as the socket drains, and a
+//! connection with more than its limit of frames waiting is a slow reader (closed, 4008).
+//!
+//! It also holds each joined group's *gate*: the last seq delivered (so a message is
+//! written at most once) and, while a `join` replays history, the live messages held back
+//! until the replay is out (so they are never written ahead of older ones).
+
+use std::collections::HashMap;
+use std::io;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use bytes::{Buf, BytesMut};
+use quid_shared::{Id, Message, ServerFrame};
+use tokio::net::TcpStream;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use super::wire;
+use crate::hub::{Published, Sink};
+use crate::metrics::ConnMetrics;
+
+/// The socket is gone (reset, or closed by the peer while we wrote).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Broken;
+
+pub(super) struct Outbox {
+    stream: Arc<TcpStream>,
+    state: Mutex<State>,
+    /// Signalled when bytes are left waiting (or the socket broke): the session drains.
+    pending: Notify,
+    /// Cancelled when more than `limit` frames wait: the session must close (4008).
+    pub(super) slow: CancellationToken,
+    limit: usize,
+    metrics: Arc<ConnMetrics>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Bytes accepted but not yet written; empty (and unallocated) almost always.
+    waiting: BytesMut,
+    /// Frames in `waiting`; how many of them are published messages, and when the
+    /// oldest of those was handed to the hub.
+    waiting_frames: usize,
+    waiting_published: usize,
+    oldest: Option<Instant>,
+    gates: HashMap<Id, Gate>,
+    broken: bool,
+}
+
+/// One joined group.
+struct Gate {
+    /// The last seq written for this group.
+    last: i64,
+    /// While a replay runs: live messages that arrived meanwhile.
+    held: Option<Vec<Arc<Published>>>,
+}
+
+impl Outbox {
+    pub(super) fn new(stream: Arc<TcpStream>, limit: usize, metrics: Arc<ConnMetrics>) -> Self {
+        Outbox {
+            stream,
+            state: Mutex::new(State::default()),
+            pending: Notify::new(),
+            slow: CancellationToken::new(),
+            limit: limit.max(1),
+            metrics,
+        }
+    }
+
+    pub(super) fn stream(&self) -> &TcpStream {
+        &self.stream
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        match self.state.lock() {
+            Ok(state) => state,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Writes `bytes` (holding `frames` frames) now, or leaves what the socket did not
+    /// take waiting for the session.
+    fn write(&self, state: &mut State, bytes: &[u8], frames: usize, published: Counted) {
+        if state.broken || bytes.is_empty() {
+            return;
+        }
+        let mut rest = bytes;
+        if state.waiting.is_empty() {
+            match self.stream.try_write(bytes) {
+                Ok(n) if n == bytes.len() => {
+                    self.delivered(published);
+                    return;
+                }
+                Ok(n) => rest = &bytes[n..],
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(_) => {
+                    state.broken = true;
+                    self.pending.notify_one();
+                    return;
+                }
+            }
+        }
+        state.waiting.extend_from_slice(rest);
+        state.waiting_frames += frames;
+        state.waiting_published += published.count;
+        if let Some(at) = published.oldest {
+            state.oldest = Some(state.oldest.map_or(at, |o| o.min(at)));
+        }
+        self.check_limit(state);
+        self.pending.notify_one();
+    }
+
+    fn check_limit(&self, state: &State) {
+        let held: usize = state
+            .gates
+            .values()
+            .filter_map(|g| g.held.as_ref().map(Vec::len))
+            .sum();
+        if state.waiting_frames + held > self.limit && !self.slow.is_cancelled() {
+            self.slow.cancel();
+            self.metrics.slow_readers.increment(1);
+        }
+    }
+
+    fn delivered(&self, published: Counted) {
+        if let Some(at) = published.oldest {
+            self.metrics
+                .frames_delivered
+                .increment(published.count as u64);
+            self.metrics
+                .delivery_latency
+                .record(at.elapsed().as_secs_f64());
+        }
+    }
+
+    /// Sends frames of the session's own (replies, acks, errors) in one write.
+    pub(super) fn send(&self, frames: &[ServerFrame]) -> Result<(), Broken> {
+        let mut bytes = Vec::new();
+        for frame in frames {
+            wire::put_server_frame(&mut bytes, frame);
+        }
+        self.send_raw(&bytes, frames.len())
+    }
+
+    /// Sends already-framed bytes (control frames written by the WebSocket layer).
+    pub(super) fn send_raw(&self, bytes: &[u8], frames: usize) -> Result<(), Broken> {
+        let mut state = self.lock();
+        self.write(&mut state, bytes, frames, Counted::NONE);
+        if state.broken { Err(Broken) } else { Ok(()) }
+    }
+
+    /// Resolves once bytes are waiting to be written (or the socket broke).
+    pub(super) async fn has_waiting(&self) {
+        self.pending.notified().await;
+    }
+
+    /// Writes out everything waiting, as fast as the peer reads it.
+    pub(super) async fn drain(&self) -> Result<(), Broken> {
+        loop {
+            {
+                let mut state = self.lock();
+                if state.broken {
+                    return Err(Broken);
+                }
+                while !state.waiting.is_empty() {
+                    match self.stream.try_write(&state.waiting) {
+                        Ok(n) => state.waiting.advance(n),
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                        Err(_) => {
+                            state.broken = true;
+                            return Err(Broken);
+                        }
+                    }
+                }
+                if state.waiting.is_empty() {
+                    state.waiting_frames = 0;
+                    let published = Counted {
+                        count: std::mem::take(&mut state.waiting_published),
+                        oldest: state.oldest.take(),
+                    };
+                    // give the buffer back: an idle connection holds none
+                    state.waiting = BytesMut::new();
+                    drop(state);
+                    self.delivered(published);
+                    return Ok(());
+                }
+            }
+            self.stream.writable().await.map_err(|_| Broken)?;
+        }
+    }
+
+    /// Starts a join: live messages of `group` are held from now until [`Outbox::open`].
+    /// Returns whether it was joined already.
+    pub(super) fn hold(&self, group: Id) -> bool {
+        let mut state = self.lock();
+        let was_joined = state.gates.contains_key(&group);
+        let gate = state.gates.entry(group).or_insert(Gate {
+            last: 0,
+            held: None,
+        });
+        gate.held.get_or_insert_with(Vec::new);
+        was_joined
+    }
+
+    /// Writes replayed history of a held group, skipping what was already written.
+    /// Returns the last seq written. Replayed frames do not count towards the slow-reader
+    /// limit: the join writes them page by page, draining in between.
+    pub(super) fn replay(&self, group: Id, messages: Vec<Message>) -> Result<i64, Broken> {
+        let mut state = self.lock();
+        let Some(gate) = state.gates.get_mut(&group) else {
+            return Ok(0);
+        };
+        let mut bytes = Vec::new();
+        for message in messages {
+            if message.seq <= gate.last {
+                continue;
+            }
+            gate.last = message.seq;
+            wire::put_server_frame(&mut bytes, &ServerFrame::NewMessage { message });
+        }
+        let last = gate.last;
+        self.write(&mut state, &bytes, 0, Counted::NONE);
+        if state.broken { Err(Broken) } else { Ok(last) }
+    }
+
+    /// Ends a join: writes `joined` (recording `head` as delivered), then the held live
+    /// messages newer than it, and lets live messages through again.
+    pub(super) fn open(&self, group: Id, head: i64, joined: &ServerFrame) -> Result<(), Broken> {
+        let mut state = self.lock();
+        let Some(gate) = state.gates.get_mut(&group) else {
+            return Ok(());
+        };
+        gate.last = gate.last.max(head);
+        let mut bytes = Vec::new();
+        wire::put_server_frame(&mut bytes, joined);
+        let released = release(gate, &mut bytes);
+        self.write(&mut state, &bytes, 1 + released.count, released);
+        if state.broken { Err(Broken) } else { Ok(()) }
+    }
+
+    /// Ends a failed join: if the group was joined before, live messages flow again
+    /// (after any held ones); otherwise it is forgotten.
+    pub(super) fn abort(&self, group: Id, was_joined: bool) {
+        let mut state = self.lock();
+        if !was_joined {
+            state.gates.remove(&group);
+            return;
+        }
+        let Some(gate) = state.gates.get_mut(&group) else {
+            return;
+        };
+        let mut bytes = Vec::new();
+        let released = release(gate, &mut bytes);
+        self.write(&mut state, &bytes, released.count, released);
+    }
+
+    /// Forgets a group: nothing more of it is written. Returns whether it was joined.
+    pub(super) fn leave(&self, group: Id) -> bool {
+        self.lock().gates.remove(&group).is_some()
+    }
+
+    /// Forgets every group (the connection is closing).
+    pub(super) fn leave_all(&self) -> Vec<Id> {
+        self.lock().gates.drain().map(|(group, _)| group).collect()
+    }
+}
+
+/// Published messages among written bytes, for the delivery metrics.
+#[derive(Debug, Clone, Copy)]
+struct Counted {
+    count: usize,
+    oldest: Option<Instant>,
+}
+
+impl Counted {
+    const NONE: Counted = Counted {
+        count: 0,
+        oldest: None,
+    };
+}
+
+/// Appends a gate's held messages not yet written to `bytes` and lets live ones through.
+fn release(gate: &mut Gate, bytes: &mut Vec<u8>) -> Counted {
+    let mut released = Counted::NONE;
+    for published in gate.held.take().unwrap_or_default() {
+        if published.message.seq > gate.last {
+            gate.last = published.message.seq;
+            bytes.extend_from_slice(&published.frame);
+            released.count += 1;
+            released.oldest.get_or_insert(published.at);
+        }
+    }
+    released
+}
+
+impl Sink for Outbox {
+    fn offer(&self, published: &Arc<Published>) -> bool {
+        let mut state = self.lock();
+        let Some(gate) = state.gates.get_mut(&published.message.group) else {
+            return false;
+        };
+        if let Some(held) = &mut gate.held {
+            held.push(Arc::clone(published));
+            self.check_limit(&state);
+            return true;
+        }
+        if published.message.seq <= gate.last {
+            return false;
+        }
+        gate.last = published.message.seq;
+        let one = Counted {
+            count: 1,
+            oldest: Some(published.at),
+        };
+        self.write(&mut state, &published.frame, 1, one);
+        true
+    }
+}
