@@ -1,6 +1,8 @@
 //! SQLite persistence in WAL mode: one writer thread that commits in batches (group
 //! commit), and a few read-only connections so reads never wait for the writer.
 //!
+//! WAL checkpoints run on a thread of their own ([`checkpoint`]).
+//!
 //! Writes are closures run by the writer inside the batch's transaction ([`Store::write`]);
 //! each runs in its own savepoint, so one failing closure does not undo the others
 //! ([`Store::write_one`] skips the savepoint for a closure that writes one statement). A
@@ -8,6 +10,7 @@
 //! Reads are closures run on a reader connection ([`Store::read`]). The query functions
 //! live in [`users`], [`groups`], [`messages`] and [`commitments`].
 
+mod checkpoint;
 pub mod commitments;
 mod error;
 pub mod groups;
@@ -28,6 +31,7 @@ pub use error::StoreError;
 pub use migrations::{MIGRATIONS, Migration};
 pub use writer::WriteCtx;
 
+use checkpoint::Checkpointer;
 use readers::Readers;
 use writer::{Command, Job};
 
@@ -45,7 +49,8 @@ pub struct StoreOptions {
 pub struct Store {
     commands: mpsc::Sender<Command>,
     readers: Arc<Readers>,
-    writer_thread: Arc<Mutex<Option<JoinHandle<()>>>>,
+    /// The writer's thread, then the checkpointer's (which ends after the writer).
+    threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
 
 /// Current time as Unix milliseconds, the unit every stored time uses.
@@ -76,14 +81,15 @@ impl Store {
         configure_writer(&conn)?;
         migrations::apply(&mut conn)?;
         let readers = Readers::open(path, options.readers.max(1))?;
+        let (checkpointer, checkpoints) = Checkpointer::start(path)?;
         let (commands, rx) = mpsc::channel(options.max_batch.max(1) * 4);
-        let handle = std::thread::Builder::new()
+        let writer = std::thread::Builder::new()
             .name("quid-store-writer".into())
-            .spawn(move || writer::run(conn, rx, options.max_batch.max(1)))?;
+            .spawn(move || writer::run(conn, rx, options.max_batch.max(1), checkpointer))?;
         Ok(Store {
             commands,
             readers: Arc::new(readers),
-            writer_thread: Arc::new(Mutex::new(Some(handle))),
+            threads: Arc::new(Mutex::new(vec![writer, checkpoints])),
         })
     }
 
@@ -146,14 +152,21 @@ impl Store {
         self.readers.read(f).await
     }
 
-    /// Commits everything queued so far, stops the writer and waits for it to finish.
-    /// Later writes fail with [`StoreError::Closed`].
+    /// Commits everything queued so far, stops the writer and waits for it (and the last
+    /// checkpoint) to finish. Later writes fail with [`StoreError::Closed`].
     pub async fn shutdown(&self) {
         let _ = self.commands.send(Command::Stop).await;
-        let handle = self.writer_thread.lock().ok().and_then(|mut h| h.take());
-        if let Some(handle) = handle {
-            let _ = tokio::task::spawn_blocking(move || handle.join()).await;
-        }
+        let threads = self
+            .threads
+            .lock()
+            .map(|mut threads| std::mem::take(&mut *threads))
+            .unwrap_or_default();
+        let _ = tokio::task::spawn_blocking(move || {
+            for thread in threads {
+                let _ = thread.join();
+            }
+        })
+        .await;
     }
 }
 
@@ -164,6 +177,12 @@ fn configure_writer(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "busy_timeout", 5000)?;
+    // Checkpoints are the checkpointer's; this is the backstop (see [`checkpoint`]).
+    conn.pragma_update(
+        None,
+        "wal_autocheckpoint",
+        checkpoint::WRITER_BACKSTOP_PAGES,
+    )?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }

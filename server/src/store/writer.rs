@@ -1,6 +1,7 @@
 //! The writer thread: owns the one read-write connection, drains queued write closures,
 //! runs them in one transaction (group commit), commits, runs their after-commit effects
-//! in commit order, and only then answers the callers.
+//! in commit order, and only then answers the callers. Checkpoints are left to the
+//! checkpointer ([`super::checkpoint`]), which it tells of every commit.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -9,6 +10,7 @@ use rusqlite::Connection;
 use tokio::sync::mpsc;
 
 use super::StoreError;
+use super::checkpoint::Checkpointer;
 use quid_shared::Id;
 
 /// Answers a caller once the batch's commit is known.
@@ -76,7 +78,12 @@ impl WriteCtx<'_> {
     }
 }
 
-pub(super) fn run(mut conn: Connection, mut rx: mpsc::Receiver<Command>, max_batch: usize) {
+pub(super) fn run(
+    mut conn: Connection,
+    mut rx: mpsc::Receiver<Command>,
+    max_batch: usize,
+    checkpointer: Checkpointer,
+) {
     super::readers::plan_once(&conn);
     let commit_latency = metrics::histogram!("quid_sqlite_commit_seconds");
     let batch_size = metrics::histogram!("quid_sqlite_batch_size");
@@ -100,7 +107,9 @@ pub(super) fn run(mut conn: Connection, mut rx: mpsc::Receiver<Command>, max_bat
         }
         batch_size.record(batch.len() as f64);
         let started = Instant::now();
-        run_batch(&mut conn, &mut heads, &mut batch);
+        if run_batch(&mut conn, &mut heads, &mut batch) {
+            checkpointer.committed();
+        }
         commit_latency.record(started.elapsed().as_secs_f64());
     }
     // Anything still queued after Stop is refused: dropping the jobs drops their
@@ -109,7 +118,8 @@ pub(super) fn run(mut conn: Connection, mut rx: mpsc::Receiver<Command>, max_bat
     tracing::debug!("store writer stopped");
 }
 
-fn run_batch(conn: &mut Connection, heads: &mut HashMap<Id, i64>, batch: &mut Vec<Job>) {
+/// Runs and commits one batch; whether it committed.
+fn run_batch(conn: &mut Connection, heads: &mut HashMap<Id, i64>, batch: &mut Vec<Job>) -> bool {
     let tx = match conn.transaction() {
         Ok(tx) => tx,
         Err(e) => {
@@ -117,7 +127,7 @@ fn run_batch(conn: &mut Connection, heads: &mut HashMap<Id, i64>, batch: &mut Ve
             heads.clear();
             // Dropping the jobs drops their answer channels: callers see `Closed`.
             batch.clear();
-            return;
+            return false;
         }
     };
     let mut effects: Vec<Effect> = Vec::new();
@@ -159,6 +169,7 @@ fn run_batch(conn: &mut Connection, heads: &mut HashMap<Id, i64>, batch: &mut Ve
             for complete in completions {
                 complete(Ok(()));
             }
+            true
         }
         Err(e) => {
             tracing::error!(error = %e, "write batch failed to commit");
@@ -167,6 +178,7 @@ fn run_batch(conn: &mut Connection, heads: &mut HashMap<Id, i64>, batch: &mut Ve
             for complete in completions {
                 complete(Err(StoreError::Commit(message.clone())));
             }
+            false
         }
     }
 }
