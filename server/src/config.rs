@@ -152,6 +152,11 @@ pub struct Config {
     #[arg(long, default_value_t = 0)]
     pub fanout_threads: usize,
 
+    /// Memory, in KiB, for the most recent messages kept to answer `join` with `since`
+    /// without reading the database (0 turns it off).
+    #[arg(long, default_value_t = 64 * 1024)]
+    pub replay_cache_kib: usize,
+
     /// Argon2id memory cost in KiB for new password hashes.
     #[arg(long, default_value_t = 19 * 1024)]
     pub argon2_memory_kib: u32,

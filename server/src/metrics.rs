@@ -63,6 +63,10 @@ fn describe() {
         "Text frames received from clients."
     );
     describe_counter!(
+        "quid_joins_total",
+        "Successful joins, by where the missed messages came from (memory, database, none asked)."
+    );
+    describe_counter!(
         "quid_connection_drops_total",
         "Upgrades refused and connections closed by the server, by reason."
     );

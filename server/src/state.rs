@@ -74,8 +74,10 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
-    let hub: Arc<dyn Hub> =
-        Arc::new(LocalHub::new(lanes).context("cannot start the fan-out threads")?);
+    let hub: Arc<dyn Hub> = Arc::new(
+        LocalHub::new(lanes, config.replay_cache_kib << 10)
+            .context("cannot start the fan-out threads")?,
+    );
     // Commitment detection is the hook called after each new user message.
     let ledger = Arc::new(Ledger::new(store.clone()));
     let hook = Arc::new(DetectionHook::new(Arc::clone(&ledger)));

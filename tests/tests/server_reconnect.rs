@@ -1,15 +1,35 @@
 //! Reconnect with `join {since}` while another member keeps sending: every message
-//! exactly once, in seq order.
+//! exactly once, in seq order — whether the missed messages come from the server's
+//! memory of recent messages, from the database, or from either in turn.
 
 use quid_tests::TestServer;
 
 const TOTAL: i64 = 300;
 
-/// A client that drops and rejoins with `since` several times while messages keep
-/// flowing ends up with every message exactly once, in seq order.
+/// Replayed from memory: every message exactly once, in order.
 #[tokio::test]
 async fn reconnect_with_since_while_others_send() -> anyhow::Result<()> {
-    let server = TestServer::start().await?;
+    reconnect_while_others_send(TestServer::start().await?).await
+}
+
+/// Replayed from the database (no memory of recent messages): the same.
+#[tokio::test]
+async fn reconnect_replayed_from_the_database() -> anyhow::Result<()> {
+    let server = TestServer::start_with(|c| c.replay_cache_kib = 0).await?;
+    reconnect_while_others_send(server).await
+}
+
+/// Memory for only the last dozen or so messages, so some rejoins are answered from
+/// memory and others from the database: the same.
+#[tokio::test]
+async fn reconnect_with_a_small_memory() -> anyhow::Result<()> {
+    let server = TestServer::start_with(|c| c.replay_cache_kib = 16).await?;
+    reconnect_while_others_send(server).await
+}
+
+/// A client that drops and rejoins with `since` several times while messages keep
+/// flowing ends up with every message exactly once, in seq order.
+async fn reconnect_while_others_send(server: TestServer) -> anyhow::Result<()> {
     let bob = server.register("bob").await?;
     let carol = server.register("carol").await?;
     let group = server.group(&bob, "Busy", &[&carol]).await?;

@@ -2,13 +2,15 @@
 //! fan-out lanes. Publishing hands the message to the lanes that serve a member of its
 //! room and returns at once; each lane is a thread that writes to its own share of every
 //! room's connections (`conn % lanes`), so one connection's frames always go through one
-//! lane, in publish order, while the lanes of a big room write in parallel.
+//! lane, in publish order, while the lanes of a big room write in parallel. It also
+//! keeps the most recent messages for replay ([`Recent`]).
 
 use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
-use super::{ConnId, Hub, Published, Subscriber};
+use super::recent::Recent;
+use super::{ConnId, Hub, Missed, Published, Subscriber};
 use quid_shared::Id;
 
 const SHARDS: usize = 64;
@@ -19,6 +21,7 @@ type Room = Vec<Subscriber>;
 pub struct LocalHub {
     rooms: Arc<Rooms>,
     lanes: Vec<Sender<Arc<Published>>>,
+    recent: Recent,
 }
 
 struct Rooms {
@@ -27,8 +30,9 @@ struct Rooms {
 }
 
 impl LocalHub {
-    /// A hub with `lanes` fan-out threads (at least one).
-    pub fn new(lanes: usize) -> std::io::Result<LocalHub> {
+    /// A hub with `lanes` fan-out threads (at least one) that keeps recent messages for
+    /// replay up to `replay_budget` bytes.
+    pub fn new(lanes: usize, replay_budget: usize) -> std::io::Result<LocalHub> {
         let rooms = Arc::new(Rooms {
             shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
             memberships: metrics::gauge!("quid_room_memberships"),
@@ -44,7 +48,11 @@ impl LocalHub {
                     .map(|_| sender)
             })
             .collect::<std::io::Result<Vec<_>>>()?;
-        Ok(LocalHub { rooms, lanes })
+        Ok(LocalHub {
+            rooms,
+            lanes,
+            recent: Recent::new(replay_budget),
+        })
     }
 
     fn lane_of(&self, conn: ConnId) -> usize {
@@ -120,6 +128,7 @@ impl Hub for LocalHub {
     }
 
     fn publish(&self, published: Arc<Published>) -> usize {
+        self.recent.record(&published);
         let message = &published.message;
         let mut wanted = vec![false; self.lanes.len()];
         let mut recipients = 0;
@@ -142,6 +151,10 @@ impl Hub for LocalHub {
             }
         }
         recipients
+    }
+
+    fn missed(&self, group: Id, viewer: Id, since: i64) -> Option<Missed> {
+        self.recent.missed(group, viewer, since)
     }
 }
 
@@ -210,7 +223,7 @@ mod tests {
     /// Public frames reach every subscriber; private ones only author and target.
     #[test]
     fn private_frames_reach_author_and_target_only() {
-        let hub = LocalHub::new(2).unwrap();
+        let hub = LocalHub::new(2, 0).unwrap();
         let group = Id::new_v4();
         let (a, b, c) = (Id::new_v4(), Id::new_v4(), Id::new_v4());
         let (sa, ra) = subscriber(1, a);
@@ -232,7 +245,7 @@ mod tests {
     /// same connection is ignored.
     #[test]
     fn unsubscribe_and_remove_user() {
-        let hub = LocalHub::new(2).unwrap();
+        let hub = LocalHub::new(2, 0).unwrap();
         let group = Id::new_v4();
         let user = Id::new_v4();
         let (s1, r1) = subscriber(1, user);

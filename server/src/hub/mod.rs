@@ -7,6 +7,7 @@
 //! socket at once or keeps it, and closes a connection that falls too far behind).
 
 mod local;
+mod recent;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -16,6 +17,7 @@ use bytes::Bytes;
 use quid_shared::{Id, Message, ServerFrame};
 
 pub use local::LocalHub;
+pub use recent::Missed;
 
 /// Identifies one WebSocket connection within this process.
 pub type ConnId = u64;
@@ -72,4 +74,7 @@ pub trait Hub: Send + Sync + 'static {
     /// Delivers the frame, without blocking, to every subscriber of its group that may
     /// see the message (`Message::visible_to`). Returns to how many it is going.
     fn publish(&self, published: Arc<Published>) -> usize;
+    /// The messages of `group` after `since` that `viewer` may see, with the group's
+    /// newest published seq, if the hub still keeps every one of them in memory.
+    fn missed(&self, group: Id, viewer: Id, since: i64) -> Option<Missed>;
 }

@@ -7,11 +7,16 @@
 //! messages newer than what was written. Anything committed after the snapshot reaches
 //! the gate (it is published after its commit, and we were already subscribed); anything
 //! before is in the snapshot; the gate skips what was already written by seq.
+//!
+//! The missed messages come from the hub's memory of recent messages when it still has
+//! all of them (then `head` is the newest published seq, and anything newer reaches the
+//! gate the same way), else from the database.
 
-use quid_shared::{ErrorCode, Id, ServerFrame};
+use quid_shared::{ErrorCode, Id, Message, ServerFrame};
 
 use super::frames;
 use super::session::{End, Session};
+use super::wire;
 use crate::store::groups::{self, Membership};
 use crate::store::{StoreError, messages};
 
@@ -24,6 +29,8 @@ pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -
         session.state.hub.subscribe(group, session.subscriber());
     }
     let viewer = session.user.id;
+    let kept = since.and_then(|since| session.state.hub.missed(group, viewer, since));
+    let read_history = kept.is_none();
     let snapshot = session
         .state
         .store
@@ -35,10 +42,10 @@ pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -
             }
             let head = messages::head(&tx, group)?;
             let first = match since {
-                Some(since) => {
+                Some(since) if read_history => {
                     messages::visible_between(&tx, group, viewer, since, head + 1, PAGE)?
                 }
-                None => Vec::new(),
+                _ => Vec::new(),
             };
             tx.commit()?;
             Ok(Ok((head, first)))
@@ -70,9 +77,23 @@ pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -
             return session.send(frames::error(code, text, Some("join".into())));
         }
     };
+    let source = match (since, &kept) {
+        (None, _) => "none",
+        (Some(_), Some(_)) => "memory",
+        (Some(_), None) => "database",
+    };
+    metrics::counter!("quid_joins_total", "replay" => source).increment(1);
+    if let Some(kept) = kept {
+        let frames = kept.messages.iter().map(|published| {
+            let put = |out: &mut Vec<u8>| out.extend_from_slice(&published.frame);
+            (published.message.seq, put)
+        });
+        session.outbox.replay(group, frames)?;
+        return open(session, group, since, kept.head);
+    }
     loop {
         let full = page.len() == PAGE as usize;
-        let last = session.outbox.replay(group, page)?;
+        let last = session.outbox.replay(group, page.into_iter().map(fresh))?;
         // a long replay goes out page by page, as fast as the client reads it
         session.drain().await?;
         if !full || last >= head {
@@ -91,8 +112,21 @@ pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -
                 End::Broken
             })?;
     }
-    tracing::debug!(conn = session.conn, user = %viewer, %group, since, head, "join");
-    Ok(session
-        .outbox
-        .open(group, head, &ServerFrame::Joined { group, head })?)
+    open(session, group, since, head)
+}
+
+/// A message read from the database, with what writes its frame.
+fn fresh(message: Message) -> (i64, impl FnOnce(&mut Vec<u8>)) {
+    let seq = message.seq;
+    let put = move |out: &mut Vec<u8>| {
+        wire::put_server_frame(out, &ServerFrame::NewMessage { message });
+    };
+    (seq, put)
+}
+
+/// Writes `joined` and lets live messages through.
+fn open(session: &mut Session, group: Id, since: Option<i64>, head: i64) -> Result<(), End> {
+    let joined = ServerFrame::Joined { group, head };
+    tracing::debug!(conn = session.conn, user = %session.user.id, %group, since, head, "join");
+    Ok(session.outbox.open(group, head, &joined)?)
 }

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use bytes::{Buf, BytesMut};
-use quid_shared::{Id, Message, ServerFrame};
+use quid_shared::{Id, ServerFrame};
 use tokio::net::TcpStream;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -210,20 +210,27 @@ impl Outbox {
     }
 
     /// Writes replayed history of a held group, skipping what was already written.
-    /// Returns the last seq written. Replayed frames do not count towards the slow-reader
-    /// limit: the join writes them page by page, draining in between.
-    pub(super) fn replay(&self, group: Id, messages: Vec<Message>) -> Result<i64, Broken> {
+    /// Each item is a seq and what writes its frame. Returns the last seq written.
+    /// Replayed frames do not count towards the slow-reader limit: the join writes them
+    /// page by page, draining in between.
+    pub(super) fn replay<F>(
+        &self,
+        group: Id,
+        items: impl IntoIterator<Item = (i64, F)>,
+    ) -> Result<i64, Broken>
+    where
+        F: FnOnce(&mut Vec<u8>),
+    {
         let mut state = self.lock();
         let Some(gate) = state.gates.get_mut(&group) else {
             return Ok(0);
         };
         let mut bytes = Vec::new();
-        for message in messages {
-            if message.seq <= gate.last {
-                continue;
+        for (seq, put) in items {
+            if seq > gate.last {
+                gate.last = seq;
+                put(&mut bytes);
             }
-            gate.last = message.seq;
-            wire::put_server_frame(&mut bytes, &ServerFrame::NewMessage { message });
         }
         let last = gate.last;
         self.write(&mut state, &bytes, 0, Counted::NONE);
