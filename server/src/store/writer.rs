@@ -89,6 +89,7 @@ pub(super) fn run(
     let batch_size = metrics::histogram!("quid_sqlite_batch_size");
     let mut heads = HashMap::new();
     let mut batch: Vec<Job> = Vec::with_capacity(max_batch);
+    let mut pending = Pending::default();
     let mut stop = false;
     while !stop {
         match rx.blocking_recv() {
@@ -107,7 +108,7 @@ pub(super) fn run(
         }
         batch_size.record(batch.len() as f64);
         let started = Instant::now();
-        if run_batch(&mut conn, &mut heads, &mut batch) {
+        if run_batch(&mut conn, &mut heads, &mut batch, &mut pending) {
             checkpointer.committed();
         }
         commit_latency.record(started.elapsed().as_secs_f64());
@@ -118,8 +119,22 @@ pub(super) fn run(
     tracing::debug!("store writer stopped");
 }
 
-/// Runs and commits one batch; whether it committed.
-fn run_batch(conn: &mut Connection, heads: &mut HashMap<Id, i64>, batch: &mut Vec<Job>) -> bool {
+/// What a batch leaves to do after its commit. Kept from batch to batch: a batch of
+/// thousands of writes would otherwise allocate and free tens of KiB of vectors each
+/// time, and glibc consolidates its free lists on every free that large.
+#[derive(Default)]
+struct Pending {
+    effects: Vec<Effect>,
+    completions: Vec<Completion>,
+}
+
+/// Runs and commits one batch; whether it committed. Leaves `batch` and `pending` empty.
+fn run_batch(
+    conn: &mut Connection,
+    heads: &mut HashMap<Id, i64>,
+    batch: &mut Vec<Job>,
+    pending: &mut Pending,
+) -> bool {
     let tx = match conn.transaction() {
         Ok(tx) => tx,
         Err(e) => {
@@ -130,8 +145,10 @@ fn run_batch(conn: &mut Connection, heads: &mut HashMap<Id, i64>, batch: &mut Ve
             return false;
         }
     };
-    let mut effects: Vec<Effect> = Vec::new();
-    let mut completions: Vec<Completion> = Vec::with_capacity(batch.len());
+    let Pending {
+        effects,
+        completions,
+    } = pending;
     for job in batch.drain(..) {
         let mark = effects.len();
         if job.savepoint {
@@ -142,7 +159,7 @@ fn run_batch(conn: &mut Connection, heads: &mut HashMap<Id, i64>, batch: &mut Ve
         let mut ctx = WriteCtx {
             conn: &tx,
             heads,
-            effects: &mut effects,
+            effects,
         };
         let (ok, complete) = (job.work)(&mut ctx);
         if !ok {
@@ -163,10 +180,10 @@ fn run_batch(conn: &mut Connection, heads: &mut HashMap<Id, i64>, batch: &mut Ve
     }
     match tx.commit() {
         Ok(()) => {
-            for effect in effects {
+            for effect in effects.drain(..) {
                 effect();
             }
-            for complete in completions {
+            for complete in completions.drain(..) {
                 complete(Ok(()));
             }
             true
@@ -174,8 +191,9 @@ fn run_batch(conn: &mut Connection, heads: &mut HashMap<Id, i64>, batch: &mut Ve
         Err(e) => {
             tracing::error!(error = %e, "write batch failed to commit");
             heads.clear();
+            effects.clear();
             let message = e.to_string();
-            for complete in completions {
+            for complete in completions.drain(..) {
                 complete(Err(StoreError::Commit(message.clone())));
             }
             false
