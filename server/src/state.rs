@@ -29,6 +29,9 @@ pub struct AppState {
     pub auth: Auth,
     pub prometheus: Option<PrometheusHandle>,
     pub conn_metrics: Arc<ConnMetrics>,
+    /// The clock of every connection's rate limiter: made once, because making one
+    /// calibrates it (a tenth of a connection's setup cost).
+    pub rate_clock: governor::clock::DefaultClock,
     /// Cancelled when the server shuts down.
     pub shutdown: CancellationToken,
     /// Every connection task, so shutdown can wait for them.
@@ -91,6 +94,7 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
         auth,
         prometheus,
         conn_metrics: Arc::new(ConnMetrics::new()),
+        rate_clock: Default::default(),
         shutdown,
         tasks: TaskTracker::new(),
         next_conn: AtomicU64::new(1),

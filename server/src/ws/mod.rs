@@ -24,12 +24,12 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 /// tungstenite settings for server sockets: small buffers, 64 KiB frame limit.
 ///
-/// The read buffer is allocated for every connection up front, so it is kept at 1 KiB
+/// The read buffer is allocated for every connection up front, so it is kept at 512 bytes
 /// (client frames are small; a larger one is read in several steps). tungstenite writes
 /// only control frames (pong, close); they go straight to the outbox.
 pub fn socket_config() -> WebSocketConfig {
     WebSocketConfig::default()
-        .read_buffer_size(1024)
+        .read_buffer_size(512)
         .write_buffer_size(0)
         .max_write_buffer_size(4 * MAX_FRAME_BYTES)
         .max_message_size(Some(MAX_FRAME_BYTES))

@@ -104,7 +104,10 @@ impl Session {
         state.conn_metrics.active.increment(1);
         tracing::debug!(conn, user = %user.id, "connect");
         Session {
-            limiter: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
+            limiter: RateLimiter::direct_with_clock(
+                Quota::per_second(rate).allow_burst(burst),
+                state.rate_clock.clone(),
+            ),
             state,
             user,
             conn,
