@@ -15,6 +15,9 @@ use quid_shared::Id;
 
 const SHARDS: usize = 64;
 
+/// Most published messages a lane takes at once.
+const BATCH: usize = 64;
+
 type Room = Vec<Subscriber>;
 
 /// Rooms of this process.
@@ -89,21 +92,39 @@ impl Rooms {
     }
 
     /// One lane's thread: delivers each published message to the lane's share of its
-    /// room, until the hub is dropped.
+    /// room, until the hub is dropped. Messages that queued up meanwhile are taken
+    /// together, so a connection gets all of its group's waiting messages in one write.
     fn serve_lane(&self, published: Receiver<Arc<Published>>, lane: usize, lanes: usize) {
-        for published in published {
-            let message = &published.message;
-            let rooms = self.read(message.group);
-            let Some(room) = rooms.get(&message.group) else {
-                continue;
-            };
-            for subscriber in room {
-                if (subscriber.conn % lanes as u64) as usize == lane
-                    && message.visible_to(subscriber.user)
-                {
-                    subscriber.sink.offer(&published);
+        let mut batch: Vec<Arc<Published>> = Vec::with_capacity(BATCH);
+        let mut visible: Vec<Arc<Published>> = Vec::new();
+        while let Ok(first) = published.recv() {
+            batch.push(first);
+            batch.extend(published.try_iter().take(BATCH - 1));
+            // stable: each group's messages stay in seq order
+            batch.sort_by_key(|p| p.message.group);
+            for run in batch.chunk_by(|a, b| a.message.group == b.message.group) {
+                let group = run[0].message.group;
+                let any_private = run.iter().any(|p| p.message.private);
+                let rooms = self.read(group);
+                let Some(room) = rooms.get(&group) else {
+                    continue;
+                };
+                for subscriber in room {
+                    if (subscriber.conn % lanes as u64) as usize != lane {
+                        continue;
+                    }
+                    if !any_private {
+                        subscriber.sink.offer(run);
+                        continue;
+                    }
+                    visible.clear();
+                    let user = subscriber.user;
+                    visible.extend(run.iter().filter(|p| p.message.visible_to(user)).cloned());
+                    subscriber.sink.offer(&visible);
                 }
             }
+            batch.clear();
+            visible.clear();
         }
     }
 }
@@ -172,9 +193,10 @@ mod tests {
     struct Recorder(Mutex<Vec<i64>>);
 
     impl Sink for Recorder {
-        fn offer(&self, published: &Arc<Published>) -> bool {
-            self.0.lock().unwrap().push(published.message.seq);
-            true
+        fn offer(&self, run: &[Arc<Published>]) -> usize {
+            let mut seqs = self.0.lock().unwrap();
+            seqs.extend(run.iter().map(|p| p.message.seq));
+            run.len()
         }
     }
 

@@ -49,9 +49,10 @@ impl Published {
 
 /// Where one connection takes its frames.
 pub trait Sink: Send + Sync {
-    /// Takes `published` for delivery without blocking. Returns whether it was taken
-    /// (false when the connection has not joined the group or already has the message).
-    fn offer(&self, published: &Arc<Published>) -> bool;
+    /// Takes a run of published messages of one group, in seq order, for delivery
+    /// without blocking (in one write where it can). Returns how many it took: those of
+    /// a group the connection has joined that it does not have yet.
+    fn offer(&self, run: &[Arc<Published>]) -> usize;
 }
 
 /// One connection in a room.

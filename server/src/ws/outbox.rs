@@ -12,7 +12,7 @@
 //! until the replay is out (so they are never written ahead of older ones).
 
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, IoSlice};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -85,20 +85,28 @@ impl Outbox {
         }
     }
 
-    /// Writes `bytes` (holding `frames` frames) now, or leaves what the socket did not
-    /// take waiting for the session.
-    fn write(&self, state: &mut State, bytes: &[u8], frames: usize, published: Counted) {
-        if state.broken || bytes.is_empty() {
+    /// Writes `parts` (holding `frames` frames) now, in one system call, or leaves what
+    /// the socket did not take waiting for the session.
+    fn write(&self, state: &mut State, parts: &[&[u8]], frames: usize, published: Counted) {
+        let total: usize = parts.iter().map(|part| part.len()).sum();
+        if state.broken || total == 0 {
             return;
         }
-        let mut rest = bytes;
+        let mut written = 0;
         if state.waiting.is_empty() {
-            match self.stream.try_write(bytes) {
-                Ok(n) if n == bytes.len() => {
+            let result = match parts {
+                [one] => self.stream.try_write(one),
+                _ => {
+                    let slices: Vec<IoSlice<'_>> = parts.iter().map(|p| IoSlice::new(p)).collect();
+                    self.stream.try_write_vectored(&slices)
+                }
+            };
+            match result {
+                Ok(n) if n == total => {
                     self.delivered(published);
                     return;
                 }
-                Ok(n) => rest = &bytes[n..],
+                Ok(n) => written = n,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 Err(_) => {
                     state.broken = true;
@@ -107,7 +115,11 @@ impl Outbox {
                 }
             }
         }
-        state.waiting.extend_from_slice(rest);
+        for part in parts {
+            let skip = written.min(part.len());
+            written -= skip;
+            state.waiting.extend_from_slice(&part[skip..]);
+        }
         state.waiting_frames += frames;
         state.waiting_published += published.count;
         if let Some(at) = published.oldest {
@@ -152,7 +164,7 @@ impl Outbox {
     /// Sends already-framed bytes (control frames written by the WebSocket layer).
     pub(super) fn send_raw(&self, bytes: &[u8], frames: usize) -> Result<(), Broken> {
         let mut state = self.lock();
-        self.write(&mut state, bytes, frames, Counted::NONE);
+        self.write(&mut state, &[bytes], frames, Counted::NONE);
         if state.broken { Err(Broken) } else { Ok(()) }
     }
 
@@ -233,7 +245,7 @@ impl Outbox {
             }
         }
         let last = gate.last;
-        self.write(&mut state, &bytes, 0, Counted::NONE);
+        self.write(&mut state, &[&bytes], 0, Counted::NONE);
         if state.broken { Err(Broken) } else { Ok(last) }
     }
 
@@ -248,7 +260,7 @@ impl Outbox {
         let mut bytes = Vec::new();
         wire::put_server_frame(&mut bytes, joined);
         let released = release(gate, &mut bytes);
-        self.write(&mut state, &bytes, 1 + released.count, released);
+        self.write(&mut state, &[&bytes], 1 + released.count, released);
         if state.broken { Err(Broken) } else { Ok(()) }
     }
 
@@ -265,7 +277,7 @@ impl Outbox {
         };
         let mut bytes = Vec::new();
         let released = release(gate, &mut bytes);
-        self.write(&mut state, &bytes, released.count, released);
+        self.write(&mut state, &[&bytes], released.count, released);
     }
 
     /// Forgets a group: nothing more of it is written. Returns whether it was joined.
@@ -308,25 +320,30 @@ fn release(gate: &mut Gate, bytes: &mut Vec<u8>) -> Counted {
 }
 
 impl Sink for Outbox {
-    fn offer(&self, published: &Arc<Published>) -> bool {
+    fn offer(&self, run: &[Arc<Published>]) -> usize {
+        let Some(first) = run.first() else {
+            return 0;
+        };
         let mut state = self.lock();
-        let Some(gate) = state.gates.get_mut(&published.message.group) else {
-            return false;
+        let Some(gate) = state.gates.get_mut(&first.message.group) else {
+            return 0;
         };
         if let Some(held) = &mut gate.held {
-            held.push(Arc::clone(published));
+            held.extend(run.iter().cloned());
             self.check_limit(&state);
-            return true;
+            return run.len();
         }
-        if published.message.seq <= gate.last {
-            return false;
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(run.len());
+        let mut counted = Counted::NONE;
+        for published in run {
+            if published.message.seq > gate.last {
+                gate.last = published.message.seq;
+                parts.push(&published.frame);
+                counted.count += 1;
+                counted.oldest.get_or_insert(published.at);
+            }
         }
-        gate.last = published.message.seq;
-        let one = Counted {
-            count: 1,
-            oldest: Some(published.at),
-        };
-        self.write(&mut state, &published.frame, 1, one);
-        true
+        self.write(&mut state, &parts, counted.count, counted);
+        counted.count
     }
 }
