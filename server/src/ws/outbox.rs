@@ -347,3 +347,7 @@ impl Sink for Outbox {
         counted.count
     }
 }
+
+#[cfg(test)]
+#[path = "outbox_tests.rs"]
+mod tests;

@@ -1,0 +1,144 @@
+//! The outbox against a real loopback TCP connection, read back by a WebSocket client.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use quid_shared::{Id, Message, MessageKind, ServerFrame, UserRef};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+
+use super::Outbox;
+use crate::hub::{Published, Sink};
+use crate::metrics::ConnMetrics;
+
+type Client = WebSocketStream<TcpStream>;
+
+/// An outbox on the server end of a fresh loopback connection, and the client end.
+async fn pair(limit: usize) -> (Arc<Outbox>, Client) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap());
+    let (client, accepted) = tokio::join!(client, listener.accept());
+    let server = accepted.unwrap().0;
+    let outbox = Outbox::new(Arc::new(server), limit, Arc::new(ConnMetrics::new()));
+    let config = WebSocketConfig::default().max_message_size(None);
+    let client =
+        WebSocketStream::from_raw_socket(client.unwrap(), Role::Client, Some(config)).await;
+    (Arc::new(outbox), client)
+}
+
+fn published(group: Id, seq: i64, content: &str) -> Arc<Published> {
+    Published::new(Message {
+        id: seq,
+        group,
+        seq,
+        kind: MessageKind::User,
+        author: Some(UserRef {
+            id: Id::nil(),
+            username: "a".into(),
+        }),
+        content: content.into(),
+        private: false,
+        target: None,
+        reply_to: None,
+        client_id: None,
+        created_at: time::OffsetDateTime::UNIX_EPOCH,
+        meta: serde_json::json!({}),
+    })
+    .unwrap()
+}
+
+/// The next frame the client reads: a message's seq, or `-head` for `joined`.
+async fn next(client: &mut Client) -> i64 {
+    let read = tokio::time::timeout(Duration::from_secs(10), client.next()).await;
+    let text = read.unwrap().unwrap().unwrap().into_text().unwrap();
+    match serde_json::from_str(&text).unwrap() {
+        ServerFrame::NewMessage { message } => message.seq,
+        ServerFrame::Joined { head, .. } => -head,
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+/// Live messages go out at once, each seq once, and only for joined groups.
+#[tokio::test]
+async fn live_messages_once_and_only_for_joined_groups() {
+    let (outbox, mut client) = pair(16).await;
+    let (group, other) = (Id::new_v4(), Id::new_v4());
+    outbox.hold(group);
+    outbox
+        .open(group, 0, &ServerFrame::Joined { group, head: 0 })
+        .unwrap();
+    assert_eq!(outbox.offer(&[published(other, 1, "x")]), 0);
+    let run = [published(group, 1, "a"), published(group, 2, "b")];
+    assert_eq!(outbox.offer(&run), 2);
+    assert_eq!(outbox.offer(&run[1..]), 0);
+    assert_eq!(outbox.offer(&[published(group, 3, "c")]), 1);
+    for expected in [0, 1, 2, 3] {
+        assert_eq!(next(&mut client).await, expected);
+    }
+}
+
+/// During a join, live messages wait behind the replay and `joined`, and the ones the
+/// replay already had are not written twice.
+#[tokio::test]
+async fn live_messages_wait_for_the_replay() {
+    let (outbox, mut client) = pair(16).await;
+    let group = Id::new_v4();
+    assert!(!outbox.hold(group));
+    outbox.offer(&[published(group, 4, "d"), published(group, 5, "e")]);
+    let replayed = (1..=4).map(|seq| {
+        let frame = published(group, seq, "r");
+        (seq, move |out: &mut Vec<u8>| {
+            out.extend_from_slice(&frame.frame)
+        })
+    });
+    assert_eq!(outbox.replay(group, replayed).unwrap(), 4);
+    outbox.offer(&[published(group, 6, "f")]);
+    outbox
+        .open(group, 4, &ServerFrame::Joined { group, head: 4 })
+        .unwrap();
+    outbox.offer(&[published(group, 7, "g")]);
+    for expected in [1, 2, 3, 4, -4, 5, 6, 7] {
+        assert_eq!(next(&mut client).await, expected);
+    }
+    assert!(outbox.hold(group), "a second join finds the group joined");
+}
+
+/// What the socket does not take waits, in order, and goes out as the peer reads; a
+/// peer that falls further behind than the limit is marked slow.
+#[tokio::test]
+async fn backlog_drains_in_order_and_overflow_marks_slow() {
+    let (outbox, mut client) = pair(1000).await;
+    let group = Id::new_v4();
+    outbox.hold(group);
+    outbox
+        .open(group, 0, &ServerFrame::Joined { group, head: 0 })
+        .unwrap();
+    let big = "x".repeat(60_000);
+    // far more than any socket buffer takes without the peer reading
+    for seq in 1..=200 {
+        outbox.offer(&[published(group, seq, &big)]);
+    }
+    assert!(!outbox.slow.is_cancelled());
+    let drained = tokio::spawn({
+        let outbox = Arc::clone(&outbox);
+        async move { outbox.drain().await }
+    });
+    assert_eq!(next(&mut client).await, 0);
+    for seq in 1..=200 {
+        assert_eq!(next(&mut client).await, seq);
+    }
+    drained.await.unwrap().unwrap();
+
+    let (outbox, _client) = pair(10).await;
+    outbox.hold(group);
+    outbox
+        .open(group, 0, &ServerFrame::Joined { group, head: 0 })
+        .unwrap();
+    // 24 MB: more than loopback's largest socket buffers (4 MB send, 6 MB receive)
+    for seq in 1..=400 {
+        outbox.offer(&[published(group, seq, &big)]);
+    }
+    assert!(outbox.slow.is_cancelled());
+}
