@@ -144,8 +144,19 @@ impl Hub for LocalHub {
     }
 
     fn remove_user(&self, group: Id, user: Id) {
-        self.rooms
-            .write_room(group, |room| room.retain(|s| s.user != user));
+        let mut removed = Vec::new();
+        self.rooms.write_room(group, |room| {
+            room.retain(|s| {
+                let keep = s.user != user;
+                if !keep {
+                    removed.push(Arc::clone(&s.sink));
+                }
+                keep
+            });
+        });
+        for sink in removed {
+            sink.removed(group);
+        }
     }
 
     fn publish(&self, published: Arc<Published>) -> usize {
@@ -198,6 +209,8 @@ mod tests {
             seqs.extend(run.iter().map(|p| p.message.seq));
             run.len()
         }
+
+        fn removed(&self, _group: Id) {}
     }
 
     impl Recorder {

@@ -53,6 +53,9 @@ pub trait Sink: Send + Sync {
     /// without blocking (in one write where it can). Returns how many it took: those of
     /// a group the connection has joined that it does not have yet.
     fn offer(&self, run: &[Arc<Published>]) -> usize;
+    /// The connection was taken out of `group`'s room because its user's membership
+    /// ended: nothing more of the group will be offered.
+    fn removed(&self, group: Id);
 }
 
 /// One connection in a room.

@@ -51,7 +51,17 @@ struct State {
     waiting_published: usize,
     oldest: Option<Instant>,
     gates: HashMap<Id, Gate>,
+    /// Acks written before the connection got their message: each waits for it.
+    deferred: Vec<Deferred>,
     broken: bool,
+}
+
+/// An ack held back until its own message has been written (a sender sees its
+/// `new-message` before its `ack`).
+struct Deferred {
+    group: Id,
+    seq: i64,
+    frame: Vec<u8>,
 }
 
 /// One joined group.
@@ -152,13 +162,52 @@ impl Outbox {
         }
     }
 
-    /// Sends frames of the session's own (replies, acks, errors) in one write.
+    /// Sends frames of the session's own (replies, acks, errors) in one write. An ack
+    /// for a message of a joined group that this connection has not been written yet
+    /// waits for it.
     pub(super) fn send(&self, frames: &[ServerFrame]) -> Result<(), Broken> {
+        let mut state = self.lock();
         let mut bytes = Vec::new();
+        let mut now = 0;
         for frame in frames {
+            if let ServerFrame::Ack { message, .. } = frame {
+                let waits = state.gates.get(&message.group);
+                if waits.is_some_and(|gate| gate.last < message.seq) {
+                    let mut ack = Vec::new();
+                    wire::put_server_frame(&mut ack, frame);
+                    state.deferred.push(Deferred {
+                        group: message.group,
+                        seq: message.seq,
+                        frame: ack,
+                    });
+                    continue;
+                }
+            }
             wire::put_server_frame(&mut bytes, frame);
+            now += 1;
         }
-        self.send_raw(&bytes, frames.len())
+        self.write(&mut state, &[&bytes], now, Counted::NONE);
+        if state.broken { Err(Broken) } else { Ok(()) }
+    }
+
+    /// Writes the deferred acks of `group` whose message is out (all of them when the
+    /// group is no longer joined).
+    fn release_acks(&self, state: &mut State, group: Id) {
+        if state.deferred.is_empty() {
+            return;
+        }
+        let last = state.gates.get(&group).map_or(i64::MAX, |gate| gate.last);
+        let mut bytes = Vec::new();
+        let mut frames = 0;
+        state.deferred.retain_mut(|ack| {
+            let ready = ack.group == group && ack.seq <= last;
+            if ready {
+                bytes.append(&mut ack.frame);
+                frames += 1;
+            }
+            !ready
+        });
+        self.write(state, &[&bytes], frames, Counted::NONE);
     }
 
     /// Sends already-framed bytes (control frames written by the WebSocket layer).
@@ -246,6 +295,7 @@ impl Outbox {
         }
         let last = gate.last;
         self.write(&mut state, &[&bytes], 0, Counted::NONE);
+        self.release_acks(&mut state, group);
         if state.broken { Err(Broken) } else { Ok(last) }
     }
 
@@ -261,6 +311,7 @@ impl Outbox {
         wire::put_server_frame(&mut bytes, joined);
         let released = release(gate, &mut bytes);
         self.write(&mut state, &[&bytes], 1 + released.count, released);
+        self.release_acks(&mut state, group);
         if state.broken { Err(Broken) } else { Ok(()) }
     }
 
@@ -270,24 +321,30 @@ impl Outbox {
         let mut state = self.lock();
         if !was_joined {
             state.gates.remove(&group);
-            return;
+        } else if let Some(gate) = state.gates.get_mut(&group) {
+            let mut bytes = Vec::new();
+            let released = release(gate, &mut bytes);
+            self.write(&mut state, &[&bytes], released.count, released);
         }
-        let Some(gate) = state.gates.get_mut(&group) else {
-            return;
-        };
-        let mut bytes = Vec::new();
-        let released = release(gate, &mut bytes);
-        self.write(&mut state, &[&bytes], released.count, released);
+        self.release_acks(&mut state, group);
     }
 
-    /// Forgets a group: nothing more of it is written. Returns whether it was joined.
+    /// Forgets a group: nothing more of it is written (acks waiting for its messages go
+    /// out now). Returns whether it was joined.
     pub(super) fn leave(&self, group: Id) -> bool {
-        self.lock().gates.remove(&group).is_some()
+        let mut state = self.lock();
+        let joined = state.gates.remove(&group).is_some();
+        self.release_acks(&mut state, group);
+        joined
     }
 
     /// Forgets every group (the connection is closing).
     pub(super) fn leave_all(&self) -> Vec<Id> {
-        self.lock().gates.drain().map(|(group, _)| group).collect()
+        let groups: Vec<Id> = self.lock().gates.keys().copied().collect();
+        for group in &groups {
+            self.leave(*group);
+        }
+        groups
     }
 }
 
@@ -344,7 +401,12 @@ impl Sink for Outbox {
             }
         }
         self.write(&mut state, &parts, counted.count, counted);
+        self.release_acks(&mut state, first.message.group);
         counted.count
+    }
+
+    fn removed(&self, group: Id) {
+        self.leave(group);
     }
 }
 

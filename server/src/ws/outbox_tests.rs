@@ -142,3 +142,44 @@ async fn backlog_drains_in_order_and_overflow_marks_slow() {
     }
     assert!(outbox.slow.is_cancelled());
 }
+
+/// An ack whose message this connection has not been written yet waits for it; acks of
+/// groups the connection has not joined, or has left, go out at once.
+#[tokio::test]
+async fn an_ack_follows_its_own_message() {
+    let (outbox, mut client) = pair(16).await;
+    let (group, other) = (Id::new_v4(), Id::new_v4());
+    outbox.hold(group);
+    outbox
+        .open(group, 0, &ServerFrame::Joined { group, head: 0 })
+        .unwrap();
+    let ack = |group: Id, seq: i64| ServerFrame::Ack {
+        client_id: format!("c{seq}"),
+        message: published(group, seq, "mine").message.clone(),
+    };
+    outbox.send(&[ack(group, 1), ack(other, 1)]).unwrap();
+    outbox.offer(&[published(group, 1, "mine")]);
+    outbox.send(&[ack(group, 2)]).unwrap();
+    outbox.leave(group);
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        let read = tokio::time::timeout(Duration::from_secs(10), client.next()).await;
+        let text = read.unwrap().unwrap().unwrap().into_text().unwrap();
+        seen.push(match serde_json::from_str(&text).unwrap() {
+            ServerFrame::Joined { .. } => "joined".to_owned(),
+            ServerFrame::NewMessage { message } => format!("message {}", message.seq),
+            ServerFrame::Ack { message, .. } if message.group == group => {
+                format!("ack {}", message.seq)
+            }
+            ServerFrame::Ack { .. } => "ack elsewhere".to_owned(),
+            other => panic!("unexpected {other:?}"),
+        });
+    }
+    assert_eq!(seen, ["joined", "ack elsewhere", "message 1", "ack 1"]);
+    let read = tokio::time::timeout(Duration::from_secs(10), client.next()).await;
+    let text = read.unwrap().unwrap().unwrap().into_text().unwrap();
+    assert!(
+        text.contains(r#""type":"ack""#) && text.contains(r#""c2""#),
+        "{text}"
+    );
+}
