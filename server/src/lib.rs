@@ -10,11 +10,13 @@
 //! - [`state`] — the shared state built once at start; where the message hook is installed.
 //! - [`server`] — the accept loop: hyper per connection, `/ws` to [`ws`], the rest to [`http`].
 //! - [`http`] — the JSON API as warp filters; every error as `{"error": {"code", "message"}}`.
-//! - [`ws`] — WebSocket upgrade and the per-connection session loop (join/replay, send, acks).
+//! - [`ws`] — WebSocket upgrade, the per-connection session loop (join/replay, send, acks)
+//!   and each connection's outbox, through which every byte it is sent is written.
 //! - [`pipeline`] — the one path every message takes: validate, persist, publish, hook.
 //! - [`ledger`] — commitments and liabilities per group: detection (the hook), changes,
 //!   announcements, the `--demo` household.
-//! - [`hub`] — rooms and fan-out of frames serialized once; bounded per-connection queues.
+//! - [`hub`] — rooms, fan-out lanes writing frames serialized once, and the newest
+//!   messages of every group kept for replay.
 //! - [`store`] — SQLite in WAL: migrations, one group-committing writer, read-only readers.
 //! - [`auth`] — argon2id passwords, HS256 tokens, where a request carries its token.
 //! - [`commitments`] — the pure commitment domain: model, parser, liability solver.
