@@ -71,8 +71,8 @@ async fn flood_is_refused_then_closed_with_4029() -> anyhow::Result<()> {
     server.shutdown().await
 }
 
-/// After `leave`, and after being removed from the group, a connection receives nothing
-/// more of that group.
+/// After `leave`, and after being removed from the group (which it is told with `left`),
+/// a connection receives nothing more of that group.
 #[tokio::test]
 async fn leave_and_removal_stop_traffic() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
@@ -100,6 +100,11 @@ async fn leave_and_removal_stop_traffic() -> anyhow::Result<()> {
         .request(Method::DELETE, &path, Some(&alice.token), None)
         .await?;
     assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        removed.next_frame().await?,
+        ServerFrame::Left { group: group.id },
+        "a removed member is told it left"
+    );
     server.post(&alice, group.id, "two").await?;
     removed.expect_no_frame(Duration::from_millis(300)).await?;
     server.shutdown().await

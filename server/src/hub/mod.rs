@@ -54,7 +54,7 @@ pub trait Sink: Send + Sync {
     /// a group the connection has joined that it does not have yet.
     fn offer(&self, run: &[Arc<Published>]) -> usize;
     /// The connection was taken out of `group`'s room because its user's membership
-    /// ended: nothing more of the group will be offered.
+    /// ended: nothing more of the group will be offered (the client is told `left`).
     fn removed(&self, group: Id);
 }
 

@@ -405,8 +405,12 @@ impl Sink for Outbox {
         counted.count
     }
 
+    /// The user's membership ended: the group is left, and the client is told so.
     fn removed(&self, group: Id) {
-        self.leave(group);
+        if self.leave(group) {
+            // a broken socket is noticed by the session
+            let _ = self.send(&[ServerFrame::Left { group }]);
+        }
     }
 }
 
