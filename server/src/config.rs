@@ -148,6 +148,10 @@ pub struct Config {
     #[arg(long, default_value_t = 4)]
     pub readers: usize,
 
+    /// Page cache of the SQLite writer connection, in KiB.
+    #[arg(long, default_value_t = 64 * 1024)]
+    pub writer_cache_kib: usize,
+
     /// Fan-out threads writing published messages to sockets (0: one per core).
     #[arg(long, default_value_t = 0)]
     pub fanout_threads: usize,

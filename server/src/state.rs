@@ -70,6 +70,7 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
         StoreOptions {
             max_batch: config.writer_batch,
             readers: config.readers,
+            writer_cache_kib: config.writer_cache_kib,
         },
     )
     .with_context(|| format!("cannot open {}", config.database_path().display()))?;

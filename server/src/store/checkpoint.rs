@@ -92,6 +92,7 @@ mod tests {
         let options = StoreOptions {
             max_batch: 64,
             readers: 1,
+            writer_cache_kib: 2048,
         };
         let store = Store::open(&path, options).unwrap();
         let before = std::fs::metadata(&path).unwrap().len();

@@ -9,6 +9,7 @@ fn options() -> StoreOptions {
     StoreOptions {
         max_batch: 64,
         readers: 2,
+        writer_cache_kib: 2048,
     }
 }
 

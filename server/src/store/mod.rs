@@ -42,6 +42,9 @@ pub struct StoreOptions {
     pub max_batch: usize,
     /// Read-only connections (and so concurrent reads).
     pub readers: usize,
+    /// The writer connection's page cache in KiB: the indexes' pages it keeps instead of
+    /// reading them back from the file on every insert.
+    pub writer_cache_kib: usize,
 }
 
 /// Handle to the database; cheap to clone.
@@ -78,7 +81,7 @@ impl Store {
             std::fs::create_dir_all(dir)?;
         }
         let mut conn = Connection::open(path)?;
-        configure_writer(&conn)?;
+        configure_writer(&conn, options.writer_cache_kib)?;
         migrations::apply(&mut conn)?;
         let readers = Readers::open(path, options.readers.max(1))?;
         let (checkpointer, checkpoints) = Checkpointer::start(path)?;
@@ -170,7 +173,7 @@ impl Store {
     }
 }
 
-fn configure_writer(conn: &Connection) -> Result<(), StoreError> {
+fn configure_writer(conn: &Connection, cache_kib: usize) -> Result<(), StoreError> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // In WAL mode NORMAL is durable across process crashes (the ack-after-commit
     // guarantee); only a power loss can drop the last transactions.
@@ -183,6 +186,8 @@ fn configure_writer(conn: &Connection) -> Result<(), StoreError> {
         "wal_autocheckpoint",
         checkpoint::WRITER_BACKSTOP_PAGES,
     )?;
+    // negative: a size in KiB rather than in pages
+    conn.pragma_update(None, "cache_size", -(cache_kib.max(64) as i64))?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }

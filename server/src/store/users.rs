@@ -97,6 +97,7 @@ mod tests {
             StoreOptions {
                 max_batch: 64,
                 readers: 1,
+                writer_cache_kib: 2048,
             },
         )
         .unwrap();
