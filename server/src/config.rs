@@ -131,6 +131,10 @@ pub struct Config {
     #[arg(long, default_value_t = 400)]
     pub rate_burst: u32,
 
+    /// Open WebSocket connections at most; beyond it upgrades are refused with 503.
+    #[arg(long, default_value_t = 50_000)]
+    pub max_connections: usize,
+
     /// Sends one connection may have awaiting their ack; beyond it the server stops reading
     /// that connection until acks go out.
     #[arg(long, default_value_t = 256)]

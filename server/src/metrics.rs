@@ -94,6 +94,7 @@ pub enum DropReason {
     Flood,
     Idle,
     Protocol,
+    Capacity,
 }
 
 impl DropReason {
@@ -106,6 +107,7 @@ impl DropReason {
             DropReason::Flood => "flood",
             DropReason::Idle => "idle",
             DropReason::Protocol => "protocol",
+            DropReason::Capacity => "capacity",
         }
     }
 }

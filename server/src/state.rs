@@ -2,7 +2,7 @@
 //! hub, pipeline (with its message hook), auth keys, metrics, and the shutdown signal.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use anyhow::Context;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -37,12 +37,32 @@ pub struct AppState {
     /// Every connection task, so shutdown can wait for them.
     pub tasks: TaskTracker,
     next_conn: AtomicU64,
+    /// Open WebSocket connections, counted against `--max-connections`.
+    open_connections: Arc<AtomicUsize>,
+}
+
+/// One of the `--max-connections` places, held by an upgrade and then its session;
+/// given back when dropped.
+pub struct ConnectionSlot(Arc<AtomicUsize>);
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl AppState {
     /// A process-unique id for a new WebSocket connection.
     pub fn next_conn_id(&self) -> ConnId {
         self.next_conn.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// A place for one more WebSocket connection, unless all are taken.
+    pub fn connection_slot(&self) -> Option<ConnectionSlot> {
+        let open = &self.open_connections;
+        let before = open.fetch_add(1, Ordering::Relaxed);
+        let slot = ConnectionSlot(Arc::clone(open));
+        (before < self.config.max_connections).then_some(slot)
     }
 
     /// Whether a browser `Origin` may open sockets and make CORS requests.
@@ -99,5 +119,6 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
         shutdown,
         tasks: TaskTracker::new(),
         next_conn: AtomicU64::new(1),
+        open_connections: Arc::new(AtomicUsize::new(0)),
     }))
 }

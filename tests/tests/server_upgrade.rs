@@ -1,5 +1,5 @@
 //! The WebSocket upgrade: tokens from header, cookie or query; 401 without one; 403 for
-//! a foreign origin.
+//! a foreign origin; 503 beyond the connection limit.
 
 use quid_tests::{ClientOptions, TestServer};
 
@@ -62,5 +62,32 @@ async fn token_from_cookie_or_query() -> anyhow::Result<()> {
         })
         .await?;
     by_query.join(group.id, None).await?;
+    server.shutdown().await
+}
+
+/// Beyond `--max-connections` an upgrade is refused with 503; a closed connection gives
+/// its place back.
+#[tokio::test]
+async fn connections_beyond_the_limit_are_refused() -> anyhow::Result<()> {
+    let server = TestServer::start_with(|c| c.max_connections = 2).await?;
+    let alice = server.register("alice").await?;
+    let first = server.connect(&alice).await?;
+    let _second = server.connect(&alice).await?;
+    let third = server.connect(&alice).await;
+    let err = third.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("HTTP 503"), "{err}");
+    drop(first);
+    // the server notices the close on its own time: retry until the place is back
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match server.connect(&alice).await {
+            Ok(_) => break,
+            Err(e) if tokio::time::Instant::now() < deadline => {
+                assert!(e.to_string().contains("HTTP 503"), "{e}");
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
     server.shutdown().await
 }

@@ -1,6 +1,6 @@
-//! The HTTP side of `GET /ws`: refuse a disallowed `Origin` (403) or a missing/invalid
-//! token (401) without upgrading, otherwise answer 101 and start the session on the
-//! upgraded connection.
+//! The HTTP side of `GET /ws`: refuse a disallowed `Origin` (403), a missing/invalid
+//! token (401) or a connection beyond `--max-connections` (503) without upgrading,
+//! otherwise answer 101 and start the session on the upgraded connection.
 
 use std::sync::Arc;
 
@@ -47,6 +47,13 @@ pub async fn upgrade(state: Arc<AppState>, mut request: Request<Incoming>) -> Re
             );
         }
     };
+    let Some(slot) = state.connection_slot() else {
+        count_drop(DropReason::Capacity);
+        return error_response(
+            ErrorCode::Unavailable,
+            "the server is at its connection limit; try again later",
+        );
+    };
     let Some(key) = websocket_key(request.method(), request.headers()) else {
         return error_response(
             ErrorCode::BadRequest,
@@ -57,6 +64,8 @@ pub async fn upgrade(state: Arc<AppState>, mut request: Request<Incoming>) -> Re
     let on_upgrade = hyper::upgrade::on(&mut request);
     let session_state = Arc::clone(&state);
     state.tasks.spawn(async move {
+        // the place is given back when the session (or a failed upgrade) ends
+        let _slot = slot;
         match on_upgrade.await {
             Ok(upgraded) => {
                 let Ok(parts) = upgraded.downcast::<TokioIo<TcpStream>>() else {
