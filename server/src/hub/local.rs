@@ -197,8 +197,6 @@ mod tests {
 
     use crate::hub::Sink;
 
-    use quid_shared::{Message, MessageKind, UserRef};
-
     /// Records the seqs offered to it.
     #[derive(Default)]
     struct Recorder(Mutex<Vec<i64>>);
@@ -235,24 +233,7 @@ mod tests {
     }
 
     fn message(group: Id, seq: i64, author: Id, target: Option<Id>) -> Arc<Published> {
-        Published::new(Message {
-            id: seq,
-            group,
-            seq,
-            kind: MessageKind::User,
-            author: Some(UserRef {
-                id: author,
-                username: "a".into(),
-            }),
-            content: "hi".into(),
-            private: target.is_some(),
-            target,
-            reply_to: None,
-            client_id: None,
-            created_at: time::OffsetDateTime::UNIX_EPOCH,
-            meta: serde_json::json!({}),
-        })
-        .unwrap()
+        Published::sample(group, seq, author, target, "hi")
     }
 
     /// Public frames reach every subscriber; private ones only author and target.

@@ -47,6 +47,38 @@ impl Published {
     }
 }
 
+#[cfg(test)]
+impl Published {
+    /// A user message for tests: `author` writes `content` in `group` at `seq`, privately
+    /// to `target` if there is one.
+    pub(crate) fn sample(
+        group: Id,
+        seq: i64,
+        author: Id,
+        target: Option<Id>,
+        content: &str,
+    ) -> Arc<Published> {
+        let message = Message {
+            id: seq,
+            group,
+            seq,
+            kind: quid_shared::MessageKind::User,
+            author: Some(quid_shared::UserRef {
+                id: author,
+                username: "a".into(),
+            }),
+            content: content.into(),
+            private: target.is_some(),
+            target,
+            reply_to: None,
+            client_id: None,
+            created_at: time::OffsetDateTime::UNIX_EPOCH,
+            meta: serde_json::json!({}),
+        };
+        Published::new(message).expect("a sample message serializes")
+    }
+}
+
 /// Where one connection takes its frames.
 pub trait Sink: Send + Sync {
     /// Takes a run of published messages of one group, in seq order, for delivery

@@ -117,10 +117,12 @@ impl Recent {
             return None;
         }
         let head = ring.messages.back().map_or(ring.after, |m| m.message.seq);
+        // contiguous: the message with seq `after + 1 + i` is at index `i`
+        let first = usize::try_from(since - ring.after).unwrap_or(usize::MAX);
         let messages = ring
             .messages
-            .iter()
-            .filter(|m| m.message.seq > since && m.message.visible_to(viewer))
+            .range(first.min(ring.messages.len())..)
+            .filter(|m| m.message.visible_to(viewer))
             .cloned()
             .collect();
         Some(Missed { head, messages })
@@ -130,28 +132,9 @@ impl Recent {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quid_shared::{Message, MessageKind, UserRef};
 
     fn published(group: Id, seq: i64, target: Option<Id>) -> Arc<Published> {
-        let author = Id::nil();
-        Published::new(Message {
-            id: seq,
-            group,
-            seq,
-            kind: MessageKind::User,
-            author: Some(UserRef {
-                id: author,
-                username: "a".into(),
-            }),
-            content: "hello".into(),
-            private: target.is_some(),
-            target,
-            reply_to: None,
-            client_id: None,
-            created_at: time::OffsetDateTime::UNIX_EPOCH,
-            meta: serde_json::json!({}),
-        })
-        .unwrap()
+        Published::sample(group, seq, Id::nil(), target, "hello")
     }
 
     fn seqs(missed: &Missed) -> Vec<i64> {

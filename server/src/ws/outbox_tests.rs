@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use quid_shared::{Id, Message, MessageKind, ServerFrame, UserRef};
+use quid_shared::{Id, ServerFrame};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
@@ -29,24 +29,7 @@ async fn pair(limit: usize) -> (Arc<Outbox>, Client) {
 }
 
 fn published(group: Id, seq: i64, content: &str) -> Arc<Published> {
-    Published::new(Message {
-        id: seq,
-        group,
-        seq,
-        kind: MessageKind::User,
-        author: Some(UserRef {
-            id: Id::nil(),
-            username: "a".into(),
-        }),
-        content: content.into(),
-        private: false,
-        target: None,
-        reply_to: None,
-        client_id: None,
-        created_at: time::OffsetDateTime::UNIX_EPOCH,
-        meta: serde_json::json!({}),
-    })
-    .unwrap()
+    Published::sample(group, seq, Id::nil(), None, content)
 }
 
 /// The next frame the client reads: a message's seq, or `-head` for `joined`.
