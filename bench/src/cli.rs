@@ -12,7 +12,8 @@ use serde::Serialize;
 pub struct Cli {
     #[command(flatten)]
     pub server: ServerOpts,
-    /// Worker threads of the load generator's runtime.
+    /// Threads reading the load generator's sockets (and workers of its runtime, which
+    /// connects).
     #[arg(long, default_value_t = 1, global = true)]
     pub threads: usize,
     /// Write the results as JSON to this file.

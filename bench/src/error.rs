@@ -18,8 +18,6 @@ pub enum BenchError {
         status: u16,
         body: String,
     },
-    #[error("WebSocket: {0}")]
-    Ws(#[from] tokio_tungstenite::tungstenite::Error),
     #[error("I/O on {what}: {source}")]
     Io {
         what: String,

@@ -7,12 +7,16 @@
 //! - [`target`] — the server under test: start the `quid-server` binary on a temp data dir,
 //!   or attach to one already running.
 //! - [`setup`] — accounts and groups through the HTTP API (outside the measured window).
-//! - [`conn`] — authenticated WebSocket connections with small buffers.
+//! - [`conn`] — authenticated WebSocket connections: the upgrade on the async runtime, then a
+//!   plain non-blocking socket, and the frames the load generator sends.
+//! - [`wire`] — the WebSocket wire format by hand: upgrade request and answer, masked client
+//!   frames, server frames.
 //! - [`scan`] — cheap reading of server frames (type, seq, send stamp) without a full parse.
 //! - [`clock`] — the process-wide monotonic clock that send stamps are taken from.
 //! - [`schedule`] — open-loop send schedules, so a slow server cannot slow the offered load.
 //! - [`stats`] — latency histograms and their percentile summary, shared counters.
-//! - [`swarm`] — groups of joined connections and their publishers, with seq accounting.
+//! - [`swarm`] — groups of joined connections and their publishers, with seq accounting:
+//!   reader threads on `epoll` and a pacer thread that sends on schedule.
 //! - [`proc_stats`] — CPU time and RSS of a process from `/proc`, and the fd limit.
 //! - [`report`] — result records, the printed table and the JSON output.
 //! - [`svg`] — the chart of latency percentiles against offered load.
@@ -32,5 +36,6 @@ pub mod stats;
 pub mod svg;
 pub mod swarm;
 pub mod target;
+pub mod wire;
 
 pub use error::BenchError;

@@ -17,6 +17,9 @@ const START_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long a stopped server may take to exit after SIGTERM.
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The path of the server's WebSocket endpoint.
+pub const WS_PATH: &str = "/ws";
+
 /// A server the benchmark talks to.
 pub struct Target {
     /// `http://127.0.0.1:<port>`.
@@ -128,7 +131,7 @@ impl Target {
 
     /// `ws://…/ws`.
     pub fn ws_url(&self) -> String {
-        format!("ws://{}/ws", self.addr)
+        format!("ws://{}{WS_PATH}", self.addr)
     }
 
     async fn wait_healthy(&self) -> Result<(), BenchError> {

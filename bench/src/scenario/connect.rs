@@ -12,7 +12,7 @@ use crate::cli::ConnectArgs;
 use crate::proc_stats::CpuMark;
 use crate::scenario::Env;
 use crate::stats::{Counters, LatencySummary, Recorder};
-use crate::swarm::{Member, Role, Shared};
+use crate::swarm::{Member, Readers, Role, Shared, close_all};
 
 /// What `connect` measured.
 #[derive(Debug, Serialize)]
@@ -37,9 +37,10 @@ pub async fn run(env: &Env, a: &ConnectArgs) -> Result<ConnectResult, BenchError
     let mut conns: Vec<Member> = (0..a.conns)
         .map(|i| {
             let token = accounts[i % accounts.len()].token.clone();
-            Member::new((uuid::Uuid::nil(), 0), i, Role::Unjoined, token, 0)
+            Member::new((uuid::Uuid::nil(), 0), (i, i), Role::Unjoined, token, 0)
         })
         .collect();
+    let readers = Readers::start(env.readers, &shared)?;
     let server = env.target.proc;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_before = server.and_then(|p| p.rss_bytes().ok());
@@ -49,10 +50,10 @@ pub async fn run(env: &Env, a: &ConnectArgs) -> Result<ConnectResult, BenchError
     let started = Instant::now();
     let results: Vec<bool> = stream::iter(conns.iter_mut())
         .map(|m| {
-            let (target, shared, latency) = (&env.target, &shared, &latency);
+            let (target, readers, latency) = (&env.target, &readers, &latency);
             async move {
                 let t = Instant::now();
-                let ok = m.connect(target, shared).await.is_ok();
+                let ok = m.connect(target, readers).await.is_ok();
                 if ok {
                     latency.record(m.index, t.elapsed().as_micros() as u64);
                 }
@@ -74,11 +75,7 @@ pub async fn run(env: &Env, a: &ConnectArgs) -> Result<ConnectResult, BenchError
     let rss_after = server.and_then(|p| p.rss_bytes().ok());
     tokio::time::sleep(Duration::from_secs_f64(a.hold.max(0.0))).await;
     let dropped = Counters::get(&shared.counters.dropped);
-    stream::iter(conns.iter_mut())
-        .map(|m| m.close())
-        .buffer_unordered(256)
-        .collect::<Vec<()>>()
-        .await;
+    close_all(&mut conns, &readers, 256).await;
 
     let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
     let per_connect = |d: Option<Duration>| {

@@ -27,7 +27,7 @@ pub async fn build(env: &Env, a: &FanoutArgs) -> Result<Swarm, BenchError> {
         &env.target,
         &groups,
         (a.members, a.publishers),
-        a.concurrency,
+        (a.concurrency, env.readers),
     )
     .await
 }

@@ -28,7 +28,7 @@ pub async fn run(env: &Env, a: &IngestArgs) -> Result<IngestResult, BenchError> 
     let groups = env
         .groups(a.publishers, |g| vec![accounts[g % accounts.len()].clone()])
         .await?;
-    let mut swarm = Swarm::build(&env.target, &groups, (0, 1), 64).await?;
+    let mut swarm = Swarm::build(&env.target, &groups, (0, 1), (64, env.readers)).await?;
     let load = Load {
         rate: a.rate,
         duration: Duration::from_secs_f64(a.duration.max(0.1)),

@@ -21,6 +21,8 @@ use crate::target::Target;
 pub struct Env {
     pub target: Target,
     pub api: Api,
+    /// Threads reading the load generator's sockets.
+    pub readers: usize,
     account_cache: Option<PathBuf>,
 }
 
@@ -31,6 +33,7 @@ impl Env {
         Env {
             target,
             api,
+            readers: 1,
             account_cache,
         }
     }
@@ -81,7 +84,8 @@ pub async fn run(cli: &Cli) -> Result<(), BenchError> {
             .as_ref()
             .map(|d| d.join("bench-accounts.json"))
     });
-    let env = Env::new(target, cache);
+    let mut env = Env::new(target, cache);
+    env.readers = cli.threads.max(1);
     let outcome = dispatch(&env, cli).await;
     let stopped = env.target.shutdown().await;
     let json = outcome?;

@@ -48,8 +48,13 @@ pub async fn run(env: &Env, a: &ReconnectArgs) -> Result<ReconnectResult, BenchE
     let accounts = env.accounts(a.members).await?;
     let groups = env.groups(a.groups, |_| accounts.clone()).await?;
     let publishers = a.publishers.max(1);
-    let mut swarm =
-        Swarm::build(&env.target, &groups, (a.members, publishers), a.concurrency).await?;
+    let mut swarm = Swarm::build(
+        &env.target,
+        &groups,
+        (a.members, publishers),
+        (a.concurrency, env.readers),
+    )
+    .await?;
     eprintln!("quid-bench: {} clients joined", swarm.receivers.len());
     let shared = swarm.shared.clone();
     shared.reset();

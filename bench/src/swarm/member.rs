@@ -1,27 +1,20 @@
-//! One client connection of a swarm and the task that reads it: it checks every message's
-//! seq against the last one seen (gaps, duplicates), records delivery latency from the
-//! stamp in the content, and notes acks and `joined`.
+//! One client connection of a swarm and what its reader does with each frame: it checks
+//! every message's seq against the last one seen (gaps, duplicates), records delivery
+//! latency from the stamp in the content, and notes acks and `joined`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::time::Duration;
 
-use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt, StreamExt};
 use quid_shared::Id;
-use tokio::task::JoinHandle;
-use tokio_tungstenite::tungstenite::Message;
 
+use super::readers::Readers;
 use crate::BenchError;
 use crate::clock;
-use crate::conn::{self, Ws};
+use crate::conn::{self, Link};
 use crate::scan::{Scanned, scan};
 use crate::stats::Counters;
 use crate::swarm::Shared;
 use crate::target::Target;
-
-/// How long closing one connection may take before its reader is aborted.
-const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What a connection does with the messages it receives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,21 +40,22 @@ pub struct Member {
     pub group: Id,
     /// Position of the group in the swarm.
     pub group_index: usize,
-    /// Position of the connection in the swarm (spreads histogram shards).
+    /// Position of the connection among its kind (spreads histogram shards).
     pub index: usize,
+    /// Unique among all connections read by the same [`Readers`].
+    pub key: usize,
     pub role: Role,
     /// The account token it connects with.
     pub token: String,
     pub progress: Arc<Progress>,
-    pub sink: Option<SplitSink<Ws, Message>>,
-    reader: Option<JoinHandle<()>>,
+    pub link: Option<Arc<Link>>,
 }
 
 impl Member {
     /// A member not yet connected, starting at `since`.
     pub fn new(
         (group, group_index): (Id, usize),
-        index: usize,
+        (index, key): (usize, usize),
         role: Role,
         token: String,
         since: i64,
@@ -70,113 +64,118 @@ impl Member {
             group,
             group_index,
             index,
+            key,
             role,
             token,
             progress: Arc::new(Progress {
                 last_seq: AtomicI64::new(since),
                 closing: AtomicBool::new(false),
             }),
-            sink: None,
-            reader: None,
+            link: None,
         }
     }
 
-    /// Connects, starts the reader and, for a receiver, sends `join {group, since: last_seq}`.
-    pub async fn connect(
-        &mut self,
-        target: &Target,
-        shared: &Arc<Shared>,
-    ) -> Result<(), BenchError> {
-        let ws = conn::connect(target.addr, &target.ws_url(), &self.token).await?;
-        let (mut sink, stream) = ws.split();
+    /// Connects, sends `join {group, since: last_seq}` for a receiver, and hands the
+    /// socket to `readers`.
+    pub async fn connect(&mut self, target: &Target, readers: &Readers) -> Result<(), BenchError> {
+        let (link, early) = conn::connect(target, &self.token).await?;
+        let link = Arc::new(link);
         self.progress.closing.store(false, Ordering::Relaxed);
         let started = clock::now_stamp();
         if self.role == Role::Receiver {
             let since = self.progress.last_seq.load(Ordering::Relaxed);
-            sink.send(conn::join(self.group, since)).await?;
+            link.send(&conn::join(self.group, since))
+                .map_err(|e| BenchError::io("sending join", e))?;
         }
-        self.reader = Some(tokio::spawn(read_loop(
-            stream,
-            self.role,
-            (self.group_index, self.index),
+        let reading = Reading {
+            link: Arc::clone(&link),
+            role: self.role,
+            group_index: self.group_index,
+            index: self.index,
             started,
-            self.progress.clone(),
-            shared.clone(),
-        )));
-        self.sink = Some(sink);
+            progress: Arc::clone(&self.progress),
+            replaying: self.role == Role::Receiver,
+            last: self.progress.last_seq.load(Ordering::Relaxed),
+            partial: early,
+        };
+        readers.add(self.key, reading)?;
+        self.link = Some(link);
         Ok(())
     }
 
-    /// Closes the connection (a normal close) and waits for its reader to end.
-    pub async fn close(&mut self) {
+    /// Closes the connection (a normal close, not counted as a drop) and waits until its
+    /// reader has let go of it.
+    pub async fn close(&mut self, readers: &Readers) {
         self.progress.closing.store(true, Ordering::Relaxed);
-        if let Some(mut sink) = self.sink.take() {
-            let _ = tokio::time::timeout(CLOSE_TIMEOUT, sink.close()).await;
-        }
-        if let Some(reader) = self.reader.take() {
-            let abort = reader.abort_handle();
-            if tokio::time::timeout(CLOSE_TIMEOUT, reader).await.is_err() {
-                abort.abort();
-            }
+        if let Some(link) = self.link.take() {
+            link.close();
+            readers.remove(self.key).await;
         }
     }
 }
 
-async fn read_loop(
-    mut stream: SplitStream<Ws>,
+/// A connection as its reader thread holds it.
+pub struct Reading {
+    pub link: Arc<Link>,
     role: Role,
-    (group_index, index): (usize, usize),
+    group_index: usize,
+    index: usize,
+    /// When the join was sent, for the catch-up time.
     started: u64,
     progress: Arc<Progress>,
-    shared: Arc<Shared>,
-) {
-    let c = &shared.counters;
-    let mut last = progress.last_seq.load(Ordering::Relaxed);
-    let mut replaying = role == Role::Receiver;
-    while let Some(frame) = stream.next().await {
-        let text = match frame {
-            Ok(Message::Text(t)) => t,
-            Ok(Message::Close(_)) | Err(_) => break,
-            Ok(_) => continue,
-        };
+    /// Between `join` and `joined`: messages are replayed ones, not live deliveries.
+    replaying: bool,
+    last: i64,
+    /// Bytes of a frame not complete yet.
+    pub partial: Vec<u8>,
+}
+
+impl Reading {
+    /// Accounts for one text frame from the server.
+    pub fn on_text(&mut self, text: &str, shared: &Shared) {
+        let c = &shared.counters;
         Counters::bump(&c.frames);
-        match scan(&text) {
-            Scanned::NewMessage { seq, stamp } if role == Role::Receiver => {
+        match scan(text) {
+            Scanned::NewMessage { seq, stamp } if self.role == Role::Receiver => {
+                let last = self.last;
                 if seq == last + 1 {
-                    last = seq;
+                    self.last = seq;
                 } else if seq > last + 1 {
-                    c.gaps.fetch_add(
-                        u64::try_from(seq - last - 1).unwrap_or(0),
-                        Ordering::Relaxed,
-                    );
-                    last = seq;
+                    let skipped = u64::try_from(seq - last - 1).unwrap_or(0);
+                    c.gaps.fetch_add(skipped, Ordering::Relaxed);
+                    self.last = seq;
                 } else {
                     Counters::bump(&c.duplicates);
                 }
-                progress.last_seq.store(last, Ordering::Relaxed);
-                if replaying {
+                self.progress.last_seq.store(self.last, Ordering::Relaxed);
+                if self.replaying {
                     Counters::bump(&c.replayed);
                 } else {
                     Counters::bump(&c.delivered);
                     if let Some(stamp) = stamp {
-                        shared.latency.record(index, clock::micros_since(stamp));
+                        shared
+                            .latency
+                            .record(self.index, clock::micros_since(stamp));
                     }
                 }
             }
             Scanned::NewMessage { .. } => {}
             Scanned::Ack { seq, stamp } => {
                 Counters::bump(&c.acked);
-                shared.raise_head(group_index, seq);
+                shared.raise_head(self.group_index, seq);
                 c.last_ack_stamp
                     .fetch_max(clock::now_stamp(), Ordering::Relaxed);
                 if let Some(stamp) = stamp {
-                    shared.ack_latency.record(index, clock::micros_since(stamp));
+                    shared
+                        .ack_latency
+                        .record(self.index, clock::micros_since(stamp));
                 }
             }
             Scanned::Joined { .. } => {
-                if replaying {
-                    replaying = false;
-                    shared.catch_up.record(index, clock::micros_since(started));
+                if self.replaying {
+                    self.replaying = false;
+                    let took = clock::micros_since(self.started);
+                    shared.catch_up.record(self.index, took);
                     Counters::bump(&shared.joined);
                 }
             }
@@ -189,7 +188,11 @@ async fn read_loop(
             Scanned::Other => {}
         }
     }
-    if !progress.closing.load(Ordering::Relaxed) {
-        Counters::bump(&c.dropped);
+
+    /// The connection ended: a drop unless the load generator was closing it.
+    pub fn ended(&self, shared: &Shared) {
+        if !self.progress.closing.load(Ordering::Relaxed) {
+            Counters::bump(&shared.counters.dropped);
+        }
     }
 }

@@ -1,9 +1,11 @@
 //! A swarm: groups of joined receiver connections plus publisher connections, built once and
 //! reused across measurement phases (ladder steps) and reconnects. Every receiver keeps its
-//! last seq, so gaps and duplicates are counted over the whole run.
+//! last seq, so gaps and duplicates are counted over the whole run. Sockets are read by
+//! [`Readers`] threads, not by the async runtime, and publishers send from one pacer thread.
 
 mod member;
 mod publisher;
+mod readers;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
@@ -14,6 +16,7 @@ use quid_shared::Id;
 
 pub use member::{Member, Role};
 pub use publisher::{Load, PublishRun};
+pub use readers::Readers;
 
 use crate::BenchError;
 use crate::setup::Account;
@@ -84,43 +87,49 @@ pub struct Swarm {
     pub shared: Arc<Shared>,
     pub receivers: Vec<Member>,
     pub publishers: Vec<Member>,
+    readers: Readers,
     concurrency: usize,
 }
 
 impl Swarm {
     /// Connects `receivers` members of every group (joined from seq 0) and `publishers`
-    /// publisher connections per group, `concurrency` connects at a time, and waits until
-    /// every receiver has joined.
+    /// publisher connections per group, `concurrency` connects at a time, read by
+    /// `readers` threads, and waits until every receiver has joined.
     pub async fn build(
         target: &Target,
         groups: &[GroupSpec],
         (receivers, publishers): (usize, usize),
-        concurrency: usize,
+        (concurrency, readers): (usize, usize),
     ) -> Result<Self, BenchError> {
         let shared = Arc::new(Shared::new(groups.len()));
         let mut recv = Vec::new();
         let mut publ = Vec::new();
+        let per_kind = groups.len() * receivers;
         for (g, spec) in groups.iter().enumerate() {
             let token = |j: usize| spec.members[j % spec.members.len()].token.clone();
             for j in 0..receivers {
                 let idx = recv.len();
-                recv.push(Member::new((spec.id, g), idx, Role::Receiver, token(j), 0));
+                let member = Member::new((spec.id, g), (idx, idx), Role::Receiver, token(j), 0);
+                recv.push(member);
             }
             for p in 0..publishers {
                 let idx = publ.len();
-                publ.push(Member::new((spec.id, g), idx, Role::Unjoined, token(p), 0));
+                let key = (idx, per_kind + idx);
+                publ.push(Member::new((spec.id, g), key, Role::Unjoined, token(p), 0));
             }
         }
+        let readers = Readers::start(readers, &shared)?;
         let mut swarm = Swarm {
             shared,
             receivers: recv,
             publishers: publ,
+            readers,
             concurrency: concurrency.max(1),
         };
         connect_all(
             &mut swarm.publishers,
             target,
-            &swarm.shared,
+            &swarm.readers,
             swarm.concurrency,
         )
         .await?;
@@ -132,7 +141,7 @@ impl Swarm {
     /// (Re)connects every receiver; each joins with `since` = the last seq it saw.
     pub async fn connect_receivers(&mut self, target: &Target) -> Result<(), BenchError> {
         self.shared.joined.store(0, Ordering::Relaxed);
-        connect_all(&mut self.receivers, target, &self.shared, self.concurrency).await
+        connect_all(&mut self.receivers, target, &self.readers, self.concurrency).await
     }
 
     /// Waits until every receiver has had `joined` since the last reset.
@@ -151,33 +160,35 @@ impl Swarm {
 
     /// Closes every receiver connection (normally, not counted as drops).
     pub async fn close_receivers(&mut self) {
-        close_all(&mut self.receivers, self.concurrency).await;
+        close_all(&mut self.receivers, &self.readers, self.concurrency).await;
     }
 
     /// Closes everything.
     pub async fn close(mut self) {
-        close_all(&mut self.receivers, self.concurrency).await;
-        close_all(&mut self.publishers, self.concurrency).await;
+        close_all(&mut self.receivers, &self.readers, self.concurrency).await;
+        close_all(&mut self.publishers, &self.readers, self.concurrency).await;
     }
 }
 
-async fn connect_all(
+/// Connects every member, `concurrency` at a time, read by `readers`.
+pub async fn connect_all(
     members: &mut [Member],
     target: &Target,
-    shared: &Arc<Shared>,
+    readers: &Readers,
     concurrency: usize,
 ) -> Result<(), BenchError> {
     stream::iter(members.iter_mut())
-        .map(|m| m.connect(target, shared))
+        .map(|m| m.connect(target, readers))
         .buffer_unordered(concurrency)
         .try_collect::<Vec<()>>()
         .await?;
     Ok(())
 }
 
-async fn close_all(members: &mut [Member], concurrency: usize) {
+/// Closes every member, `concurrency` at a time.
+pub async fn close_all(members: &mut [Member], readers: &Readers, concurrency: usize) {
     stream::iter(members.iter_mut())
-        .map(|m| m.close())
+        .map(|m| m.close(readers))
         .buffer_unordered(concurrency)
         .collect::<Vec<()>>()
         .await;
