@@ -91,6 +91,12 @@ pub struct Config {
     #[arg(long, env = "BIND", default_value = "0.0.0.0")]
     pub bind: IpAddr,
 
+    /// Connections the kernel queues for the server before it accepts them (capped by
+    /// `net.core.somaxconn`). A reconnect storm beyond it loses SYNs, and each lost one
+    /// costs its client a one-second retransmit.
+    #[arg(long, default_value_t = 4096)]
+    pub listen_backlog: u32,
+
     /// Directory for the SQLite database and the generated JWT secret.
     #[arg(long, env = "QUID_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,

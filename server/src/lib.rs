@@ -139,12 +139,24 @@ impl RunningServer {
     }
 }
 
+/// The listening socket on `config.bind:config.port`, with `config.listen_backlog`
+/// (address reuse on, as `TcpListener::bind` sets it).
+pub fn listen(config: &Config) -> std::io::Result<TcpListener> {
+    let addr = SocketAddr::new(config.bind, config.port);
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(config.listen_backlog.max(1))
+}
+
 /// Binds `config.bind:config.port`, opens the data directory and runs the server in the
 /// background. Errors (bind, data directory, database) are returned here.
 pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
-    let listener = TcpListener::bind((config.bind, config.port))
-        .await
-        .with_context(|| format!("cannot bind {}:{}", config.bind, config.port))?;
+    let listener =
+        listen(&config).with_context(|| format!("cannot bind {}:{}", config.bind, config.port))?;
     let addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();
     let token = shutdown.clone();
@@ -158,4 +170,32 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         shutdown,
         task,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A storm of connections is queued by the kernel while the server has not accepted
+    /// them yet: with the old fixed backlog of 128, the connects beyond it lost their SYN
+    /// and waited a second for the retransmit.
+    #[tokio::test]
+    async fn the_backlog_queues_a_connection_storm() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::with_data_dir(dir.path());
+        config.bind = [127, 0, 0, 1].into();
+        config.port = 0;
+        let listener = listen(&config).unwrap();
+        let addr = listener.local_addr().unwrap();
+        // nobody accepts: only the queue can complete these handshakes
+        let connects = (0..600).map(|_| {
+            tokio::time::timeout(
+                Duration::from_millis(500),
+                tokio::net::TcpStream::connect(addr),
+            )
+        });
+        let done = futures_util::future::join_all(connects).await;
+        let open = done.iter().filter(|c| matches!(c, Ok(Ok(_)))).count();
+        assert_eq!(open, 600);
+    }
 }

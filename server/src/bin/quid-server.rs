@@ -18,7 +18,7 @@ async fn main() -> std::process::ExitCode {
     init_logging(config.log_format);
     let shutdown = CancellationToken::new();
     tokio::spawn(stop_on_signal(shutdown.clone()));
-    let listener = match tokio::net::TcpListener::bind((config.bind, config.port)).await {
+    let listener = match quid_server::listen(&config) {
         Ok(listener) => listener,
         Err(e) => {
             tracing::error!(error = %e, "cannot bind {}:{}", config.bind, config.port);
