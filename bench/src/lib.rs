@@ -14,6 +14,7 @@
 //! - [`scan`] — cheap reading of server frames (type, seq, send stamp) without a full parse.
 //! - [`clock`] — the process-wide monotonic clock that send stamps are taken from.
 //! - [`schedule`] — open-loop send schedules, so a slow server cannot slow the offered load.
+//! - [`stall`] — a probe thread that measures how long the machine itself stalls.
 //! - [`stats`] — latency histograms and their percentile summary, shared counters.
 //! - [`swarm`] — groups of joined connections and their publishers, with seq accounting:
 //!   reader threads on `epoll` and a pacer thread that sends on schedule.
@@ -32,6 +33,7 @@ pub mod scan;
 pub mod scenario;
 pub mod schedule;
 pub mod setup;
+pub mod stall;
 pub mod stats;
 pub mod svg;
 pub mod swarm;

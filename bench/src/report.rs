@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::BenchError;
+use crate::stall::StallSummary;
 use crate::stats::LatencySummary;
 
 /// One measured window of publishing (a fanout or ingest run, or one ladder step).
@@ -38,6 +39,9 @@ pub struct Phase {
     pub loadgen_cpu_pct: Option<f64>,
     pub loadgen_cpu_us_per_frame: Option<f64>,
     pub server_rss_mb: Option<f64>,
+    /// How long a probe thread that only sleeps 1 ms at a time overslept during the
+    /// window: the machine's own stalls, which every latency above includes.
+    pub machine_stall: StallSummary,
 }
 
 impl Phase {
@@ -49,6 +53,42 @@ impl Phase {
             && self.errors == 0
             && self.dropped == 0
             && self.acked == self.sent
+    }
+}
+
+#[cfg(test)]
+impl Phase {
+    /// A clean window for tests: 10 messages to 100 receivers each, all delivered,
+    /// with `latency` for both latencies and the probe; no CPU figures.
+    pub(crate) fn sample(latency: LatencySummary) -> Phase {
+        Phase {
+            rate: 100.0,
+            offered_msgs_per_s: 1000.0,
+            offered_deliveries_per_s: 100_000.0,
+            sent: 10,
+            acked: 10,
+            delivered: 1000,
+            lost: 0,
+            gaps: 0,
+            duplicates: 0,
+            errors: 0,
+            dropped: 0,
+            elapsed_s: 1.0,
+            acked_per_s: 10.0,
+            deliveries_per_s: 99_000.0,
+            latency,
+            ack_latency: latency,
+            server_cpu_pct: None,
+            server_cpu_us_per_delivery: None,
+            server_cpu_us_per_message: None,
+            loadgen_cpu_pct: None,
+            loadgen_cpu_us_per_frame: None,
+            server_rss_mb: None,
+            machine_stall: StallSummary {
+                oversleep: latency,
+                stalls_over_5ms: 0,
+            },
+        }
     }
 }
 
@@ -110,7 +150,7 @@ fn opt(v: Option<f64>, digits: usize) -> String {
 /// The table of phases, one line each.
 pub fn phase_table(phases: &[Phase]) -> String {
     let mut out = format!(
-        "{:>10} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6} {:>5} {:>6} {:>7} {:>6} {:>7}\n",
+        "{:>10} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6} {:>5} {:>6} {:>7} {:>6} {:>7} {:>8}\n",
         "offered/s",
         "deliv/s",
         "p50 ms",
@@ -123,11 +163,12 @@ pub fn phase_table(phases: &[Phase]) -> String {
         "srv%",
         "µs/del",
         "gen%",
-        "µs/frm"
+        "µs/frm",
+        "stall ms"
     );
     for p in phases {
         out.push_str(&format!(
-            "{:>10.0} {:>10.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>6} {:>5} {:>6} {:>7} {:>6} {:>7}\n",
+            "{:>10.0} {:>10.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>6} {:>5} {:>6} {:>7} {:>6} {:>7} {:>8.2}\n",
             p.offered_deliveries_per_s,
             p.deliveries_per_s,
             p.latency.p50_ms,
@@ -141,6 +182,7 @@ pub fn phase_table(phases: &[Phase]) -> String {
             opt(p.server_cpu_us_per_delivery, 2),
             opt(p.loadgen_cpu_pct, 0),
             opt(p.loadgen_cpu_us_per_frame, 2),
+            p.machine_stall.oversleep.max_ms,
         ));
     }
     out
@@ -151,7 +193,7 @@ mod tests {
     use super::*;
 
     fn phase() -> Phase {
-        let latency = LatencySummary {
+        let mut p = Phase::sample(LatencySummary {
             count: 3,
             p50_ms: 0.5,
             p90_ms: 0.9,
@@ -159,31 +201,10 @@ mod tests {
             p999_ms: 3.0,
             max_ms: 4.0,
             mean_ms: 0.6,
-        };
-        Phase {
-            rate: 100.0,
-            offered_msgs_per_s: 1000.0,
-            offered_deliveries_per_s: 100_000.0,
-            sent: 10,
-            acked: 10,
-            delivered: 1000,
-            lost: 0,
-            gaps: 0,
-            duplicates: 0,
-            errors: 0,
-            dropped: 0,
-            elapsed_s: 1.0,
-            acked_per_s: 10.0,
-            deliveries_per_s: 99_000.0,
-            latency,
-            ack_latency: latency,
-            server_cpu_pct: Some(50.0),
-            server_cpu_us_per_delivery: Some(1.25),
-            server_cpu_us_per_message: None,
-            loadgen_cpu_pct: None,
-            loadgen_cpu_us_per_frame: None,
-            server_rss_mb: None,
-        }
+        });
+        p.server_cpu_pct = Some(50.0);
+        p.server_cpu_us_per_delivery = Some(1.25);
+        p
     }
 
     /// The JSON record carries the scenario, the machine and every measured field by name.

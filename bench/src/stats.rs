@@ -11,7 +11,8 @@ use serde::Serialize;
 const MAX_MICROS: u64 = 3_600_000_000;
 const SHARDS: usize = 16;
 
-fn new_histogram() -> Histogram<u64> {
+/// An empty histogram of microseconds, up to an hour.
+pub fn new_histogram() -> Histogram<u64> {
     // Bounds are constants that hdrhistogram accepts; a failure here is a programming error.
     Histogram::new_with_bounds(1, MAX_MICROS, 3).expect("valid histogram bounds")
 }

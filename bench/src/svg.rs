@@ -204,7 +204,7 @@ mod tests {
     use crate::stats::LatencySummary;
 
     fn step(offered: f64, p50: f64) -> Phase {
-        let latency = LatencySummary {
+        let mut p = Phase::sample(LatencySummary {
             count: 10,
             p50_ms: p50,
             p90_ms: p50 * 2.0,
@@ -212,31 +212,10 @@ mod tests {
             p999_ms: p50 * 8.0,
             max_ms: p50 * 10.0,
             mean_ms: p50,
-        };
-        Phase {
-            rate: 1.0,
-            offered_msgs_per_s: offered,
-            offered_deliveries_per_s: offered,
-            sent: 0,
-            acked: 0,
-            delivered: 0,
-            lost: 0,
-            gaps: 0,
-            duplicates: 0,
-            errors: 0,
-            dropped: 0,
-            elapsed_s: 1.0,
-            acked_per_s: 0.0,
-            deliveries_per_s: 0.0,
-            latency,
-            ack_latency: latency,
-            server_cpu_pct: None,
-            server_cpu_us_per_delivery: None,
-            server_cpu_us_per_message: None,
-            loadgen_cpu_pct: None,
-            loadgen_cpu_us_per_frame: None,
-            server_rss_mb: None,
-        }
+        });
+        p.offered_msgs_per_s = offered;
+        p.offered_deliveries_per_s = offered;
+        p
     }
 
     /// The chart has one line per percentile with a point per step, inside the canvas.

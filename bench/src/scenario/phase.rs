@@ -1,11 +1,13 @@
 //! One measured window of publishing on a built swarm: reset the counters, read CPU, publish
 //! on schedule, wait until every acked message has reached every receiver (or the drain
-//! limit passes), read CPU again, and account for every message.
+//! limit passes), read CPU again, and account for every message; a probe thread watches
+//! the machine for stalls meanwhile.
 
 use std::time::{Duration, Instant};
 
 use crate::proc_stats::{CpuMark, Proc};
 use crate::report::Phase;
+use crate::stall::Probe;
 use crate::stats::{Counters, LatencySummary};
 use crate::swarm::{Load, Swarm, wait_until};
 
@@ -21,6 +23,7 @@ pub async fn measure(
     let shared = swarm.shared.clone();
     shared.reset();
     let cpu = CpuMark::now(server);
+    let probe = Probe::start();
     let run = swarm.start_publishing(load);
     let start = run.start;
     swarm.finish_publishing(run).await;
@@ -35,6 +38,7 @@ pub async fn measure(
         .saturating_duration_since(start)
         .max(load.duration);
     let used = cpu.used_until_now(server);
+    let machine_stall = probe.finish();
 
     let sent = Counters::get(&c.sent);
     let acked = Counters::get(&c.acked);
@@ -73,5 +77,6 @@ pub async fn measure(
         server_rss_mb: server
             .and_then(|p| p.rss_bytes().ok())
             .map(|b| b as f64 / (1024.0 * 1024.0)),
+        machine_stall,
     }
 }
