@@ -20,7 +20,8 @@
 //! - [`store`] — SQLite in WAL: migrations, one group-committing writer, read-only readers.
 //! - [`auth`] — argon2id passwords, HS256 tokens, where a request carries its token.
 //! - [`commitments`] — the pure commitment domain: model, parser, liability solver.
-//! - [`metrics`] — the Prometheus recorder and the handles the hot paths use.
+//! - [`metrics`] — the Prometheus recorder, the handles the hot paths use, and the
+//!   delivery-latency histogram kept in fixed atomic buckets.
 
 pub mod auth;
 pub mod commitments;

@@ -59,6 +59,13 @@ async fn two_clients_see_each_other_in_order() -> anyhow::Result<()> {
             .map(|i| format!("from alice {i}"))
             .collect::<Vec<_>>()
     );
+    // both sockets' deliveries are in the delivery-latency histogram of the scrape
+    let count = server.metric("quid_delivery_latency_seconds_count").await?;
+    let inf = server
+        .metric("quid_delivery_latency_seconds_bucket{le=\"+Inf\"}")
+        .await?;
+    assert!(count >= 2.0, "delivery latency count {count}");
+    assert_eq!(inf, count);
     server.shutdown().await
 }
 

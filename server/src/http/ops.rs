@@ -26,11 +26,7 @@ pub(super) fn routes(
         .and(warp::get())
         .and(with_state(state))
         .map(|state: Arc<AppState>| {
-            let body = state
-                .prometheus
-                .as_ref()
-                .map(|h| h.render())
-                .unwrap_or_default();
+            let body = crate::metrics::render(state.prometheus.as_ref());
             warp::reply::with_header(body, "content-type", "text/plain; version=0.0.4")
                 .into_response()
         });

@@ -156,9 +156,7 @@ impl Outbox {
             self.metrics
                 .frames_delivered
                 .increment(published.count as u64);
-            self.metrics
-                .delivery_latency
-                .record(at.elapsed().as_secs_f64());
+            self.metrics.delivery_latency.record(at.elapsed());
         }
     }
 

@@ -2,9 +2,13 @@
 //! paths keep, so recording is an atomic add, never a lookup or a formatted string.
 //! Every metric is documented in `docs/operations.md`.
 
+mod fixed;
+
+pub use fixed::LatencyHistogram;
+
 use std::sync::OnceLock;
 
-use metrics::{Counter, Gauge, Histogram};
+use metrics::{Counter, Gauge};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 static RECORDER: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
@@ -71,10 +75,6 @@ fn describe() {
         "Upgrades refused and connections closed by the server, by reason."
     );
     describe_histogram!(
-        "quid_delivery_latency_seconds",
-        "From publish (right after commit) to the socket write, oldest frame of each write."
-    );
-    describe_histogram!(
         "quid_sqlite_commit_seconds",
         "Time to run and commit one write batch."
     );
@@ -82,6 +82,20 @@ fn describe() {
         "quid_sqlite_batch_size",
         "Write commands per committed batch."
     );
+}
+
+/// From publish to socket write; recorded on the hot path, so it is ours, not the
+/// exporter's (see [`LatencyHistogram`]).
+pub static DELIVERY_LATENCY: LatencyHistogram = LatencyHistogram::new(
+    "quid_delivery_latency_seconds",
+    "From publish (right after commit) to the socket write, oldest frame of each write.",
+);
+
+/// The text of a scrape: the exporter's series, then the delivery latency.
+pub fn render(exporter: Option<&PrometheusHandle>) -> String {
+    let mut out = exporter.map(PrometheusHandle::render).unwrap_or_default();
+    DELIVERY_LATENCY.render(&mut out);
+    out
 }
 
 /// Why a connection was refused or dropped (the `reason` label).
@@ -117,7 +131,7 @@ impl DropReason {
 pub struct ConnMetrics {
     pub active: Gauge,
     pub frames_delivered: Counter,
-    pub delivery_latency: Histogram,
+    pub delivery_latency: &'static LatencyHistogram,
     pub frames_received: Counter,
     pub slow_readers: Counter,
 }
@@ -128,7 +142,7 @@ impl ConnMetrics {
         ConnMetrics {
             active: metrics::gauge!("quid_connections_active"),
             frames_delivered: metrics::counter!("quid_frames_delivered_total"),
-            delivery_latency: metrics::histogram!("quid_delivery_latency_seconds"),
+            delivery_latency: &DELIVERY_LATENCY,
             frames_received: metrics::counter!("quid_frames_received_total"),
             slow_readers: metrics::counter!("quid_connection_drops_total", "reason" => "slow_reader"),
         }
