@@ -94,6 +94,9 @@ async fn leave_and_removal_stop_traffic() -> anyhow::Result<()> {
     let first = server.post(&alice, group.id, "one").await?;
     assert_eq!(removed.next_message().await?, first);
     leaving.expect_no_frame(Duration::from_millis(200)).await?;
+    // bob posts while a member, so the server has checked (and may remember) that
+    let own = server.post(&bob, group.id, "still here").await?;
+    assert_eq!(removed.next_message().await?, own);
 
     let path = format!("/api/groups/{}/members/{}", group.id, bob.id());
     let (status, _) = server
@@ -107,5 +110,28 @@ async fn leave_and_removal_stop_traffic() -> anyhow::Result<()> {
     );
     server.post(&alice, group.id, "two").await?;
     removed.expect_no_frame(Duration::from_millis(300)).await?;
+    // and once removed, bob can post no more, over HTTP or the socket
+    let (status, _) = server
+        .request(
+            Method::POST,
+            "/api/messages",
+            Some(&bob.token),
+            Some(serde_json::json!({"group_id": group.id, "content": "let me in"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    removed
+        .send_frame(&ClientFrame::Send {
+            group: group.id,
+            content: "let me in".into(),
+            client_id: "late".into(),
+            reply_to: None,
+            to: None,
+        })
+        .await?;
+    match removed.next_frame().await? {
+        ServerFrame::Error { code, .. } => assert_eq!(code, ErrorCode::Forbidden),
+        other => panic!("expected forbidden, got {other:?}"),
+    }
     server.shutdown().await
 }

@@ -167,7 +167,7 @@ async fn remove_member(
                     ));
                 }
             }
-            if !groups::remove_member(ctx.conn(), group, target)? {
+            if !groups::remove_member(ctx, group, target)? {
                 return Err(ApiError::not_found(
                     "that user is not a member of this group",
                 ));

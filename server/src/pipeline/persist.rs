@@ -70,9 +70,9 @@ pub(super) fn persist(
 
 /// The checks that need the database: membership (or the group, for the server's own
 /// messages), the private recipient, the reply target. Returns the recipient's id.
-fn check(ctx: &WriteCtx<'_>, draft: &Draft) -> Result<Option<Id>, PipelineError> {
+fn check(ctx: &mut WriteCtx<'_>, draft: &Draft) -> Result<Option<Id>, PipelineError> {
     match &draft.author {
-        Some(author) => match groups::membership(ctx.conn(), draft.group, author.id)? {
+        Some(author) => match ctx.membership(draft.group, author.id)? {
             Membership::Member => {}
             Membership::NotMember => return Err(PipelineError::NotMember),
             Membership::NoGroup => return Err(PipelineError::GroupNotFound),

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{StoreError, from_ms, messages, now_ms, parse_id};
+use super::{StoreError, WriteCtx, from_ms, messages, now_ms, parse_id};
 use quid_shared::{Group, Id, UserRef};
 
 /// Where a user stands with a group.
@@ -69,9 +69,12 @@ pub fn add_member(conn: &Connection, group: Id, user: Id) -> Result<bool, StoreE
     Ok(added == 1)
 }
 
-/// Removes `user` from `group`; `false` when not a member.
-pub fn remove_member(conn: &Connection, group: Id, user: Id) -> Result<bool, StoreError> {
-    let removed = conn
+/// Removes `user` from `group`; `false` when not a member. Only the writer removes, and
+/// it forgets the membership it may have remembered ([`WriteCtx::membership`]).
+pub fn remove_member(ctx: &mut WriteCtx<'_>, group: Id, user: Id) -> Result<bool, StoreError> {
+    ctx.forget_member(group, user);
+    let removed = ctx
+        .conn()
         .prepare_cached("DELETE FROM members WHERE group_id = ?1 AND user_id = ?2")?
         .execute([group.to_string(), user.to_string()])?;
     Ok(removed == 1)

@@ -3,7 +3,7 @@
 //! in commit order, and only then answers the callers. Checkpoints are left to the
 //! checkpointer ([`super::checkpoint`]), which it tells of every commit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use rusqlite::Connection;
@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 
 use super::StoreError;
 use super::checkpoint::Checkpointer;
+use super::groups::Membership;
 use quid_shared::Id;
 
 /// Answers a caller once the batch's commit is known.
@@ -38,11 +39,35 @@ pub(super) enum Command {
     Stop,
 }
 
-/// What a write closure sees: the open transaction, the per-group seq heads, and a place
-/// to register effects that must run after the commit (e.g. publishing a message).
+/// Most memberships [`Known`] remembers before it starts over.
+const KNOWN_MEMBERS: usize = 100_000;
+
+/// What the writer knows without asking the database. Safe because this thread is the
+/// only writer; dropped whenever a closure or a commit fails, since an entry may then
+/// describe a write that was rolled back.
+#[derive(Default)]
+struct Known {
+    /// The last `seq` of each group.
+    heads: HashMap<Id, i64>,
+    /// `(group, user)` pairs found to be memberships. Added when the database says so,
+    /// removed with the membership ([`super::groups::remove_member`]), so a message's
+    /// membership check is usually a hash lookup.
+    members: HashSet<(Id, Id)>,
+}
+
+impl Known {
+    fn clear(&mut self) {
+        self.heads.clear();
+        self.members.clear();
+    }
+}
+
+/// What a write closure sees: the open transaction, what the writer knows (seq heads,
+/// memberships), and a place to register effects that must run after the commit (e.g.
+/// publishing a message).
 pub struct WriteCtx<'a> {
     conn: &'a Connection,
-    heads: &'a mut HashMap<Id, i64>,
+    known: &'a mut Known,
     effects: &'a mut Vec<Effect>,
 }
 
@@ -52,23 +77,42 @@ impl WriteCtx<'_> {
         self.conn
     }
 
-    /// Reserves the next `seq` of `group`. Safe to cache because this thread is the only
-    /// writer; the cache is dropped whenever a closure or a commit fails.
+    /// Reserves the next `seq` of `group`.
     pub fn next_seq(&mut self, group: Id) -> Result<i64, StoreError> {
-        let head = match self.heads.get(&group) {
+        let head = match self.known.heads.get(&group) {
             Some(head) => *head,
             None => super::messages::head(self.conn, group)?,
         };
-        self.heads.insert(group, head + 1);
+        self.known.heads.insert(group, head + 1);
         Ok(head + 1)
     }
 
     /// Gives back `seq` of `group`, reserved by [`next_seq`](Self::next_seq) but not
     /// stored (the insert found the message already there), if it is still the last one.
     pub fn unuse_seq(&mut self, group: Id, seq: i64) {
-        if self.heads.get(&group) == Some(&seq) {
-            self.heads.insert(group, seq - 1);
+        if self.known.heads.get(&group) == Some(&seq) {
+            self.known.heads.insert(group, seq - 1);
         }
+    }
+
+    /// Where `user` stands with `group`, from memory when the membership is known.
+    pub fn membership(&mut self, group: Id, user: Id) -> Result<Membership, StoreError> {
+        if self.known.members.contains(&(group, user)) {
+            return Ok(Membership::Member);
+        }
+        let found = super::groups::membership(self.conn, group, user)?;
+        if found == Membership::Member {
+            if self.known.members.len() >= KNOWN_MEMBERS {
+                self.known.members.clear();
+            }
+            self.known.members.insert((group, user));
+        }
+        Ok(found)
+    }
+
+    /// Forgets that `user` is a member of `group` (the membership is being deleted).
+    pub(super) fn forget_member(&mut self, group: Id, user: Id) {
+        self.known.members.remove(&(group, user));
     }
 
     /// Runs `effect` after the transaction commits (in commit order, before any caller of
@@ -87,7 +131,7 @@ pub(super) fn run(
     super::readers::plan_once(&conn);
     let commit_latency = metrics::histogram!("quid_sqlite_commit_seconds");
     let batch_size = metrics::histogram!("quid_sqlite_batch_size");
-    let mut heads = HashMap::new();
+    let mut known = Known::default();
     let mut batch: Vec<Job> = Vec::with_capacity(max_batch);
     let mut pending = Pending::default();
     let mut stop = false;
@@ -108,7 +152,7 @@ pub(super) fn run(
         }
         batch_size.record(batch.len() as f64);
         let started = Instant::now();
-        if run_batch(&mut conn, &mut heads, &mut batch, &mut pending) {
+        if run_batch(&mut conn, &mut known, &mut batch, &mut pending) {
             checkpointer.committed();
         }
         commit_latency.record(started.elapsed().as_secs_f64());
@@ -131,7 +175,7 @@ struct Pending {
 /// Runs and commits one batch; whether it committed. Leaves `batch` and `pending` empty.
 fn run_batch(
     conn: &mut Connection,
-    heads: &mut HashMap<Id, i64>,
+    known: &mut Known,
     batch: &mut Vec<Job>,
     pending: &mut Pending,
 ) -> bool {
@@ -139,7 +183,7 @@ fn run_batch(
         Ok(tx) => tx,
         Err(e) => {
             tracing::error!(error = %e, "cannot begin a write transaction");
-            heads.clear();
+            known.clear();
             // Dropping the jobs drops their answer channels: callers see `Closed`.
             batch.clear();
             return false;
@@ -158,13 +202,13 @@ fn run_batch(
         }
         let mut ctx = WriteCtx {
             conn: &tx,
-            heads,
+            known,
             effects,
         };
         let (ok, complete) = (job.work)(&mut ctx);
         if !ok {
             effects.truncate(mark);
-            heads.clear();
+            known.clear();
         }
         let closed = match (job.savepoint, ok) {
             (false, _) => Ok(()),
@@ -190,7 +234,7 @@ fn run_batch(
         }
         Err(e) => {
             tracing::error!(error = %e, "write batch failed to commit");
-            heads.clear();
+            known.clear();
             effects.clear();
             let message = e.to_string();
             for complete in completions.drain(..) {
