@@ -1,7 +1,8 @@
 //! A stall probe: a thread of the load generator that sleeps 1 ms at a time and records how
 //! much longer each sleep took. It does nothing else, so when it oversleeps by many
 //! milliseconds the whole machine stalled (the CPU was taken, or the kernel or hypervisor
-//! held it), not Quid: a latency tail that coincides with the probe's is the machine's.
+//! held it, whatever set that off), not some code path being slow: a latency tail that
+//! coincides with the probe's is made by the stall.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
