@@ -65,6 +65,35 @@ pub enum Scenario {
     Reconnect(ReconnectArgs),
     /// Fanout with R stepped up until p99 exceeds the limit or anything is lost: table, JSON, SVG.
     Ladder(LadderArgs),
+    /// The control: fan-out traffic over plain loopback TCP with no server, to show what the
+    /// machine itself does with it (latency, stalls).
+    Loopback(LoopbackArgs),
+}
+
+/// `loopback` options.
+#[derive(Debug, Clone, Args, Serialize)]
+pub struct LoopbackArgs {
+    /// Connections (receivers).
+    #[arg(long, default_value_t = 1000)]
+    pub conns: usize,
+    /// Groups the connections are split into; each group's rounds are spread evenly over
+    /// the round interval, like the publishers of `fanout` (1: the `1 × 1000` shape, 10:
+    /// `10 × 100`).
+    #[arg(long, default_value_t = 1)]
+    pub groups: usize,
+    /// Messages written per second, over all connections (a round writes one to each
+    /// connection of a group).
+    #[arg(long, default_value_t = 100_000.0)]
+    pub rate: f64,
+    /// Threads writing (each its share of the connections), like the server's fan-out lanes.
+    #[arg(long, default_value_t = 2)]
+    pub writers: usize,
+    /// Bytes per message (a `new-message` frame with 100 bytes of content is about 350).
+    #[arg(long, default_value_t = 350)]
+    pub payload: usize,
+    /// Seconds of writing.
+    #[arg(long, default_value_t = 10.0)]
+    pub duration: f64,
 }
 
 /// `connect` options.

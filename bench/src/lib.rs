@@ -21,7 +21,8 @@
 //! - [`proc_stats`] — CPU time and RSS of a process from `/proc`, and the fd limit.
 //! - [`report`] — result records, the printed table and the JSON output.
 //! - [`svg`] — the chart of latency percentiles against offered load.
-//! - [`scenario`] — `connect`, `fanout`, `ingest`, `reconnect` and `ladder`.
+//! - [`scenario`] — `connect`, `fanout`, `ingest`, `reconnect`, `ladder`, and the `loopback`
+//!   control (the same traffic over plain TCP, no server).
 
 pub mod cli;
 pub mod clock;

@@ -5,8 +5,10 @@
 
 use std::time::Duration;
 
-use quid_bench::cli::{ConnectArgs, FanoutArgs, IngestArgs, LadderArgs, ReconnectArgs};
-use quid_bench::scenario::{Env, connect, fanout, ingest, ladder, reconnect};
+use quid_bench::cli::{
+    ConnectArgs, FanoutArgs, IngestArgs, LadderArgs, LoopbackArgs, ReconnectArgs,
+};
+use quid_bench::scenario::{Env, connect, fanout, ingest, ladder, loopback, reconnect};
 use quid_bench::target::Target;
 
 /// Bound on the whole smoke run, so a broken server cannot hang the suite.
@@ -125,4 +127,19 @@ async fn run_all(env: &Env, dir: &std::path::Path) {
     assert_eq!(l.steps.len(), 2);
     assert!(l.steps.iter().all(|s| s.clean()), "{l:?}");
     assert!(std::fs::read_to_string(&svg).unwrap().contains("<polyline"));
+
+    // the control needs no server
+    let c = loopback::run(&LoopbackArgs {
+        conns: 20,
+        groups: 2,
+        rate: 2_000.0,
+        writers: 2,
+        payload: 350,
+        duration: 0.5,
+    })
+    .await
+    .unwrap();
+    assert!(c.written > 0, "{c:?}");
+    assert_eq!((c.received, c.lost), (c.written, 0), "{c:?}");
+    assert_eq!(c.latency.count, c.received, "{c:?}");
 }

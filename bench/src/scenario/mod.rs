@@ -1,10 +1,12 @@
 //! The scenarios, and the run that wraps them: raise the fd limit, start or attach to the
-//! server, set up accounts (outside every measurement), run, print, write JSON, stop.
+//! server (the `loopback` control needs none), set up accounts (outside every measurement),
+//! run, print, write JSON, stop.
 
 pub mod connect;
 pub mod fanout;
 pub mod ingest;
 pub mod ladder;
+pub mod loopback;
 pub mod phase;
 pub mod reconnect;
 
@@ -67,6 +69,11 @@ impl Env {
 pub async fn run(cli: &Cli) -> Result<(), BenchError> {
     let fd_limit = crate::proc_stats::raise_fd_limit()?;
     eprintln!("quid-bench: open-files limit {fd_limit}");
+    if let Scenario::Loopback(a) = &cli.scenario {
+        // the control runs without a server
+        let json = json(report("loopback", a, loopback::run(a).await?))?;
+        return finish(cli, &json);
+    }
     let target = match &cli.server.url {
         Some(url) => Target::attach(url, cli.server.server_pid)?,
         None => {
@@ -90,8 +97,13 @@ pub async fn run(cli: &Cli) -> Result<(), BenchError> {
     let stopped = env.target.shutdown().await;
     let json = outcome?;
     stopped?;
+    finish(cli, &json)
+}
+
+/// Writes the results as JSON where `--json` asks.
+fn finish(cli: &Cli, json: &serde_json::Value) -> Result<(), BenchError> {
     if let Some(path) = &cli.json {
-        write_json(path, &json)?;
+        write_json(path, json)?;
         eprintln!("quid-bench: results written to {}", path.display());
     }
     Ok(())
@@ -104,6 +116,7 @@ async fn dispatch(env: &Env, cli: &Cli) -> Result<serde_json::Value, BenchError>
         Scenario::Ingest(a) => json(report("ingest", a, ingest::run(env, a).await?)),
         Scenario::Reconnect(a) => json(report("reconnect", a, reconnect::run(env, a).await?)),
         Scenario::Ladder(a) => json(report("ladder", a, ladder::run(env, a).await?)),
+        Scenario::Loopback(a) => json(report("loopback", a, loopback::run(a).await?)),
     }
 }
 
