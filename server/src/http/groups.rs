@@ -133,7 +133,7 @@ async fn add_member(
     let updated = state
         .store
         .write(move |ctx| -> Result<Group, ApiError> {
-            require_member(groups::membership(ctx.conn(), group, caller.id)?)?;
+            require_member(ctx.membership(group, caller.id)?)?;
             let user = users::by_username(ctx.conn(), &username)?
                 .ok_or_else(|| ApiError::not_found(format!("no user named {username}")))?;
             if !groups::add_member(ctx.conn(), group, user.user.id)? {
@@ -158,7 +158,7 @@ async fn remove_member(
     state
         .store
         .write(move |ctx| -> Result<(), ApiError> {
-            require_member(groups::membership(ctx.conn(), group, caller.id)?)?;
+            require_member(ctx.membership(group, caller.id)?)?;
             if target != caller.id {
                 let creator = groups::load(ctx.conn(), group)?.map(|g| g.created_by);
                 if creator != Some(caller.id) {
