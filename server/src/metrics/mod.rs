@@ -131,7 +131,6 @@ impl DropReason {
 pub struct ConnMetrics {
     pub active: Gauge,
     pub frames_delivered: Counter,
-    pub delivery_latency: &'static LatencyHistogram,
     pub frames_received: Counter,
     pub slow_readers: Counter,
 }
@@ -142,7 +141,6 @@ impl ConnMetrics {
         ConnMetrics {
             active: metrics::gauge!("quid_connections_active"),
             frames_delivered: metrics::counter!("quid_frames_delivered_total"),
-            delivery_latency: &DELIVERY_LATENCY,
             frames_received: metrics::counter!("quid_frames_received_total"),
             slow_readers: metrics::counter!("quid_connection_drops_total", "reason" => "slow_reader"),
         }

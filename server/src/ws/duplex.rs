@@ -23,9 +23,10 @@ impl Duplex {
     pub(super) fn new(outbox: Arc<Outbox>, early: Bytes) -> Duplex {
         // `early` is a view into hyper's read buffer; keeping it would keep that buffer
         // (KiBs) alive for the connection's lifetime
-        let early = match early.is_empty() {
-            true => Bytes::new(),
-            false => Bytes::copy_from_slice(&early),
+        let early = if early.is_empty() {
+            Bytes::new()
+        } else {
+            Bytes::copy_from_slice(&early)
         };
         Duplex { outbox, early }
     }

@@ -156,7 +156,7 @@ impl Outbox {
             self.metrics
                 .frames_delivered
                 .increment(published.count as u64);
-            self.metrics.delivery_latency.record(at.elapsed());
+            crate::metrics::DELIVERY_LATENCY.record(at.elapsed());
         }
     }
 

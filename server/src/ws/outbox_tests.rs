@@ -32,10 +32,28 @@ fn published(group: Id, seq: i64, content: &str) -> Arc<Published> {
     Published::sample(group, seq, Id::nil(), None, content)
 }
 
+/// Joins `group` with nothing to replay: `joined {head: 0}` is written.
+fn join(outbox: &Outbox, group: Id) {
+    outbox.hold(group);
+    outbox
+        .open(group, 0, &ServerFrame::Joined { group, head: 0 })
+        .unwrap();
+}
+
+/// The text of the next frame the client reads.
+async fn next_text(client: &mut Client) -> String {
+    let read = tokio::time::timeout(Duration::from_secs(10), client.next()).await;
+    read.unwrap()
+        .unwrap()
+        .unwrap()
+        .into_text()
+        .unwrap()
+        .to_string()
+}
+
 /// The next frame the client reads: a message's seq, or `-head` for `joined`.
 async fn next(client: &mut Client) -> i64 {
-    let read = tokio::time::timeout(Duration::from_secs(10), client.next()).await;
-    let text = read.unwrap().unwrap().unwrap().into_text().unwrap();
+    let text = next_text(client).await;
     match serde_json::from_str(&text).unwrap() {
         ServerFrame::NewMessage { message } => message.seq,
         ServerFrame::Joined { head, .. } => -head,
@@ -48,10 +66,7 @@ async fn next(client: &mut Client) -> i64 {
 async fn live_messages_once_and_only_for_joined_groups() {
     let (outbox, mut client) = pair(16).await;
     let (group, other) = (Id::new_v4(), Id::new_v4());
-    outbox.hold(group);
-    outbox
-        .open(group, 0, &ServerFrame::Joined { group, head: 0 })
-        .unwrap();
+    join(&outbox, group);
     assert_eq!(outbox.offer(&[published(other, 1, "x")]), 0);
     let run = [published(group, 1, "a"), published(group, 2, "b")];
     assert_eq!(outbox.offer(&run), 2);
@@ -94,10 +109,7 @@ async fn live_messages_wait_for_the_replay() {
 async fn backlog_drains_in_order_and_overflow_marks_slow() {
     let (outbox, mut client) = pair(1000).await;
     let group = Id::new_v4();
-    outbox.hold(group);
-    outbox
-        .open(group, 0, &ServerFrame::Joined { group, head: 0 })
-        .unwrap();
+    join(&outbox, group);
     let big = "x".repeat(60_000);
     // far more than any socket buffer takes without the peer reading
     for seq in 1..=200 {
@@ -115,10 +127,7 @@ async fn backlog_drains_in_order_and_overflow_marks_slow() {
     drained.await.unwrap().unwrap();
 
     let (outbox, _client) = pair(10).await;
-    outbox.hold(group);
-    outbox
-        .open(group, 0, &ServerFrame::Joined { group, head: 0 })
-        .unwrap();
+    join(&outbox, group);
     // 24 MB: more than loopback's largest socket buffers (4 MB send, 6 MB receive)
     for seq in 1..=400 {
         outbox.offer(&[published(group, seq, &big)]);
@@ -132,10 +141,7 @@ async fn backlog_drains_in_order_and_overflow_marks_slow() {
 async fn an_ack_follows_its_own_message() {
     let (outbox, mut client) = pair(16).await;
     let (group, other) = (Id::new_v4(), Id::new_v4());
-    outbox.hold(group);
-    outbox
-        .open(group, 0, &ServerFrame::Joined { group, head: 0 })
-        .unwrap();
+    join(&outbox, group);
     let ack = |group: Id, seq: i64| ServerFrame::Ack {
         client_id: format!("c{seq}"),
         message: published(group, seq, "mine").message.clone(),
@@ -146,8 +152,7 @@ async fn an_ack_follows_its_own_message() {
     outbox.leave(group);
     let mut seen = Vec::new();
     for _ in 0..4 {
-        let read = tokio::time::timeout(Duration::from_secs(10), client.next()).await;
-        let text = read.unwrap().unwrap().unwrap().into_text().unwrap();
+        let text = next_text(&mut client).await;
         seen.push(match serde_json::from_str(&text).unwrap() {
             ServerFrame::Joined { .. } => "joined".to_owned(),
             ServerFrame::NewMessage { message } => format!("message {}", message.seq),
@@ -159,8 +164,7 @@ async fn an_ack_follows_its_own_message() {
         });
     }
     assert_eq!(seen, ["joined", "ack elsewhere", "message 1", "ack 1"]);
-    let read = tokio::time::timeout(Duration::from_secs(10), client.next()).await;
-    let text = read.unwrap().unwrap().unwrap().into_text().unwrap();
+    let text = next_text(&mut client).await;
     assert!(
         text.contains(r#""type":"ack""#) && text.contains(r#""c2""#),
         "{text}"
