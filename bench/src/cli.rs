@@ -12,8 +12,7 @@ use serde::Serialize;
 pub struct Cli {
     #[command(flatten)]
     pub server: ServerOpts,
-    /// Threads reading the load generator's sockets (and workers of its runtime, which
-    /// connects).
+    /// Threads reading the load generator's sockets.
     #[arg(long, default_value_t = 1, global = true)]
     pub threads: usize,
     /// Write the results as JSON to this file.

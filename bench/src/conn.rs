@@ -3,7 +3,7 @@
 //! threads read and publishers write, and the frames the load generator sends.
 
 use std::io::{self, Read, Write};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream};
 use std::os::fd::AsRawFd;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -14,7 +14,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::BenchError;
 use crate::scan::stamped_content;
-use crate::target::Target;
 use crate::wire::{self, OP_CLOSE, OP_PONG, OP_TEXT, Upgrade};
 
 /// How long a TCP connect plus upgrade may take.
@@ -93,10 +92,9 @@ fn wait_writable(stream: &TcpStream, deadline: Instant) -> io::Result<()> {
     Ok(())
 }
 
-/// Connects to the target's WebSocket endpoint with `Authorization: Bearer <token>`;
+/// Connects to the WebSocket endpoint at `addr` with `Authorization: Bearer <token>`;
 /// returns the open link and any bytes that arrived right behind the upgrade answer.
-pub async fn connect(target: &Target, token: &str) -> Result<(Link, Vec<u8>), BenchError> {
-    let addr = target.addr;
+pub async fn connect(addr: SocketAddr, token: &str) -> Result<(Link, Vec<u8>), BenchError> {
     let attempt = async {
         let io = |what: &str| {
             let what = format!("{what} {addr}");

@@ -5,8 +5,11 @@ use quid_bench::cli::Cli;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // one worker per core: connects are spread over them (the sockets' reading is
+    // `--threads`' job, off the runtime)
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(cli.threads.max(1))
+        .worker_threads(cores)
         .enable_all()
         .build();
     let runtime = match runtime {

@@ -4,15 +4,14 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures_util::stream::{self, StreamExt};
 use serde::Serialize;
 
 use crate::BenchError;
 use crate::cli::ConnectArgs;
 use crate::proc_stats::CpuMark;
 use crate::scenario::Env;
-use crate::stats::{Counters, LatencySummary, Recorder};
-use crate::swarm::{Member, Readers, Role, Shared, close_all};
+use crate::stats::{Counters, LatencySummary};
+use crate::swarm::{Member, Readers, Role, Shared, close_all, connect_all};
 
 /// What `connect` measured.
 #[derive(Debug, Serialize)]
@@ -40,35 +39,20 @@ pub async fn run(env: &Env, a: &ConnectArgs) -> Result<ConnectResult, BenchError
             Member::new((uuid::Uuid::nil(), 0), (i, i), Role::Unjoined, token, 0)
         })
         .collect();
-    let readers = Readers::start(env.readers, &shared)?;
+    let readers = Arc::new(Readers::start(env.readers, &shared)?);
     let server = env.target.proc;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_before = server.and_then(|p| p.rss_bytes().ok());
 
-    let latency = Recorder::default();
     let cpu = CpuMark::now(server);
     let started = Instant::now();
-    let results: Vec<bool> = stream::iter(conns.iter_mut())
-        .map(|m| {
-            let (target, readers, latency) = (&env.target, &readers, &latency);
-            async move {
-                let t = Instant::now();
-                let ok = m.connect(target, readers).await.is_ok();
-                if ok {
-                    latency.record(m.index, t.elapsed().as_micros() as u64);
-                }
-                ok
-            }
-        })
-        .buffer_unordered(a.concurrency.max(1))
-        .collect()
-        .await;
+    let done = connect_all(&mut conns, env.target.addr, &readers, a.concurrency).await;
     let took = started.elapsed();
     let used = cpu.used_until_now(server);
-    let connected = results.iter().filter(|ok| **ok).count() as u64;
-    let failed = results.len() as u64 - connected;
-    if failed > 0 {
-        eprintln!("quid-bench: {failed} connects failed");
+    let failed = done.failed;
+    let connected = conns.len() as u64 - failed;
+    if let Some(e) = &done.first_error {
+        eprintln!("quid-bench: {failed} connects failed, the first: {e}");
     }
 
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -86,7 +70,7 @@ pub async fn run(env: &Env, a: &ConnectArgs) -> Result<ConnectResult, BenchError
         connected,
         failed,
         connects_per_s: connected as f64 / took.as_secs_f64(),
-        connect_latency: LatencySummary::of(&latency.snapshot()),
+        connect_latency: LatencySummary::of(&done.latency.snapshot()),
         server_rss_before_mb: rss_before.map(mb),
         server_rss_after_mb: rss_after.map(mb),
         server_rss_per_conn_kb: rss_before

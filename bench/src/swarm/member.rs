@@ -2,6 +2,7 @@
 //! every message's seq against the last one seen (gaps, duplicates), records delivery
 //! latency from the stamp in the content, and notes acks and `joined`.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
@@ -14,7 +15,6 @@ use crate::conn::{self, Link};
 use crate::scan::{Scanned, scan};
 use crate::stats::Counters;
 use crate::swarm::Shared;
-use crate::target::Target;
 
 /// What a connection does with the messages it receives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,8 +77,8 @@ impl Member {
 
     /// Connects, sends `join {group, since: last_seq}` for a receiver, and hands the
     /// socket to `readers`.
-    pub async fn connect(&mut self, target: &Target, readers: &Readers) -> Result<(), BenchError> {
-        let (link, early) = conn::connect(target, &self.token).await?;
+    pub async fn connect(&mut self, addr: SocketAddr, readers: &Readers) -> Result<(), BenchError> {
+        let (link, early) = conn::connect(addr, &self.token).await?;
         let link = Arc::new(link);
         self.progress.closing.store(false, Ordering::Relaxed);
         let started = clock::now_stamp();

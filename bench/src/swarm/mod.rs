@@ -7,11 +7,12 @@ mod member;
 mod publisher;
 mod readers;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use futures_util::stream::{self, StreamExt, TryStreamExt};
+use futures_util::stream::{self, FuturesUnordered, StreamExt};
 use quid_shared::Id;
 
 pub use member::{Member, Role};
@@ -87,7 +88,7 @@ pub struct Swarm {
     pub shared: Arc<Shared>,
     pub receivers: Vec<Member>,
     pub publishers: Vec<Member>,
-    readers: Readers,
+    readers: Arc<Readers>,
     concurrency: usize,
 }
 
@@ -118,7 +119,7 @@ impl Swarm {
                 publ.push(Member::new((spec.id, g), key, Role::Unjoined, token(p), 0));
             }
         }
-        let readers = Readers::start(readers, &shared)?;
+        let readers = Arc::new(Readers::start(readers, &shared)?);
         let mut swarm = Swarm {
             shared,
             receivers: recv,
@@ -128,11 +129,12 @@ impl Swarm {
         };
         connect_all(
             &mut swarm.publishers,
-            target,
+            target.addr,
             &swarm.readers,
             swarm.concurrency,
         )
-        .await?;
+        .await
+        .all()?;
         swarm.connect_receivers(target).await?;
         swarm.wait_joined(Duration::from_secs(120)).await?;
         Ok(swarm)
@@ -141,7 +143,14 @@ impl Swarm {
     /// (Re)connects every receiver; each joins with `since` = the last seq it saw.
     pub async fn connect_receivers(&mut self, target: &Target) -> Result<(), BenchError> {
         self.shared.joined.store(0, Ordering::Relaxed);
-        connect_all(&mut self.receivers, target, &self.readers, self.concurrency).await
+        connect_all(
+            &mut self.receivers,
+            target.addr,
+            &self.readers,
+            self.concurrency,
+        )
+        .await
+        .all()
     }
 
     /// Waits until every receiver has had `joined` since the last reset.
@@ -170,18 +179,97 @@ impl Swarm {
     }
 }
 
-/// Connects every member, `concurrency` at a time, read by `readers`.
+/// What [`connect_all`] did.
+pub struct Connected {
+    /// Members that could not connect.
+    pub failed: u64,
+    /// The first of their errors.
+    pub first_error: Option<BenchError>,
+    /// Time from dialling to the socket being handed to its reader, µs, per success.
+    pub latency: Recorder,
+}
+
+impl Connected {
+    /// `Ok` when every member connected, else the first error.
+    pub fn all(self) -> Result<(), BenchError> {
+        self.first_error.map_or(Ok(()), Err)
+    }
+}
+
+/// Connects every member, `concurrency` at a time, read by `readers`. The members are
+/// split among one task per runtime worker, so every worker thread shares the
+/// handshakes (one task polling them all would make one thread the limit).
 pub async fn connect_all(
-    members: &mut [Member],
-    target: &Target,
-    readers: &Readers,
+    members: &mut Vec<Member>,
+    addr: SocketAddr,
+    readers: &Arc<Readers>,
     concurrency: usize,
+) -> Connected {
+    let latency = Arc::new(Recorder::default());
+    let tasks = tokio::runtime::Handle::current()
+        .metrics()
+        .num_workers()
+        .clamp(1, concurrency.max(1));
+    let share = members.len().div_ceil(tasks).max(1);
+    let mut all = std::mem::take(members).into_iter();
+    let mut handles = Vec::with_capacity(tasks);
+    for t in 0..tasks {
+        let mut part: Vec<Member> = all.by_ref().take(share).collect();
+        let (readers, latency) = (Arc::clone(readers), Arc::clone(&latency));
+        let in_flight = (concurrency / tasks + usize::from(t < concurrency % tasks)).max(1);
+        handles.push(tokio::spawn(async move {
+            let mut results = Vec::with_capacity(part.len());
+            let mut pending = FuturesUnordered::new();
+            let mut next = part.iter_mut();
+            loop {
+                while pending.len() < in_flight {
+                    let Some(m) = next.next() else { break };
+                    pending.push(connect_timed(m, addr, &readers, &latency));
+                }
+                match pending.next().await {
+                    Some(result) => results.push(result),
+                    None => break,
+                }
+            }
+            drop(pending);
+            (part, results)
+        }));
+    }
+    let mut connected = Connected {
+        failed: 0,
+        first_error: None,
+        latency: Recorder::default(),
+    };
+    for handle in handles {
+        let (part, results) = match handle.await {
+            Ok(done) => done,
+            Err(e) => {
+                connected.failed += 1;
+                let e = BenchError::Protocol(format!("a connecting task failed: {e}"));
+                connected.first_error.get_or_insert(e);
+                continue;
+            }
+        };
+        members.extend(part);
+        for e in results.into_iter().filter_map(Result::err) {
+            connected.failed += 1;
+            connected.first_error.get_or_insert(e);
+        }
+    }
+    connected.latency = Arc::try_unwrap(latency).unwrap_or_default();
+    connected
+}
+
+/// Connects `m`, recording how long it took.
+async fn connect_timed(
+    m: &mut Member,
+    addr: SocketAddr,
+    readers: &Readers,
+    latency: &Recorder,
 ) -> Result<(), BenchError> {
-    stream::iter(members.iter_mut())
-        .map(|m| m.connect(target, readers))
-        .buffer_unordered(concurrency)
-        .try_collect::<Vec<()>>()
-        .await?;
+    let t = Instant::now();
+    m.connect(addr, readers).await?;
+    latency.record(m.index, t.elapsed().as_micros() as u64);
     Ok(())
 }
 
