@@ -1,6 +1,6 @@
-//! Authenticated WebSocket connections to the server under test: the upgrade is done on
-//! the async runtime, then the socket leaves it and becomes a [`Link`] that the reader
-//! threads read and publishers write, and the frames the load generator sends.
+//! Authenticated WebSocket connections to the server under test: a [`Link`] is a
+//! non-blocking socket that the reader threads read (they also finish its upgrade) and
+//! publishers write, and the frames the load generator sends.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -10,18 +10,15 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use quid_shared::{ClientFrame, Id};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use socket2::{Domain, Protocol, Socket, Type};
 
-use crate::BenchError;
 use crate::scan::stamped_content;
-use crate::wire::{self, OP_CLOSE, OP_PONG, OP_TEXT, Upgrade};
+use crate::wire::{self, OP_CLOSE, OP_PONG, OP_TEXT};
 
 /// How long a TCP connect plus upgrade may take.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long one frame may wait for room in the socket's send buffer.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
-/// Longest upgrade answer read before giving up on it.
-const MAX_HEAD: usize = 16 * 1024;
 
 /// An open connection: a non-blocking socket whose writes are serialised, so that a
 /// publisher's sends and the reader's pongs never interleave inside a frame.
@@ -48,6 +45,11 @@ impl Link {
             }
         }
         Ok(())
+    }
+
+    /// One non-blocking write, for a link no one else writes yet (the upgrade request).
+    pub fn write_some(&self, bytes: &[u8]) -> io::Result<usize> {
+        (&self.stream).write(bytes)
     }
 
     /// One non-blocking read.
@@ -92,56 +94,21 @@ fn wait_writable(stream: &TcpStream, deadline: Instant) -> io::Result<()> {
     Ok(())
 }
 
-/// Connects to the WebSocket endpoint at `addr` with `Authorization: Bearer <token>`;
-/// returns the open link and any bytes that arrived right behind the upgrade answer.
-pub async fn connect(addr: SocketAddr, token: &str) -> Result<(Link, Vec<u8>), BenchError> {
-    let attempt = async {
-        let io = |what: &str| {
-            let what = format!("{what} {addr}");
-            move |e| BenchError::io(what, e)
-        };
-        let mut tcp = tokio::net::TcpStream::connect(addr)
-            .await
-            .map_err(io("connecting to"))?;
-        tcp.set_nodelay(true).map_err(io("TCP_NODELAY on"))?;
-        let request = wire::upgrade_request(&addr.to_string(), crate::target::WS_PATH, token);
-        tcp.write_all(&request)
-            .await
-            .map_err(io("sending the upgrade to"))?;
-        let mut head = Vec::with_capacity(256);
-        let mut buf = [0u8; 1024];
-        let end = loop {
-            let n = tcp
-                .read(&mut buf)
-                .await
-                .map_err(io("reading the upgrade from"))?;
-            if n == 0 {
-                return Err(BenchError::Protocol(
-                    "connection closed during the upgrade".into(),
-                ));
-            }
-            head.extend_from_slice(&buf[..n]);
-            match wire::upgrade_answer(&head) {
-                Upgrade::Accepted(end) => break end,
-                Upgrade::Refused(why) => {
-                    return Err(BenchError::Protocol(format!("upgrade refused: {why}")));
-                }
-                Upgrade::Incomplete if head.len() > MAX_HEAD => {
-                    return Err(BenchError::Protocol("upgrade answer too long".into()));
-                }
-                Upgrade::Incomplete => {}
-            }
-        };
-        let stream = tcp.into_std().map_err(io("detaching the socket of"))?;
-        let link = Link {
-            stream,
-            writing: Mutex::new(()),
-        };
-        Ok((link, head.split_off(end)))
-    };
-    tokio::time::timeout(CONNECT_TIMEOUT, attempt)
-        .await
-        .map_err(|_| BenchError::Timeout(format!("WebSocket connect to {addr}")))?
+/// Starts a TCP connect to `addr` without waiting for it: a non-blocking socket whose
+/// WebSocket upgrade the reader thread finishes ([`crate::swarm`]'s `Upgrading`).
+pub fn dial(addr: SocketAddr) -> io::Result<Link> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_nonblocking(true)?;
+    socket.set_tcp_nodelay(true)?;
+    match socket.connect(&addr.into()) {
+        Ok(()) => {}
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
+        Err(e) => return Err(e),
+    }
+    Ok(Link {
+        stream: socket.into(),
+        writing: Mutex::new(()),
+    })
 }
 
 /// A mask key for a client frame. Any key is valid; they only have to vary.

@@ -7,14 +7,17 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use quid_shared::Id;
+use tokio::sync::oneshot;
 
 use super::readers::Readers;
+use super::upgrade::Upgrading;
 use crate::BenchError;
 use crate::clock;
 use crate::conn::{self, Link};
 use crate::scan::{Scanned, scan};
 use crate::stats::Counters;
 use crate::swarm::Shared;
+use crate::wire;
 
 /// What a connection does with the messages it receives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,32 +78,51 @@ impl Member {
         }
     }
 
-    /// Connects, sends `join {group, since: last_seq}` for a receiver, and hands the
-    /// socket to `readers`.
+    /// Connects, and has `readers` finish the upgrade and send `join {group, since:
+    /// last_seq}` for a receiver; resolves once the upgrade is done.
     pub async fn connect(&mut self, addr: SocketAddr, readers: &Readers) -> Result<(), BenchError> {
-        let (link, early) = conn::connect(addr, &self.token).await?;
-        let link = Arc::new(link);
+        let link = Arc::new(
+            conn::dial(addr).map_err(|e| BenchError::io(format!("connecting to {addr}"), e))?,
+        );
         self.progress.closing.store(false, Ordering::Relaxed);
-        let started = clock::now_stamp();
-        if self.role == Role::Receiver {
-            let since = self.progress.last_seq.load(Ordering::Relaxed);
-            link.send(&conn::join(self.group, since))
-                .map_err(|e| BenchError::io("sending join", e))?;
-        }
+        let request = wire::upgrade_request(&addr.to_string(), crate::target::WS_PATH, &self.token);
+        let then = match self.role {
+            Role::Receiver => {
+                conn::join(self.group, self.progress.last_seq.load(Ordering::Relaxed))
+            }
+            _ => Vec::new(),
+        };
+        let (done, upgraded) = oneshot::channel();
         let reading = Reading {
             link: Arc::clone(&link),
+            upgrading: Some(Upgrading::new(request, then, done)),
             role: self.role,
             group_index: self.group_index,
             index: self.index,
-            started,
+            started: 0,
             progress: Arc::clone(&self.progress),
             replaying: self.role == Role::Receiver,
             last: self.progress.last_seq.load(Ordering::Relaxed),
-            partial: early,
+            partial: Vec::new(),
         };
         readers.add(self.key, reading)?;
-        self.link = Some(link);
-        Ok(())
+        let outcome = match tokio::time::timeout(conn::CONNECT_TIMEOUT, upgraded).await {
+            Ok(Ok(Ok(()))) => Ok(()),
+            Ok(Ok(Err(why))) => Err(BenchError::Protocol(format!("{addr}: {why}"))),
+            Ok(Err(_)) => Err(BenchError::Protocol("a reader thread has stopped".into())),
+            Err(_) => Err(BenchError::Timeout(format!("WebSocket connect to {addr}"))),
+        };
+        match outcome {
+            Ok(()) => {
+                self.link = Some(link);
+                Ok(())
+            }
+            Err(e) => {
+                self.progress.closing.store(true, Ordering::Relaxed);
+                readers.remove(self.key).await;
+                Err(e)
+            }
+        }
     }
 
     /// Closes the connection (a normal close, not counted as a drop) and waits until its
@@ -117,11 +139,13 @@ impl Member {
 /// A connection as its reader thread holds it.
 pub struct Reading {
     pub link: Arc<Link>,
+    /// Until the upgrade is done.
+    pub upgrading: Option<Upgrading>,
     role: Role,
     group_index: usize,
     index: usize,
     /// When the join was sent, for the catch-up time.
-    started: u64,
+    pub started: u64,
     progress: Arc<Progress>,
     /// Between `join` and `joined`: messages are replayed ones, not live deliveries.
     replaying: bool,

@@ -6,6 +6,7 @@
 mod member;
 mod publisher;
 mod readers;
+mod upgrade;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

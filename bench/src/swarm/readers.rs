@@ -16,10 +16,11 @@ use tokio::sync::oneshot;
 
 use super::Shared;
 use super::member::Reading;
+use super::upgrade::Step;
 use crate::BenchError;
-use crate::conn;
 use crate::stats::Counters;
 use crate::wire::{self, OP_CLOSE, OP_PING, OP_TEXT};
+use crate::{clock, conn};
 
 /// The waker's token; connections use their keys, which stay below it.
 const WAKE: Token = Token(usize::MAX);
@@ -129,10 +130,9 @@ fn serve(mut poll: Poll, inbox: &Receiver<Command>, shared: &Shared) {
             let Some(reading) = conns.get_mut(&key) else {
                 continue;
             };
-            if !read_ready(reading, &mut buf, shared) {
+            if !service(reading, &mut buf, shared) {
                 if let Some(reading) = conns.remove(&key) {
-                    forget(&poll, &reading);
-                    reading.ended(shared);
+                    drop_conn(&poll, reading, shared);
                 }
             }
         }
@@ -144,24 +144,24 @@ fn serve(mut poll: Poll, inbox: &Receiver<Command>, shared: &Shared) {
                 Ok(Command::Add(key, reading)) => {
                     let mut reading = *reading;
                     let fd = reading.link.fd();
+                    // writable: the connect completing, for the upgrade request
                     let registered = poll.registry().register(
                         &mut SourceFd(&fd),
                         Token(key),
-                        Interest::READABLE,
+                        Interest::READABLE | Interest::WRITABLE,
                     );
-                    // bytes that came with the upgrade answer
-                    let early = std::mem::take(&mut reading.partial);
-                    let alive = registered.is_ok() && take_frames(&mut reading, &early, shared);
-                    if alive {
+                    if registered.is_ok() && service(&mut reading, &mut buf, shared) {
                         conns.insert(key, reading);
                     } else {
-                        forget(&poll, &reading);
-                        reading.ended(shared);
+                        drop_conn(&poll, reading, shared);
                     }
                 }
                 Ok(Command::Remove(key, done)) => {
-                    if let Some(reading) = conns.remove(&key) {
+                    if let Some(mut reading) = conns.remove(&key) {
                         forget(&poll, &reading);
+                        if let Some(upgrading) = &mut reading.upgrading {
+                            upgrading.abandon("given up");
+                        }
                     }
                     let _ = done.send(());
                 }
@@ -169,6 +169,34 @@ fn serve(mut poll: Poll, inbox: &Receiver<Command>, shared: &Shared) {
                 Err(std::sync::mpsc::TryRecvError::Disconnected) => return,
             }
         }
+    }
+}
+
+/// Moves a ready connection on: its upgrade, then its frames; whether it stays open.
+fn service(reading: &mut Reading, buf: &mut [u8], shared: &Shared) -> bool {
+    if let Some(upgrading) = &mut reading.upgrading {
+        match upgrading.advance(&reading.link, buf) {
+            Step::Pending => return true,
+            Step::Failed => return false,
+            Step::Open(early) => {
+                reading.upgrading = None;
+                reading.started = clock::now_stamp();
+                if !take_frames(reading, &early, shared) {
+                    return false;
+                }
+            }
+        }
+    }
+    read_ready(reading, buf, shared)
+}
+
+/// Stops reading a connection that ended or failed its upgrade (the connecting task
+/// reports that; it is no drop).
+fn drop_conn(poll: &Poll, mut reading: Reading, shared: &Shared) {
+    forget(poll, &reading);
+    match &mut reading.upgrading {
+        Some(upgrading) => upgrading.abandon("the connection ended during the upgrade"),
+        None => reading.ended(shared),
     }
 }
 
