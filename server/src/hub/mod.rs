@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 
-use quid_shared::{Id, Message, ServerFrame};
+use quid_shared::{Id, Message};
 
 pub use local::LocalHub;
 pub use recent::Missed;
@@ -23,25 +23,36 @@ pub use recent::Missed;
 pub type ConnId = u64;
 
 /// A persisted message with its `new-message` frame, serialized once and shared (by
-/// reference count) among all recipients.
+/// reference count) among all recipients; its author's `ack` embeds the same JSON.
 #[derive(Debug)]
 pub struct Published {
     pub message: Message,
     /// The `new-message` frame as WebSocket bytes, identical for every recipient.
     pub frame: Bytes,
+    /// The message's JSON: a view into `frame`.
+    pub json: Bytes,
     /// When it was handed to the hub, for the delivery-latency histogram.
     pub at: Instant,
 }
 
+/// `ServerFrame::NewMessage` as serde writes it, around the message's JSON.
+const NEW_MESSAGE: (&[u8], &[u8]) = (br#"{"type":"new-message","message":"#, b"}");
+
 impl Published {
     /// Serializes `message` into its `new-message` frame.
     pub fn new(message: Message) -> Result<Arc<Published>, serde_json::Error> {
-        let json = serde_json::to_vec(&ServerFrame::NewMessage {
-            message: message.clone(),
-        })?;
+        let json = serde_json::to_vec(&message)?;
+        let (head, tail) = NEW_MESSAGE;
+        let mut payload = Vec::with_capacity(head.len() + json.len() + tail.len());
+        payload.extend_from_slice(head);
+        payload.extend_from_slice(&json);
+        payload.extend_from_slice(tail);
+        let frame = crate::ws::text_frame(&payload);
+        let end = frame.len() - tail.len();
         Ok(Arc::new(Published {
             message,
-            frame: crate::ws::text_frame(&json),
+            json: frame.slice(end - json.len()..end),
+            frame,
             at: Instant::now(),
         }))
     }

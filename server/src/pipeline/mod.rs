@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use quid_shared::{ErrorCode, Id, Message, MessageKind, UserRef};
 
-use crate::hub::Hub;
+use crate::hub::{Hub, Published};
 use crate::store::{Store, StoreError};
 
 pub use hook::{MessageHook, NoDetection};
@@ -108,6 +108,8 @@ pub struct SystemPost {
 pub struct Posted {
     pub message: Message,
     pub created: bool,
+    /// What was published for it, with its serialized JSON (created messages only).
+    pub published: Option<Arc<Published>>,
 }
 
 /// Handle to the pipeline; cheap to clone.

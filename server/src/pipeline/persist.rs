@@ -51,20 +51,24 @@ pub(super) fn persist(
             ))
         });
     };
-    let published = Published::new(message.clone());
-    let id = message.id;
+    let published = match Published::new(message.clone()) {
+        Ok(published) => Some(published),
+        Err(e) => {
+            tracing::error!(error = %e, message = message.id, "cannot serialize message");
+            None
+        }
+    };
+    let publish = published.clone();
     ctx.after_commit(move || {
         metrics::counter!("quid_messages_persisted_total", "kind" => kind.as_str()).increment(1);
-        match published {
-            Ok(published) => {
-                hub.publish(published);
-            }
-            Err(e) => tracing::error!(error = %e, message = id, "cannot serialize message"),
+        if let Some(published) = publish {
+            hub.publish(published);
         }
     });
     Ok(Posted {
         message,
         created: true,
+        published,
     })
 }
 
@@ -121,6 +125,7 @@ fn original(
         messages::by_client_id(ctx.conn(), author, client_id)?.map(|message| Posted {
             message,
             created: false,
+            published: None,
         }),
     )
 }

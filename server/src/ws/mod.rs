@@ -6,8 +6,10 @@
 //!
 //! Layout: `upgrade` (HTTP side), `session` (the loop), `join` (exact replay), `outbox`
 //! (outgoing bytes and join gates), `duplex` (the stream tungstenite sees), `wire`
-//! (frame encoding), `frames` (parsing client frames, error frames).
+//! (frame encoding), `ack` (acks around the message's shared JSON), `frames` (parsing
+//! client frames, error frames).
 
+mod ack;
 mod duplex;
 mod frames;
 mod join;

@@ -22,6 +22,7 @@ use tokio::net::TcpStream;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use super::ack::Ack;
 use super::wire;
 use crate::hub::{Published, Sink};
 use crate::metrics::ConnMetrics;
@@ -52,16 +53,15 @@ struct State {
     oldest: Option<Instant>,
     gates: HashMap<Id, Gate>,
     /// Acks written before the connection got their message: each waits for it.
-    deferred: Vec<Deferred>,
+    deferred: Vec<Ack>,
     broken: bool,
 }
 
-/// An ack held back until its own message has been written (a sender sees its
-/// `new-message` before its `ack`).
-struct Deferred {
-    group: Id,
-    seq: i64,
-    frame: Vec<u8>,
+/// A frame of the session's own: built here, or an ack built already.
+#[derive(Debug)]
+pub(super) enum Outgoing {
+    Frame(ServerFrame),
+    Ack(Ack),
 }
 
 /// One joined group.
@@ -163,25 +163,22 @@ impl Outbox {
     /// Sends frames of the session's own (replies, acks, errors) in one write. An ack
     /// for a message of a joined group that this connection has not been written yet
     /// waits for it.
-    pub(super) fn send(&self, frames: &[ServerFrame]) -> Result<(), Broken> {
+    pub(super) fn send(&self, frames: Vec<Outgoing>) -> Result<(), Broken> {
         let mut state = self.lock();
         let mut bytes = Vec::new();
         let mut now = 0;
         for frame in frames {
-            if let ServerFrame::Ack { message, .. } = frame {
-                let waits = state.gates.get(&message.group);
-                if waits.is_some_and(|gate| gate.last < message.seq) {
-                    let mut ack = Vec::new();
-                    wire::put_server_frame(&mut ack, frame);
-                    state.deferred.push(Deferred {
-                        group: message.group,
-                        seq: message.seq,
-                        frame: ack,
-                    });
-                    continue;
+            match frame {
+                Outgoing::Frame(frame) => wire::put_server_frame(&mut bytes, &frame),
+                Outgoing::Ack(ack) => {
+                    let waits = state.gates.get(&ack.group);
+                    if waits.is_some_and(|gate| gate.last < ack.seq) {
+                        state.deferred.push(ack);
+                        continue;
+                    }
+                    bytes.extend_from_slice(&ack.frame);
                 }
             }
-            wire::put_server_frame(&mut bytes, frame);
             now += 1;
         }
         self.write(&mut state, &[&bytes], now, Counted::NONE);
@@ -407,7 +404,7 @@ impl Sink for Outbox {
     fn removed(&self, group: Id) {
         if self.leave(group) {
             // a broken socket is noticed by the session
-            let _ = self.send(&[ServerFrame::Left { group }]);
+            let _ = self.send(vec![Outgoing::Frame(ServerFrame::Left { group })]);
         }
     }
 }

@@ -9,9 +9,11 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
-use super::Outbox;
+use super::{Outbox, Outgoing};
 use crate::hub::{Published, Sink};
 use crate::metrics::ConnMetrics;
+use crate::pipeline::Posted;
+use crate::ws::ack::Ack;
 
 type Client = WebSocketStream<TcpStream>;
 
@@ -142,13 +144,17 @@ async fn an_ack_follows_its_own_message() {
     let (outbox, mut client) = pair(16).await;
     let (group, other) = (Id::new_v4(), Id::new_v4());
     join(&outbox, group);
-    let ack = |group: Id, seq: i64| ServerFrame::Ack {
-        client_id: format!("c{seq}"),
-        message: published(group, seq, "mine").message.clone(),
+    let ack = |group: Id, seq: i64| {
+        let posted = Posted {
+            message: published(group, seq, "mine").message.clone(),
+            created: true,
+            published: None,
+        };
+        Outgoing::Ack(Ack::new(format!("c{seq}"), posted))
     };
-    outbox.send(&[ack(group, 1), ack(other, 1)]).unwrap();
+    outbox.send(vec![ack(group, 1), ack(other, 1)]).unwrap();
     outbox.offer(&[published(group, 1, "mine")]);
-    outbox.send(&[ack(group, 2)]).unwrap();
+    outbox.send(vec![ack(group, 2)]).unwrap();
     outbox.leave(group);
     let mut seen = Vec::new();
     for _ in 0..4 {

@@ -18,9 +18,10 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes};
 use tokio_util::sync::CancellationToken;
 
+use super::ack::Ack;
 use super::duplex::Duplex;
 use super::frames;
-use super::outbox::{Broken, Outbox};
+use super::outbox::{Broken, Outbox, Outgoing};
 use crate::auth::AuthUser;
 use crate::hub::{ConnId, Subscriber};
 use crate::metrics::{DropReason, count_drop};
@@ -30,7 +31,7 @@ use crate::state::AppState;
 /// The upgraded socket as tungstenite reads it.
 pub(super) type Socket = WebSocketStream<Duplex>;
 
-type Reply = Pin<Box<dyn Future<Output = ServerFrame> + Send>>;
+type Reply = Pin<Box<dyn Future<Output = Outgoing> + Send>>;
 
 /// Why a session ended; decides the close code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,17 +168,17 @@ impl Session {
     }
 
     /// Sends one finished reply, with every other one already finished, in one write.
-    fn reply(&mut self, first: ServerFrame) -> Result<(), End> {
+    fn reply(&mut self, first: Outgoing) -> Result<(), End> {
         let mut replies = vec![first];
         while let Some(Some(reply)) = self.pending.next().now_or_never() {
             replies.push(reply);
         }
-        Ok(self.outbox.send(&replies)?)
+        Ok(self.outbox.send(replies)?)
     }
 
     /// Sends one frame now.
     pub(super) fn send(&mut self, frame: ServerFrame) -> Result<(), End> {
-        Ok(self.outbox.send(&[frame])?)
+        Ok(self.outbox.send(vec![Outgoing::Frame(frame)])?)
     }
 
     async fn on_ping_tick(&mut self) -> Result<(), End> {
@@ -293,13 +294,10 @@ impl Session {
 }
 
 /// Runs a `send` through the pipeline and turns the outcome into `ack` or `error`.
-async fn post_and_ack(pipeline: Pipeline, post: UserPost) -> ServerFrame {
+async fn post_and_ack(pipeline: Pipeline, post: UserPost) -> Outgoing {
     let client_id = post.client_id.clone().unwrap_or_default();
     match pipeline.post(post).await {
-        Ok(posted) => ServerFrame::Ack {
-            client_id,
-            message: posted.message,
-        },
+        Ok(posted) => Outgoing::Ack(Ack::new(client_id, posted)),
         Err(e) => {
             let message = match &e {
                 PipelineError::Store(store) => {
@@ -308,7 +306,7 @@ async fn post_and_ack(pipeline: Pipeline, post: UserPost) -> ServerFrame {
                 }
                 other => other.to_string(),
             };
-            frames::error(e.code(), message, Some(client_id))
+            Outgoing::Frame(frames::error(e.code(), message, Some(client_id)))
         }
     }
 }
