@@ -7,8 +7,8 @@
 //! - [`target`] — the server under test: start the `quid-server` binary on a temp data dir,
 //!   or attach to one already running.
 //! - [`setup`] — accounts and groups through the HTTP API (outside the measured window).
-//! - [`conn`] — authenticated WebSocket connections: the upgrade on the async runtime, then a
-//!   plain non-blocking socket, and the frames the load generator sends.
+//! - [`conn`] — authenticated WebSocket connections: a non-blocking socket (its upgrade is
+//!   finished by the reader thread that reads it), and the frames the load generator sends.
 //! - [`wire`] — the WebSocket wire format by hand: upgrade request and answer, masked client
 //!   frames, server frames.
 //! - [`scan`] — cheap reading of server frames (type, seq, send stamp) without a full parse.
@@ -17,7 +17,8 @@
 //! - [`stall`] — a probe thread that measures how long the machine itself stalls.
 //! - [`stats`] — latency histograms and their percentile summary, shared counters.
 //! - [`swarm`] — groups of joined connections and their publishers, with seq accounting:
-//!   reader threads on `epoll` and a pacer thread that sends on schedule.
+//!   reader threads on `epoll` (which also finish each connection's upgrade) and a pacer
+//!   thread that sends on schedule.
 //! - [`proc_stats`] — CPU time and RSS of a process from `/proc`, and the fd limit.
 //! - [`report`] — result records, the printed table and the JSON output.
 //! - [`svg`] — the chart of latency percentiles against offered load.
