@@ -150,8 +150,10 @@ pub struct Config {
     #[arg(long, default_value = "5s", value_parser = parse_duration)]
     pub close_timeout: Duration,
 
-    /// Most write commands committed in one SQLite transaction (group commit).
-    #[arg(long, default_value_t = 4096)]
+    /// Most write commands committed in one SQLite transaction (group commit). A batch
+    /// is what queued while the last one was written, so this bounds it only under
+    /// overload, where a larger batch dirties each index page once for more messages.
+    #[arg(long, default_value_t = 16384)]
     pub writer_batch: usize,
 
     /// Read-only SQLite connections serving history, replay and lookups.
