@@ -208,6 +208,36 @@ impl App {
         }
     }
 
+    /// Restores where the user stopped reading each group in an earlier run (`mark`): the
+    /// later messages count as unread as they are replayed, and the "new messages" line
+    /// goes after the mark. A mark at or past the group's head is ignored.
+    pub fn restore_read_marks(&mut self, mark: impl Fn(Id) -> Option<i64>) {
+        for view in &mut self.groups {
+            let head = view.group.head;
+            if let Some(seq) = mark(view.group.id).filter(|seq| (0..head).contains(seq)) {
+                view.read_upto = seq;
+                view.marker = Some(seq);
+            }
+        }
+    }
+
+    /// How far the user has read each group, to restore next time: the group on screen
+    /// is read to its last message.
+    pub fn read_marks(&self) -> Vec<(Id, i64)> {
+        self.groups
+            .iter()
+            .enumerate()
+            .map(|(i, view)| {
+                let read = if self.active == Some(i) {
+                    view.read_upto.max(view.last_seq())
+                } else {
+                    view.read_upto
+                };
+                (view.group.id, read)
+            })
+            .collect()
+    }
+
     /// The group on screen.
     pub fn active_group(&self) -> Option<&GroupView> {
         self.active.and_then(|i| self.groups.get(i))

@@ -5,7 +5,8 @@
 //! - [`app`] — the state; [`update`] — event -> state change + effects (pure);
 //!   [`ui`] — drawing; [`event`] — the event enum and its sources; [`commands`] —
 //!   `/commands` and completion; [`effects`] — running what `update` asks for;
-//!   [`terminal`] — entering and restoring the terminal.
+//!   [`terminal`] — entering and restoring the terminal; [`marks`] — read markers kept
+//!   between runs.
 
 pub mod app;
 pub mod commands;
@@ -13,6 +14,7 @@ pub mod effects;
 pub mod event;
 #[cfg(test)]
 mod fixtures;
+pub mod marks;
 pub mod terminal;
 pub mod ui;
 pub mod update;
@@ -23,6 +25,7 @@ use tokio_util::sync::CancellationToken;
 use self::app::App;
 use self::effects::Executor;
 use self::event::Event;
+use self::marks::ReadMarks;
 use crate::cli::{CliError, Context};
 use crate::ws;
 
@@ -54,11 +57,16 @@ pub async fn run(ctx: &Context) -> Result<(), CliError> {
         .size()
         .map(|s| (s.width, s.height))
         .unwrap_or((80, 24));
+    let mut marks = ReadMarks::load(&ctx.config.dir, &ctx.config.server, me.id);
     let mut app = App::new(me.as_ref(), groups, size);
+    app.restore_read_marks(|group| marks.get(group));
     executor.run(update::start(&mut app));
     let result = event_loop(&mut terminal, &mut app, &executor, &mut rx).await;
     cancel.cancel();
     terminal::leave();
+    if let Err(e) = marks.save(app.read_marks()) {
+        eprintln!("quid: could not keep the read markers: {e}");
+    }
     result
 }
 

@@ -352,7 +352,8 @@ fn open_group(app: &mut App) -> Vec<Effect> {
     let Some(view) = app.active_group_mut() else {
         return Vec::new();
     };
-    view.marker = (view.unread > 0).then_some(view.read_upto);
+    // a marker restored from an earlier run stays until the group is left
+    view.marker = (view.unread > 0).then_some(view.read_upto).or(view.marker);
     view.unread = 0;
     view.mentioned = false;
     view.read_upto = view.read_upto.max(view.last_seq());

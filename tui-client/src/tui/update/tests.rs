@@ -62,6 +62,44 @@ fn unread_counts_and_read_marker() {
     assert_eq!(app.groups[1].unread, 0, "the open group has nothing unread");
 }
 
+/// Read markers from an earlier run: what came after them counts as unread as it is
+/// replayed, the group on screen shows the "new messages" line after its mark, and the
+/// marks kept for next time are the last seq seen on screen and the old mark elsewhere.
+#[test]
+fn read_marks_from_an_earlier_run() {
+    let (general, team) = (group(1, "general", 5), group(2, "team", 5));
+    let mut app = super::App::new(alice(), vec![general.clone(), team.clone()], (100, 30));
+    let marks = [(general.id, 2), (team.id, 3)];
+    app.restore_read_marks(|id| marks.iter().find(|(g, _)| *g == id).map(|(_, seq)| *seq));
+    start(&mut app);
+    for seq in 1..=5 {
+        update(&mut app, net(text(&general, seq, bob(), "news")));
+        update(&mut app, net(text(&team, seq, bob(), "news")));
+    }
+    assert_eq!(app.active, Some(0));
+    assert_eq!((app.groups[0].unread, app.groups[0].marker), (0, Some(2)));
+    assert_eq!(
+        app.groups[1].unread, 2,
+        "seqs 4 and 5 arrived after the mark"
+    );
+    assert_eq!(app.read_marks(), vec![(general.id, 5), (team.id, 3)]);
+
+    update(&mut app, key(KeyCode::Char('2'), KeyModifiers::ALT));
+    assert_eq!((app.groups[1].unread, app.groups[1].marker), (0, Some(3)));
+    assert_eq!(
+        app.groups[0].marker, None,
+        "leaving a group clears its line"
+    );
+    assert_eq!(app.read_marks(), vec![(general.id, 5), (team.id, 5)]);
+
+    let mut later = super::App::new(alice(), vec![group(1, "general", 5)], (100, 30));
+    later.restore_read_marks(|_| Some(9));
+    assert_eq!(
+        later.groups[0].read_upto, 5,
+        "a mark past the head is ignored"
+    );
+}
+
 /// A mention marks the group, and Alt+A goes to mentions before plain activity.
 #[test]
 fn alt_a_prefers_mentions() {

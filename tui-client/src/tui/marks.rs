@@ -1,0 +1,100 @@
+//! Read markers kept between runs: the last seq the user had seen in each group, per
+//! server and account, in `read-markers.json` in the config directory. With them, the
+//! messages that arrived while the chat was closed count as unread, and the group on
+//! screen shows the "new messages" line where the user stopped.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use quid_shared::Id;
+
+const FILE: &str = "read-markers.json";
+
+/// The file: `"<server> <user id>"` -> group -> seq.
+type Stored = BTreeMap<String, BTreeMap<Id, i64>>;
+
+/// The markers of one account on one server.
+#[derive(Debug)]
+pub struct ReadMarks {
+    path: PathBuf,
+    key: String,
+    groups: BTreeMap<Id, i64>,
+}
+
+impl ReadMarks {
+    /// The markers of `user` on `server` kept in `dir`; none when the file is missing or
+    /// unreadable (they are a convenience: the chat works without them).
+    pub fn load(dir: &Path, server: &str, user: Id) -> ReadMarks {
+        let path = dir.join(FILE);
+        let key = format!("{server} {user}");
+        let groups = read(&path).remove(&key).unwrap_or_default();
+        ReadMarks { path, key, groups }
+    }
+
+    /// The last seq the user had seen in `group`.
+    pub fn get(&self, group: Id) -> Option<i64> {
+        self.groups.get(&group).copied()
+    }
+
+    /// Keeps `marks` as this account's markers (the groups left out are forgotten) and
+    /// writes the file, leaving other accounts' markers as they are. The file is replaced
+    /// in one rename, so a crash leaves the old one or the new one.
+    pub fn save(&mut self, marks: impl IntoIterator<Item = (Id, i64)>) -> io::Result<()> {
+        self.groups = marks.into_iter().collect();
+        let mut stored = read(&self.path);
+        stored.insert(self.key.clone(), self.groups.clone());
+        let json = serde_json::to_vec_pretty(&stored)?;
+        if let Some(dir) = self.path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        let temp = self.path.with_extension("json.tmp");
+        fs::write(&temp, json)?;
+        fs::rename(&temp, &self.path)
+    }
+}
+
+/// Every account's markers; empty when the file is missing or not ours to read.
+fn read(path: &Path) -> Stored {
+    fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Markers come back for the same server and account only; saving one account keeps
+    /// the others'; a damaged file reads as no markers and is replaced on save.
+    #[test]
+    fn markers_round_trip_per_account() {
+        let dir = tempfile::tempdir().unwrap();
+        let (alice, bob, group) = (Id::new_v4(), Id::new_v4(), Id::new_v4());
+        let server = "http://127.0.0.1:3001";
+        let mut marks = ReadMarks::load(dir.path(), server, alice);
+        assert_eq!(marks.get(group), None);
+        marks.save([(group, 7)]).unwrap();
+        let mut other = ReadMarks::load(dir.path(), server, bob);
+        other.save([(group, 3)]).unwrap();
+
+        assert_eq!(
+            ReadMarks::load(dir.path(), server, alice).get(group),
+            Some(7)
+        );
+        assert_eq!(ReadMarks::load(dir.path(), server, bob).get(group), Some(3));
+        let elsewhere = ReadMarks::load(dir.path(), "http://example.org", alice);
+        assert_eq!(elsewhere.get(group), None);
+
+        fs::write(dir.path().join(FILE), b"{not json").unwrap();
+        let mut damaged = ReadMarks::load(dir.path(), server, alice);
+        assert_eq!(damaged.get(group), None);
+        damaged.save([(group, 9)]).unwrap();
+        assert_eq!(
+            ReadMarks::load(dir.path(), server, alice).get(group),
+            Some(9)
+        );
+    }
+}
