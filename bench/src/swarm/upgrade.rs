@@ -114,3 +114,70 @@ impl Upgrading {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::conn;
+
+    /// Drives `upgrading` on a fresh connection to a one-shot server that reads the
+    /// request and answers `answer`; returns the last step, the outcome the connecting
+    /// task is told, and the bytes the server got after the request.
+    fn upgrade_against(answer: &'static [u8]) -> (Step, Outcome, Vec<u8>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let link = conn::dial(listener.local_addr().unwrap()).unwrap();
+        let request = wire::upgrade_request("test", "/ws", "token");
+        let expected = request.len();
+        let server = std::thread::spawn(move || {
+            let (mut socket, _) = listener.accept().unwrap();
+            let mut got = vec![0u8; expected];
+            socket.read_exact(&mut got).unwrap();
+            socket.write_all(answer).unwrap();
+            socket
+                .set_read_timeout(Some(Duration::from_millis(300)))
+                .unwrap();
+            let mut after = Vec::new();
+            let _ = socket.read_to_end(&mut after);
+            after
+        });
+        let (done, mut outcome) = oneshot::channel();
+        let mut upgrading = Upgrading::new(request, b"then".to_vec(), done);
+        let mut buf = vec![0u8; 1024];
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let step = loop {
+            match upgrading.advance(&link, &mut buf) {
+                Step::Pending => {
+                    assert!(Instant::now() < deadline, "the upgrade never ended");
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                step => break step,
+            }
+        };
+        drop(link);
+        let after = server.join().unwrap();
+        (step, outcome.try_recv().unwrap(), after)
+    }
+
+    /// An accepted upgrade hands over the bytes behind the answer, sends `then`, and
+    /// tells the task; a refused one tells the task why and sends nothing more.
+    #[test]
+    fn upgrades_end_accepted_or_refused() {
+        let accepted: &[u8] = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\
+            Connection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n\x81\x02hi";
+        let (step, outcome, after) = upgrade_against(accepted);
+        assert!(matches!(step, Step::Open(early) if early == b"\x81\x02hi"));
+        assert_eq!(outcome, Ok(()));
+        assert_eq!(after, b"then");
+
+        let refused: &[u8] = b"HTTP/1.1 401 Unauthorized\r\ncontent-length: 9\r\n\r\nbad token";
+        let (step, outcome, after) = upgrade_against(refused);
+        assert!(matches!(step, Step::Failed));
+        let why = outcome.unwrap_err();
+        assert!(why.contains("401") && why.contains("bad token"), "{why}");
+        assert!(after.is_empty());
+    }
+}
