@@ -186,7 +186,7 @@ pub struct Connected {
     pub failed: u64,
     /// The first of their errors.
     pub first_error: Option<BenchError>,
-    /// Time from dialling to the socket being handed to its reader, µs, per success.
+    /// Time from dialling to the end of the upgrade, µs, per success.
     pub latency: Recorder,
 }
 
