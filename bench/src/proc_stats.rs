@@ -97,6 +97,18 @@ impl CpuMark {
     }
 }
 
+/// CPU time the calling thread has used so far (`CLOCK_THREAD_CPUTIME_ID`), for the cost
+/// of one thread's work alone.
+pub fn thread_cpu_time() -> Option<Duration> {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid timespec for the call to fill.
+    let r = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    (r == 0).then(|| Duration::new(now.tv_sec as u64, now.tv_nsec as u32))
+}
+
 /// `utime + stime` from a `/proc/<pid>/stat` line (fields 14 and 15; the command name in
 /// field 2 may contain spaces and parentheses, so fields are counted after the last `)`).
 pub fn cpu_ticks(stat: &str) -> Option<u64> {

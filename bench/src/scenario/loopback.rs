@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::BenchError;
 use crate::cli::LoopbackArgs;
 use crate::clock;
-use crate::proc_stats::CpuMark;
+use crate::proc_stats::{self, CpuMark};
 use crate::stall::{Probe, StallSummary};
 use crate::stats::{LatencySummary, new_histogram};
 
@@ -38,6 +38,9 @@ pub struct LoopbackResult {
     pub machine_stall: StallSummary,
     /// CPU of this process (writers and reader) as a percentage of one core.
     pub cpu_pct: Option<f64>,
+    /// The writer threads' CPU per message written, µs: what one `write` per delivery
+    /// costs on this machine, the floor under a server's CPU per delivery.
+    pub writer_cpu_us_per_message: Option<f64>,
 }
 
 /// Runs the scenario.
@@ -53,7 +56,8 @@ pub async fn run(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
         .map_err(|e| BenchError::Protocol(format!("loopback run failed: {e}")))??;
     println!(
         "loopback: {} of {} messages in {:.0}/s; latency p50 {:.2} ms p90 {:.2} ms p99 {:.2} ms \
-         max {:.2} ms; lost {}; stalls over 5 ms {} (longest {:.2} ms); CPU {}%",
+         max {:.2} ms; lost {}; stalls over 5 ms {} (longest {:.2} ms); CPU {}%, writers \
+         {} µs per message",
         result.received,
         result.written,
         result.messages_per_s,
@@ -65,6 +69,9 @@ pub async fn run(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
         result.machine_stall.stalls_over_5ms,
         result.machine_stall.oversleep.max_ms,
         result.cpu_pct.map_or("-".into(), |p| format!("{p:.0}")),
+        result
+            .writer_cpu_us_per_message
+            .map_or("-".into(), |us| format!("{us:.2}")),
     );
     Ok(result)
 }
@@ -119,8 +126,10 @@ fn measure(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
         })
         .collect::<io::Result<_>>()
         .map_err(io("starting the writers"))?;
+    let mut writers_cpu = Some(Duration::ZERO);
     for writer in writers {
-        let _ = writer.join();
+        let used = writer.join().ok().flatten();
+        writers_cpu = writers_cpu.zip(used).map(|(sum, used)| sum + used);
     }
     let expected = written.load(Ordering::Relaxed);
     let deadline = Instant::now() + DRAIN;
@@ -144,18 +153,21 @@ fn measure(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
         cpu_pct: used
             .me
             .map(|d| 100.0 * d.as_secs_f64() / used.wall.as_secs_f64()),
+        writer_cpu_us_per_message: writers_cpu
+            .filter(|_| expected > 0)
+            .map(|d| d.as_secs_f64() * 1e6 / expected as f64),
     })
 }
 
 /// One writer: in each slot, the next group's round — a message stamped with the slot's
 /// scheduled time to each of this writer's connections of that group — until `duration`
-/// has passed.
+/// has passed. Returns the CPU time the thread used.
 fn write_rounds(
     mut groups: Vec<Vec<TcpStream>>,
     (start, slots_per_s, duration): (Instant, f64, Duration),
     payload: usize,
     written: &AtomicU64,
-) {
+) -> Option<Duration> {
     let interval = Duration::from_secs_f64(1.0 / slots_per_s);
     let mut message = vec![b'x'; payload];
     let count = groups.len();
@@ -163,7 +175,7 @@ fn write_rounds(
     loop {
         let due = start + interval * slot;
         if due >= start + duration {
-            return;
+            return proc_stats::thread_cpu_time();
         }
         let now = Instant::now();
         if due > now {
