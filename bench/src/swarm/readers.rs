@@ -157,11 +157,8 @@ fn serve(mut poll: Poll, inbox: &Receiver<Command>, shared: &Shared) {
                     }
                 }
                 Ok(Command::Remove(key, done)) => {
-                    if let Some(mut reading) = conns.remove(&key) {
-                        forget(&poll, &reading);
-                        if let Some(upgrading) = &mut reading.upgrading {
-                            upgrading.abandon("given up");
-                        }
+                    if let Some(reading) = conns.remove(&key) {
+                        drop_conn(&poll, reading, shared);
                     }
                     let _ = done.send(());
                 }
@@ -190,8 +187,8 @@ fn service(reading: &mut Reading, buf: &mut [u8], shared: &Shared) -> bool {
     read_ready(reading, buf, shared)
 }
 
-/// Stops reading a connection that ended or failed its upgrade (the connecting task
-/// reports that; it is no drop).
+/// Stops reading a connection: one that ended (a drop unless it was being closed), or
+/// one still upgrading (its connecting task is told; that is no drop).
 fn drop_conn(poll: &Poll, mut reading: Reading, shared: &Shared) {
     forget(poll, &reading);
     match &mut reading.upgrading {

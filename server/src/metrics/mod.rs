@@ -18,7 +18,7 @@ const LATENCY_BUCKETS: &[f64] = &[
     1.0, 2.5,
 ];
 const BATCH_BUCKETS: &[f64] = &[
-    1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0, 4096.0,
+    1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0, 4096.0, 16384.0,
 ];
 
 /// Installs the Prometheus recorder the first time it is called; returns the handle

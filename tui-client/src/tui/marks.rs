@@ -38,13 +38,12 @@ impl ReadMarks {
         self.groups.get(&group).copied()
     }
 
-    /// Keeps `marks` as this account's markers (the groups left out are forgotten) and
-    /// writes the file, leaving other accounts' markers as they are. The file is replaced
-    /// in one rename, so a crash leaves the old one or the new one.
-    pub fn save(&mut self, marks: impl IntoIterator<Item = (Id, i64)>) -> io::Result<()> {
-        self.groups = marks.into_iter().collect();
+    /// Writes `marks` as this account's markers (the groups left out are forgotten),
+    /// leaving other accounts' markers as they are. The file is replaced in one rename,
+    /// so a crash leaves the old one or the new one.
+    pub fn save(&self, marks: impl IntoIterator<Item = (Id, i64)>) -> io::Result<()> {
         let mut stored = read(&self.path);
-        stored.insert(self.key.clone(), self.groups.clone());
+        stored.insert(self.key.clone(), marks.into_iter().collect());
         let json = serde_json::to_vec_pretty(&stored)?;
         if let Some(dir) = self.path.parent() {
             fs::create_dir_all(dir)?;
@@ -74,10 +73,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (alice, bob, group) = (Id::new_v4(), Id::new_v4(), Id::new_v4());
         let server = "http://127.0.0.1:3001";
-        let mut marks = ReadMarks::load(dir.path(), server, alice);
+        let marks = ReadMarks::load(dir.path(), server, alice);
         assert_eq!(marks.get(group), None);
         marks.save([(group, 7)]).unwrap();
-        let mut other = ReadMarks::load(dir.path(), server, bob);
+        let other = ReadMarks::load(dir.path(), server, bob);
         other.save([(group, 3)]).unwrap();
 
         assert_eq!(
@@ -89,7 +88,7 @@ mod tests {
         assert_eq!(elsewhere.get(group), None);
 
         fs::write(dir.path().join(FILE), b"{not json").unwrap();
-        let mut damaged = ReadMarks::load(dir.path(), server, alice);
+        let damaged = ReadMarks::load(dir.path(), server, alice);
         assert_eq!(damaged.get(group), None);
         damaged.save([(group, 9)]).unwrap();
         assert_eq!(

@@ -57,7 +57,7 @@ pub async fn run(ctx: &Context) -> Result<(), CliError> {
         .size()
         .map(|s| (s.width, s.height))
         .unwrap_or((80, 24));
-    let mut marks = ReadMarks::load(&ctx.config.dir, &ctx.config.server, me.id);
+    let marks = ReadMarks::load(&ctx.config.dir, &ctx.config.server, me.id);
     let mut app = App::new(me.as_ref(), groups, size);
     app.restore_read_marks(|group| marks.get(group));
     executor.run(update::start(&mut app));
