@@ -4,7 +4,7 @@
 
 mod fixed;
 
-pub use fixed::LatencyHistogram;
+pub use fixed::Deliveries;
 
 use std::sync::OnceLock;
 
@@ -59,10 +59,6 @@ fn describe() {
         "Messages committed to SQLite, by kind."
     );
     describe_counter!(
-        "quid_frames_delivered_total",
-        "Live new-message frames written to sockets."
-    );
-    describe_counter!(
         "quid_frames_received_total",
         "Text frames received from clients."
     );
@@ -84,17 +80,23 @@ fn describe() {
     );
 }
 
-/// From publish to socket write; recorded on the hot path, so it is ours, not the
-/// exporter's (see [`LatencyHistogram`]).
-pub static DELIVERY_LATENCY: LatencyHistogram = LatencyHistogram::new(
-    "quid_delivery_latency_seconds",
-    "From publish (right after commit) to the socket write, oldest frame of each write.",
+/// Frames delivered and the time from publish to socket write; recorded on the hot path,
+/// so they are ours, not the exporter's (see [`Deliveries`]).
+pub static DELIVERIES: Deliveries = Deliveries::new(
+    (
+        "quid_frames_delivered_total",
+        "Live new-message frames written to sockets.",
+    ),
+    (
+        "quid_delivery_latency_seconds",
+        "From publish (right after commit) to the socket write, oldest frame of each write.",
+    ),
 );
 
-/// The text of a scrape: the exporter's series, then the delivery latency.
+/// The text of a scrape: the exporter's series, then the delivery metrics.
 pub fn render(exporter: Option<&PrometheusHandle>) -> String {
     let mut out = exporter.map(PrometheusHandle::render).unwrap_or_default();
-    DELIVERY_LATENCY.render(&mut out);
+    DELIVERIES.render(&mut out);
     out
 }
 
@@ -130,7 +132,6 @@ impl DropReason {
 #[derive(Clone)]
 pub struct ConnMetrics {
     pub active: Gauge,
-    pub frames_delivered: Counter,
     pub frames_received: Counter,
     pub slow_readers: Counter,
 }
@@ -140,7 +141,6 @@ impl ConnMetrics {
     pub fn new() -> ConnMetrics {
         ConnMetrics {
             active: metrics::gauge!("quid_connections_active"),
-            frames_delivered: metrics::counter!("quid_frames_delivered_total"),
             frames_received: metrics::counter!("quid_frames_received_total"),
             slow_readers: metrics::counter!("quid_connection_drops_total", "reason" => "slow_reader"),
         }

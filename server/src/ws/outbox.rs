@@ -18,6 +18,7 @@ use std::time::Instant;
 
 use bytes::{Buf, BytesMut};
 use quid_shared::{Id, ServerFrame};
+use smallvec::SmallVec;
 use tokio::net::TcpStream;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -26,6 +27,9 @@ use super::ack::Ack;
 use super::wire;
 use crate::hub::{Published, Sink};
 use crate::metrics::ConnMetrics;
+
+/// The pieces of one write, on the stack unless a run of messages is long.
+type Parts<T> = SmallVec<[T; 8]>;
 
 /// The socket is gone (reset, or closed by the peer while we wrote).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +111,8 @@ impl Outbox {
             let result = match parts {
                 [one] => self.stream.try_write(one),
                 _ => {
-                    let slices: Vec<IoSlice<'_>> = parts.iter().map(|p| IoSlice::new(p)).collect();
+                    let slices: Parts<IoSlice<'_>> =
+                        parts.iter().map(|p| IoSlice::new(p)).collect();
                     self.stream.try_write_vectored(&slices)
                 }
             };
@@ -153,10 +158,7 @@ impl Outbox {
 
     fn delivered(&self, published: Counted) {
         if let Some(at) = published.oldest {
-            self.metrics
-                .frames_delivered
-                .increment(published.count as u64);
-            crate::metrics::DELIVERY_LATENCY.record(at.elapsed());
+            crate::metrics::DELIVERIES.record(published.count as u64, at.elapsed());
         }
     }
 
@@ -385,7 +387,7 @@ impl Sink for Outbox {
             self.check_limit(&state);
             return run.len();
         }
-        let mut parts: Vec<&[u8]> = Vec::with_capacity(run.len());
+        let mut parts: Parts<&[u8]> = SmallVec::new();
         let mut counted = Counted::NONE;
         for published in run {
             if published.message.seq > gate.last {
