@@ -3,7 +3,12 @@
 //! content) by scanning the JSON text instead of deserialising the whole message.
 //!
 //! Scanning is sound here because JSON escapes every `"` inside a string: a raw `"seq":`
-//! can only be a key, never part of a message's content.
+//! can only be a key, never part of a message's content. The keys' searchers are built
+//! once, and the `type` tag, which serde writes first, is read without a search.
+
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 /// Prefix of every content the load generator sends, followed by the stamp and `:`.
 pub const STAMP_PREFIX: &str = "qb:";
@@ -23,24 +28,55 @@ pub enum Scanned {
     Other,
 }
 
+/// A key searched for in frames, with its searcher.
+struct Key {
+    text: &'static str,
+    finder: Finder<'static>,
+}
+
+impl Key {
+    fn new(text: &'static str) -> Key {
+        Key {
+            text,
+            finder: Finder::new(text),
+        }
+    }
+
+    /// The rest of `frame` after the first occurrence of this key.
+    fn after<'a>(&self, frame: &'a str) -> Option<&'a str> {
+        let at = self.finder.find(frame.as_bytes())? + self.text.len();
+        // the key ends in an ASCII character, so `at` is a character boundary
+        frame.get(at..)
+    }
+}
+
+static TYPE: LazyLock<Key> = LazyLock::new(|| Key::new("\"type\":\""));
+static SEQ: LazyLock<Key> = LazyLock::new(|| Key::new("\"seq\":"));
+static HEAD: LazyLock<Key> = LazyLock::new(|| Key::new("\"head\":"));
+static CONTENT: LazyLock<Key> = LazyLock::new(|| Key::new("\"content\":\""));
+
 /// Reads the fields the load generator needs from one server frame.
 pub fn scan(frame: &str) -> Scanned {
-    match string_after(frame, "\"type\":\"") {
-        Some("new-message") => match int_after(frame, "\"seq\":") {
+    let tag = match frame.strip_prefix("{\"type\":\"") {
+        Some(rest) => rest.split('"').next(),
+        None => string_after(frame, &TYPE),
+    };
+    match tag {
+        Some("new-message") => match int_after(frame, &SEQ) {
             Some(seq) => Scanned::NewMessage {
                 seq,
                 stamp: stamp_in(frame),
             },
             None => Scanned::Other,
         },
-        Some("ack") => match int_after(frame, "\"seq\":") {
+        Some("ack") => match int_after(frame, &SEQ) {
             Some(seq) => Scanned::Ack {
                 seq,
                 stamp: stamp_in(frame),
             },
             None => Scanned::Other,
         },
-        Some("joined") => match int_after(frame, "\"head\":") {
+        Some("joined") => match int_after(frame, &HEAD) {
             Some(head) => Scanned::Joined { head },
             None => Scanned::Other,
         },
@@ -59,21 +95,18 @@ pub fn stamped_content(stamp: u64, len: usize) -> String {
 }
 
 fn stamp_in(frame: &str) -> Option<u64> {
-    let at = frame.find("\"content\":\"")? + "\"content\":\"".len();
-    let rest = frame[at..].strip_prefix(STAMP_PREFIX)?;
+    let rest = CONTENT.after(frame)?.strip_prefix(STAMP_PREFIX)?;
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     rest[..digits].parse().ok()
 }
 
-fn string_after<'a>(frame: &'a str, key: &str) -> Option<&'a str> {
-    let at = frame.find(key)? + key.len();
-    let rest = &frame[at..];
+fn string_after<'a>(frame: &'a str, key: &Key) -> Option<&'a str> {
+    let rest = key.after(frame)?;
     Some(&rest[..rest.find('"')?])
 }
 
-fn int_after(frame: &str, key: &str) -> Option<i64> {
-    let at = frame.find(key)? + key.len();
-    let rest = frame[at..].trim_start();
+fn int_after(frame: &str, key: &Key) -> Option<i64> {
+    let rest = key.after(frame)?.trim_start();
     let len = rest
         .bytes()
         .enumerate()
@@ -162,5 +195,16 @@ mod tests {
                 stamp: None
             }
         );
+    }
+
+    /// A frame whose `type` is not its first key is still read (by searching for it).
+    #[test]
+    fn type_tag_anywhere() {
+        assert_eq!(
+            scan(r#"{"group":"g","type":"joined","head":3}"#),
+            Scanned::Joined { head: 3 }
+        );
+        assert_eq!(scan(r#"{"head":3}"#), Scanned::Other);
+        assert_eq!(scan(r#"{"type":"joined"}"#), Scanned::Other);
     }
 }

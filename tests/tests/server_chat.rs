@@ -68,7 +68,10 @@ async fn two_clients_see_each_other_in_order() -> anyhow::Result<()> {
     assert_eq!(inf, count);
     // ten messages to two sockets (the process's metrics also hold other tests' traffic)
     let frames = server.metric("quid_frames_delivered_total").await?;
-    assert!(frames >= 20.0 && frames >= count, "frames delivered {frames}");
+    assert!(
+        frames >= 20.0 && frames >= count,
+        "frames delivered {frames}"
+    );
     server.shutdown().await
 }
 
