@@ -142,6 +142,9 @@ async fn run_all(env: &Env, dir: &std::path::Path) {
     assert!(c.written > 0, "{c:?}");
     assert_eq!((c.received, c.lost), (c.written, 0), "{c:?}");
     assert_eq!(c.latency.count, c.received, "{c:?}");
+    assert_eq!(c.writer_lateness.count, c.received, "{c:?}");
+    assert_eq!(c.in_flight.count, c.received, "{c:?}");
+    assert!(c.in_flight.max_ms <= c.latency.max_ms, "{c:?}");
     assert!(
         c.writer_cpu_us_per_message.is_some_and(|us| us > 0.0),
         "{c:?}"

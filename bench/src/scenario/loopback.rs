@@ -3,6 +3,8 @@
 //! spread evenly, written by W threads — over plain TCP, with no
 //! server, no protocol and no database in the loop. Its latency and the stall probe show
 //! what the machine itself does with that traffic: the floor under every fan-out number.
+//! Each message carries its round's scheduled time and the time the round's writing
+//! began, so the latency splits into the writer's lateness and the time in flight.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -23,6 +25,9 @@ use crate::proc_stats::{self, CpuMark};
 use crate::stall::{Probe, StallSummary};
 use crate::stats::{LatencySummary, new_histogram};
 
+/// Bytes at the front of each message: the scheduled time, then the round's start.
+const STAMPS: usize = 16;
+
 /// How long the reader waits for the last messages after the writers stop.
 const DRAIN: Duration = Duration::from_secs(2);
 
@@ -35,6 +40,12 @@ pub struct LoopbackResult {
     pub messages_per_s: f64,
     /// Scheduled write time to receipt.
     pub latency: LatencySummary,
+    /// Scheduled time to the start of writing the round: the writer thread falling
+    /// behind (woken late, or slowed down), per message.
+    pub writer_lateness: LatencySummary,
+    /// Start of writing the round to receipt: the writes ahead in the round, the
+    /// kernel's loopback path and the reader.
+    pub in_flight: LatencySummary,
     pub machine_stall: StallSummary,
     /// CPU of this process (writers and reader) as a percentage of one core.
     pub cpu_pct: Option<f64>,
@@ -45,10 +56,11 @@ pub struct LoopbackResult {
 
 /// Runs the scenario.
 pub async fn run(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
-    if a.conns == 0 || a.writers == 0 || a.groups == 0 || a.rate <= 0.0 || a.payload < 8 {
-        return Err(BenchError::Usage(
-            "--conns, --groups, --writers and --rate must be positive, --payload at least 8".into(),
-        ));
+    if a.conns == 0 || a.writers == 0 || a.groups == 0 || a.rate <= 0.0 || a.payload < STAMPS {
+        return Err(BenchError::Usage(format!(
+            "--conns, --groups, --writers and --rate must be positive, --payload at least \
+             {STAMPS}"
+        )));
     }
     let a = a.clone();
     let result = tokio::task::spawn_blocking(move || measure(&a))
@@ -56,8 +68,8 @@ pub async fn run(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
         .map_err(|e| BenchError::Protocol(format!("loopback run failed: {e}")))??;
     println!(
         "loopback: {} of {} messages in {:.0}/s; latency p50 {:.2} ms p90 {:.2} ms p99 {:.2} ms \
-         max {:.2} ms; lost {}; stalls over 5 ms {} (longest {:.2} ms); CPU {}%, writers \
-         {} µs per message",
+         max {:.2} ms (writer late p99 {:.2} ms, in flight p99 {:.2} ms); lost {}; stalls \
+         over 5 ms {} (longest {:.2} ms); CPU {}%, writers {} µs per message",
         result.received,
         result.written,
         result.messages_per_s,
@@ -65,6 +77,8 @@ pub async fn run(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
         result.latency.p90_ms,
         result.latency.p99_ms,
         result.latency.max_ms,
+        result.writer_lateness.p99_ms,
+        result.in_flight.p99_ms,
         result.lost,
         result.machine_stall.stalls_over_5ms,
         result.machine_stall.oversleep.max_ms,
@@ -137,7 +151,7 @@ fn measure(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
         std::thread::sleep(Duration::from_millis(1));
     }
     done.store(true, Ordering::Relaxed);
-    let histogram = reader
+    let [histogram, lateness, in_flight] = reader
         .join()
         .map_err(|_| BenchError::Protocol("the loopback reader panicked".into()))?;
     let used = cpu.used_until_now(None);
@@ -149,6 +163,8 @@ fn measure(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
         lost: expected.saturating_sub(received),
         messages_per_s: received as f64 / duration.as_secs_f64(),
         latency: LatencySummary::of(&histogram),
+        writer_lateness: LatencySummary::of(&lateness),
+        in_flight: LatencySummary::of(&in_flight),
         machine_stall,
         cpu_pct: used
             .me
@@ -160,8 +176,8 @@ fn measure(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
 }
 
 /// One writer: in each slot, the next group's round — a message stamped with the slot's
-/// scheduled time to each of this writer's connections of that group — until `duration`
-/// has passed. Returns the CPU time the thread used.
+/// scheduled time and the round's start to each of this writer's connections of that
+/// group — until `duration` has passed. Returns the CPU time the thread used.
 fn write_rounds(
     mut groups: Vec<Vec<TcpStream>>,
     (start, slots_per_s, duration): (Instant, f64, Duration),
@@ -182,6 +198,7 @@ fn write_rounds(
             std::thread::sleep(due - now);
         }
         message[..8].copy_from_slice(&clock::stamp_of(due).to_le_bytes());
+        message[8..STAMPS].copy_from_slice(&clock::now_stamp().to_le_bytes());
         for conn in &mut groups[slot as usize % count] {
             if conn.write_all(&message).is_ok() {
                 written.fetch_add(1, Ordering::Relaxed);
@@ -191,15 +208,16 @@ fn write_rounds(
     }
 }
 
-/// The reader: every message's latency, counted in `received`, until `done` is set.
+/// The reader: every message's latency, the writer's lateness and the time in flight,
+/// counted in `received`, until `done` is set.
 fn read_all(
     conns: &[TcpStream],
     payload: usize,
     (received, done): (&AtomicU64, &AtomicBool),
-) -> Histogram<u64> {
-    let mut latency = new_histogram();
+) -> [Histogram<u64>; 3] {
+    let [mut latency, mut lateness, mut in_flight] = [(); 3].map(|()| new_histogram());
     let Ok(mut poll) = Poll::new() else {
-        return latency;
+        return [latency, lateness, in_flight];
     };
     for (i, conn) in conns.iter().enumerate() {
         let fd = conn.as_raw_fd();
@@ -230,10 +248,15 @@ fn read_all(
                 held.extend_from_slice(&buf[..n]);
                 let whole = held.len() / payload * payload;
                 for message in held[..whole].chunks_exact(payload) {
-                    let mut stamp = [0u8; 8];
-                    stamp.copy_from_slice(&message[..8]);
-                    let micros = clock::micros_since(u64::from_le_bytes(stamp));
-                    latency.saturating_record(micros.max(1));
+                    let stamp = |at: usize| {
+                        let mut bytes = [0u8; 8];
+                        bytes.copy_from_slice(&message[at..at + 8]);
+                        clock::micros_since(u64::from_le_bytes(bytes))
+                    };
+                    let (total, flying) = (stamp(0), stamp(8));
+                    latency.saturating_record(total.max(1));
+                    in_flight.saturating_record(flying.max(1));
+                    lateness.saturating_record(total.saturating_sub(flying).max(1));
                     received.fetch_add(1, Ordering::Relaxed);
                 }
                 held.drain(..whole);
@@ -243,5 +266,5 @@ fn read_all(
             }
         }
     }
-    latency
+    [latency, lateness, in_flight]
 }
