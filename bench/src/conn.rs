@@ -24,27 +24,56 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// publisher's sends and the reader's pongs never interleave inside a frame.
 pub struct Link {
     stream: TcpStream,
-    writing: Mutex<()>,
+    /// Held while writing; holds the rest of a frame the reader began but the socket did
+    /// not take, which goes out before anything else.
+    writing: Mutex<Vec<u8>>,
 }
 
 impl Link {
     /// Writes `bytes` whole, waiting (bounded) while the send buffer is full.
     pub fn send(&self, bytes: &[u8]) -> io::Result<()> {
-        let _one_writer = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+        let mut unsent = self.writing.lock().unwrap_or_else(|p| p.into_inner());
         let deadline = Instant::now() + WRITE_TIMEOUT;
-        let mut rest = bytes;
-        while !rest.is_empty() {
-            match (&self.stream).write(rest) {
-                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => rest = &rest[n..],
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    wait_writable(&self.stream, deadline)?;
+        for part in [std::mem::take(&mut *unsent).as_slice(), bytes] {
+            let mut rest = part;
+            while !rest.is_empty() {
+                match (&self.stream).write(rest) {
+                    Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                    Ok(n) => rest = &rest[n..],
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                        wait_writable(&self.stream, deadline)?;
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes `bytes` without waiting, for the reader thread, which serves every
+    /// connection and must never block on one: what the socket does not take now goes
+    /// out ahead of this link's next write. Skipped when another thread is writing on the
+    /// link (a pong can be: the server counts any frame as a sign of life).
+    pub fn offer(&self, bytes: &[u8]) -> io::Result<()> {
+        let Ok(mut unsent) = self.writing.try_lock() else {
+            return Ok(());
+        };
+        unsent.extend_from_slice(bytes);
+        loop {
+            match (&self.stream).write(&unsent) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => {
+                    unsent.drain(..n);
+                    if unsent.is_empty() {
+                        return Ok(());
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
         }
-        Ok(())
     }
 
     /// One non-blocking write, for a link no one else writes yet (the upgrade request).
@@ -107,7 +136,7 @@ pub fn dial(addr: SocketAddr) -> io::Result<Link> {
     }
     Ok(Link {
         stream: socket.into(),
-        writing: Mutex::new(()),
+        writing: Mutex::new(Vec::new()),
     })
 }
 
@@ -155,4 +184,49 @@ pub fn pong(payload: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(payload.len() + 6);
     wire::put_client_frame(&mut out, OP_PONG, payload, mask());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    /// A connected link and the peer's end of it.
+    fn pair() -> (Link, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let link = dial(listener.local_addr().unwrap()).unwrap();
+        let (peer, _) = listener.accept().unwrap();
+        (link, peer)
+    }
+
+    /// On a socket whose peer does not read, `offer` returns at once instead of waiting
+    /// for room; what it could not write goes out, in order, ahead of the next `send`.
+    #[test]
+    fn offer_never_waits_and_keeps_order() {
+        let (link, mut peer) = pair();
+        let chunk: Vec<u8> = (0..=255u8).cycle().take(64 * 1024).collect();
+        let mut offered = 0;
+        // far more than the socket buffers hold: every call must still return at once
+        while offered < 64 * 1024 * 1024 && link.writing.lock().unwrap().is_empty() {
+            link.offer(&chunk).unwrap();
+            offered += chunk.len();
+        }
+        assert!(offered < 64 * 1024 * 1024, "the send buffer never filled");
+        let waiting = link.writing.lock().unwrap().len();
+        assert!(waiting > 0);
+        // another offer while bytes wait is queued behind them
+        link.offer(&chunk).unwrap();
+        offered += chunk.len();
+        let reader = std::thread::spawn(move || {
+            let mut all = Vec::new();
+            peer.read_to_end(&mut all).unwrap();
+            all
+        });
+        link.send(b"tail").unwrap();
+        link.stream.shutdown(std::net::Shutdown::Write).unwrap();
+        let all = reader.join().unwrap();
+        assert_eq!(all.len(), offered + 4);
+        assert!(all[..offered].chunks(chunk.len()).all(|c| c == chunk));
+        assert_eq!(&all[offered..], b"tail");
+    }
 }

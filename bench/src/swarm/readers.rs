@@ -255,7 +255,7 @@ fn take_frames(reading: &mut Reading, fresh: &[u8], shared: &Shared) -> bool {
                 }
                 true
             }
-            OP_PING => reading.link.send(&conn::pong(frame.payload)).is_ok(),
+            OP_PING => reading.link.offer(&conn::pong(frame.payload)).is_ok(),
             OP_CLOSE => false,
             _ => true,
         };
