@@ -11,7 +11,6 @@
 //! written at most once) and, while a `join` replays history, the live messages held back
 //! until the replay is out (so they are never written ahead of older ones).
 
-use std::collections::HashMap;
 use std::io::{self, IoSlice};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
@@ -24,6 +23,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::ack::Ack;
+use super::gates::Gates;
 use super::wire;
 use crate::hub::{Published, Sink};
 use crate::metrics::ConnMetrics;
@@ -55,7 +55,7 @@ struct State {
     waiting_frames: usize,
     waiting_published: usize,
     oldest: Option<Instant>,
-    gates: HashMap<Id, Gate>,
+    gates: Gates<Gate>,
     /// Acks written before the connection got their message: each waits for it.
     deferred: Vec<Ack>,
     broken: bool,
@@ -258,8 +258,8 @@ impl Outbox {
     /// Returns whether it was joined already.
     pub(super) fn hold(&self, group: Id) -> bool {
         let mut state = self.lock();
-        let was_joined = state.gates.contains_key(&group);
-        let gate = state.gates.entry(group).or_insert(Gate {
+        let was_joined = state.gates.contains(&group);
+        let gate = state.gates.get_or_insert_with(group, || Gate {
             last: 0,
             held: None,
         });
@@ -337,7 +337,7 @@ impl Outbox {
 
     /// Forgets every group (the connection is closing).
     pub(super) fn leave_all(&self) -> Vec<Id> {
-        let groups: Vec<Id> = self.lock().gates.keys().copied().collect();
+        let groups: Vec<Id> = self.lock().gates.groups().collect();
         for group in &groups {
             self.leave(*group);
         }
