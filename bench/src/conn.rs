@@ -5,8 +5,8 @@
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::os::fd::AsRawFd;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, TryLockError};
 use std::time::{Duration, Instant};
 
 use quid_shared::{ClientFrame, Id};
@@ -30,50 +30,49 @@ pub struct Link {
 }
 
 impl Link {
-    /// Writes `bytes` whole, waiting (bounded) while the send buffer is full.
+    /// Writes `bytes` whole, after any bytes still waiting, waiting (bounded) while the
+    /// send buffer is full. On an error, what was not written stays waiting, so the
+    /// stream never skips part of a frame.
     pub fn send(&self, bytes: &[u8]) -> io::Result<()> {
         let mut unsent = self.writing.lock().unwrap_or_else(|p| p.into_inner());
         let deadline = Instant::now() + WRITE_TIMEOUT;
-        for part in [std::mem::take(&mut *unsent).as_slice(), bytes] {
-            let mut rest = part;
-            while !rest.is_empty() {
-                match (&self.stream).write(rest) {
-                    Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                    Ok(n) => rest = &rest[n..],
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                        wait_writable(&self.stream, deadline)?;
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
-                }
+        if unsent.is_empty() {
+            let written = write_until(&self.stream, bytes, Some(deadline));
+            if let Err((done, e)) = written {
+                unsent.extend_from_slice(&bytes[done..]);
+                return Err(e);
             }
+            return Ok(());
         }
-        Ok(())
+        unsent.extend_from_slice(bytes);
+        flush(&self.stream, &mut unsent, Some(deadline))
     }
 
     /// Writes `bytes` without waiting, for the reader thread, which serves every
     /// connection and must never block on one: what the socket does not take now goes
-    /// out ahead of this link's next write. Skipped when another thread is writing on the
-    /// link (a pong can be: the server counts any frame as a sign of life).
+    /// out ahead of this link's next write, or when the socket can take it
+    /// ([`Link::flush`]). Skipped when another thread is writing on the link (a pong can
+    /// be: the server counts any frame as a sign of life).
     pub fn offer(&self, bytes: &[u8]) -> io::Result<()> {
-        let Ok(mut unsent) = self.writing.try_lock() else {
-            return Ok(());
+        let mut unsent = match self.writing.try_lock() {
+            Ok(unsent) => unsent,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => return Ok(()),
         };
         unsent.extend_from_slice(bytes);
-        loop {
-            match (&self.stream).write(&unsent) {
-                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => {
-                    unsent.drain(..n);
-                    if unsent.is_empty() {
-                        return Ok(());
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
+        flush(&self.stream, &mut unsent, None)
+    }
+
+    /// Writes, without waiting, what earlier writes left waiting; for the reader thread
+    /// when the socket reports room.
+    pub fn flush(&self) -> io::Result<()> {
+        let mut unsent = match self.writing.try_lock() {
+            Ok(unsent) => unsent,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            // whoever holds it writes the waiting bytes first
+            Err(TryLockError::WouldBlock) => return Ok(()),
+        };
+        flush(&self.stream, &mut unsent, None)
     }
 
     /// One non-blocking write, for a link no one else writes yet (the upgrade request).
@@ -98,6 +97,41 @@ impl Link {
         let _ = self.send(&frame);
         let _ = self.stream.shutdown(std::net::Shutdown::Both);
     }
+}
+
+/// Writes `unsent` out, removing what was written; with no `deadline`, only what the
+/// socket takes now.
+fn flush(stream: &TcpStream, unsent: &mut Vec<u8>, deadline: Option<Instant>) -> io::Result<()> {
+    let result = write_until(stream, unsent, deadline);
+    let done = match &result {
+        Ok(done) => *done,
+        Err((done, _)) => *done,
+    };
+    unsent.drain(..done);
+    result.map(drop).map_err(|(_, e)| e)
+}
+
+/// Writes `bytes` until all are written, the socket is full with no `deadline` to wait
+/// for, or an error; returns how many were written (with the error, if any).
+fn write_until(
+    stream: &TcpStream,
+    bytes: &[u8],
+    deadline: Option<Instant>,
+) -> Result<usize, (usize, io::Error)> {
+    let mut done = 0;
+    while done < bytes.len() {
+        match (&*stream).write(&bytes[done..]) {
+            Ok(0) => return Err((done, io::ErrorKind::WriteZero.into())),
+            Ok(n) => done += n,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => match deadline {
+                None => break,
+                Some(deadline) => wait_writable(stream, deadline).map_err(|e| (done, e))?,
+            },
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err((done, e)),
+        }
+    }
+    Ok(done)
 }
 
 /// Waits until `stream` can take bytes again, or `deadline` passes.
@@ -199,34 +233,74 @@ mod tests {
         (link, peer)
     }
 
+    /// The bytes `from..from + len` of a stream that never repeats (a running counter).
+    fn pattern(from: usize, len: usize) -> Vec<u8> {
+        (from..from + len)
+            .map(|i| (i as u32).wrapping_mul(2_654_435_761).to_le_bytes()[i % 4])
+            .collect()
+    }
+
     /// On a socket whose peer does not read, `offer` returns at once instead of waiting
-    /// for room; what it could not write goes out, in order, ahead of the next `send`.
+    /// for room; what it could not write goes out, in order, ahead of the next `send`,
+    /// or when `flush` finds room.
     #[test]
     fn offer_never_waits_and_keeps_order() {
         let (link, mut peer) = pair();
-        let chunk: Vec<u8> = (0..=255u8).cycle().take(64 * 1024).collect();
-        let mut offered = 0;
-        // far more than the socket buffers hold: every call must still return at once
-        while offered < 64 * 1024 * 1024 && link.writing.lock().unwrap().is_empty() {
-            link.offer(&chunk).unwrap();
-            offered += chunk.len();
-        }
+        let link = std::sync::Arc::new(link);
+        let (done, finished) = std::sync::mpsc::channel();
+        let offering = std::sync::Arc::clone(&link);
+        // off the test thread, so that an `offer` that blocks fails the test, not hangs it
+        std::thread::spawn(move || {
+            let mut offered = 0;
+            // far more than the socket buffers hold: every call must return at once
+            while offered < 64 * 1024 * 1024 && offering.writing.lock().unwrap().is_empty() {
+                offering.offer(&pattern(offered, 64 * 1024)).unwrap();
+                offered += 64 * 1024;
+            }
+            // another offer, and a flush, while bytes wait: queued behind them
+            offering.offer(&pattern(offered, 1000)).unwrap();
+            offering.flush().unwrap();
+            let _ = done.send(offered + 1000);
+        });
+        let offered = finished
+            .recv_timeout(Duration::from_secs(20))
+            .expect("offer waited for the socket");
         assert!(offered < 64 * 1024 * 1024, "the send buffer never filled");
-        let waiting = link.writing.lock().unwrap().len();
-        assert!(waiting > 0);
-        // another offer while bytes wait is queued behind them
-        link.offer(&chunk).unwrap();
-        offered += chunk.len();
+        assert!(!link.writing.lock().unwrap().is_empty());
         let reader = std::thread::spawn(move || {
             let mut all = Vec::new();
             peer.read_to_end(&mut all).unwrap();
             all
         });
-        link.send(b"tail").unwrap();
+        link.send(&pattern(offered, 4)).unwrap();
+        assert!(link.writing.lock().unwrap().is_empty());
         link.stream.shutdown(std::net::Shutdown::Write).unwrap();
         let all = reader.join().unwrap();
         assert_eq!(all.len(), offered + 4);
-        assert!(all[..offered].chunks(chunk.len()).all(|c| c == chunk));
-        assert_eq!(&all[offered..], b"tail");
+        assert!(all == pattern(0, offered + 4), "bytes out of order");
+    }
+
+    /// Bytes left waiting by `offer` go out with `flush` once the peer reads, with no
+    /// other write on the link.
+    #[test]
+    fn flush_sends_what_waits() {
+        let (link, mut peer) = pair();
+        let mut offered = 0;
+        while link.writing.lock().unwrap().is_empty() {
+            link.offer(&pattern(offered, 64 * 1024)).unwrap();
+            offered += 64 * 1024;
+        }
+        let reader = std::thread::spawn(move || {
+            let mut all = vec![0; offered];
+            peer.read_exact(&mut all).unwrap();
+            all
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !link.writing.lock().unwrap().is_empty() {
+            assert!(Instant::now() < deadline, "flush never finished");
+            link.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert!(reader.join().unwrap() == pattern(0, offered));
     }
 }

@@ -58,7 +58,7 @@ static CONTENT: LazyLock<Key> = LazyLock::new(|| Key::new("\"content\":\""));
 /// Reads the fields the load generator needs from one server frame.
 pub fn scan(frame: &str) -> Scanned {
     let tag = match frame.strip_prefix("{\"type\":\"") {
-        Some(rest) => rest.split('"').next(),
+        Some(rest) => rest.find('"').map(|end| &rest[..end]),
         None => string_after(frame, &TYPE),
     };
     match tag {
@@ -206,5 +206,8 @@ mod tests {
         );
         assert_eq!(scan(r#"{"head":3}"#), Scanned::Other);
         assert_eq!(scan(r#"{"type":"joined"}"#), Scanned::Other);
+        // a tag without its closing quote is no tag, on either path
+        assert_eq!(scan(r#"{"type":"error"#), Scanned::Other);
+        assert_eq!(scan(r#"{"a":1,"type":"error"#), Scanned::Other);
     }
 }

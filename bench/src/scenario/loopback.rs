@@ -247,11 +247,13 @@ fn read_all(
                 let held = &mut partial[i];
                 held.extend_from_slice(&buf[..n]);
                 let whole = held.len() / payload * payload;
+                // one reading of the clock for both stamps, so in flight <= total
+                let now = clock::now_stamp();
                 for message in held[..whole].chunks_exact(payload) {
                     let stamp = |at: usize| {
                         let mut bytes = [0u8; 8];
                         bytes.copy_from_slice(&message[at..at + 8]);
-                        clock::micros_since(u64::from_le_bytes(bytes))
+                        now.saturating_sub(u64::from_le_bytes(bytes)) / 1000
                     };
                     let (total, flying) = (stamp(0), stamp(8));
                     latency.saturating_record(total.max(1));

@@ -169,7 +169,8 @@ fn serve(mut poll: Poll, inbox: &Receiver<Command>, shared: &Shared) {
     }
 }
 
-/// Moves a ready connection on: its upgrade, then its frames; whether it stays open.
+/// Moves a ready connection on: its upgrade, then bytes left waiting to be written, then
+/// its frames; whether it stays open.
 fn service(reading: &mut Reading, buf: &mut [u8], shared: &Shared) -> bool {
     if let Some(upgrading) = &mut reading.upgrading {
         match upgrading.advance(&reading.link, buf) {
@@ -183,6 +184,9 @@ fn service(reading: &mut Reading, buf: &mut [u8], shared: &Shared) -> bool {
                 }
             }
         }
+    } else if reading.link.flush().is_err() {
+        // a pong left waiting could not go out: the socket is gone
+        return false;
     }
     read_ready(reading, buf, shared)
 }

@@ -4,8 +4,9 @@
 //! until the next upkeep (memory that grows with the rate, and a drain that stalls a
 //! runtime thread), and one shared counter is a cache line that every writing core pulls
 //! to itself. Here each recording thread adds to its own cache-line-aligned shard of fixed
-//! buckets, and a scrape sums the shards: a record is three uncontended atomic adds, and
-//! the memory is constant.
+//! buckets, and a scrape sums the shards: a record is three atomic adds on lines no other
+//! core writes (while there are no more recording threads than shards; beyond that,
+//! threads share shards), and the memory is constant.
 
 use std::cell::Cell;
 use std::fmt::Write as _;

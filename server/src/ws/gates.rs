@@ -1,8 +1,8 @@
 //! A connection's joined groups, each with its gate, kept sorted by group. A connection
 //! joins a few groups, and every delivery looks its group up: a sorted list stored inline
 //! (the first group lives inside the outbox's own state) is found by a binary search,
-//! with no hashing and no separate table to fetch from memory, and is no larger than an
-//! empty hash map.
+//! with no hashing and no separate table to fetch from memory. It takes 8 bytes more
+//! than an empty hash map, and no table on the heap for a connection in one group.
 
 use quid_shared::Id;
 use smallvec::SmallVec;

@@ -5,9 +5,9 @@
 //! frames encoded once for all recipients straight into the socket.
 //!
 //! Layout: `upgrade` (HTTP side), `session` (the loop), `join` (exact replay), `outbox`
-//! (outgoing bytes and join gates), `gates` (a connection's groups, sorted), `duplex` (the stream tungstenite sees), `wire`
-//! (frame encoding), `ack` (acks around the message's shared JSON), `frames` (parsing
-//! client frames, error frames).
+//! (outgoing bytes and join gates), `gates` (a connection's groups, sorted), `duplex`
+//! (the stream tungstenite sees), `wire` (frame encoding), `ack` (acks around the
+//! message's shared JSON), `frames` (parsing client frames, error frames).
 
 mod ack;
 mod duplex;
