@@ -126,6 +126,10 @@ async fn run_all(env: &Env, dir: &std::path::Path) {
     .unwrap();
     assert_eq!(l.steps.len(), 2);
     assert!(l.steps.iter().all(|s| s.clean()), "{l:?}");
+    assert_eq!(
+        l.sustained_deliveries_per_s_within_slo, l.best_deliveries_per_s_within_slo,
+        "{l:?}"
+    );
     assert!(std::fs::read_to_string(&svg).unwrap().contains("<polyline"));
 
     // the control needs no server
