@@ -43,11 +43,7 @@ impl Published {
     pub fn new(message: Message) -> Result<Arc<Published>, serde_json::Error> {
         let json = serde_json::to_vec(&message)?;
         let (head, tail) = NEW_MESSAGE;
-        let mut payload = Vec::with_capacity(head.len() + json.len() + tail.len());
-        payload.extend_from_slice(head);
-        payload.extend_from_slice(&json);
-        payload.extend_from_slice(tail);
-        let frame = crate::ws::text_frame(&payload);
+        let frame = crate::ws::text_frame(&[head, &json, tail]);
         let end = frame.len() - tail.len();
         Ok(Arc::new(Published {
             message,

@@ -27,15 +27,9 @@ impl Ack {
         match &posted.published {
             Some(published) => {
                 let id = serde_json::to_string(&client_id).unwrap_or_else(|_| "\"\"".into());
-                let mut payload = Vec::with_capacity(
-                    ACK.iter().map(|p| p.len()).sum::<usize>() + id.len() + published.json.len(),
-                );
-                payload.extend_from_slice(ACK[0]);
-                payload.extend_from_slice(id.as_bytes());
-                payload.extend_from_slice(ACK[1]);
-                payload.extend_from_slice(&published.json);
-                payload.extend_from_slice(ACK[2]);
-                wire::put_text_frame(&mut frame, &payload);
+                let [head, middle, tail] = ACK;
+                let parts = [head, id.as_bytes(), middle, &published.json, tail];
+                wire::put_text_frame(&mut frame, &parts);
             }
             None => wire::put_server_frame(
                 &mut frame,

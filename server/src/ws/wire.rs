@@ -8,17 +8,18 @@ use quid_shared::ServerFrame;
 /// FIN bit + opcode 1 (text).
 const FIN_TEXT: u8 = 0x81;
 
-/// One unfragmented text frame carrying `payload`.
-pub fn text_frame(payload: &[u8]) -> Bytes {
-    let mut frame = BytesMut::with_capacity(payload.len() + 10);
-    put_text_frame(&mut frame, payload);
+/// One unfragmented text frame carrying `parts`, one after the other.
+pub fn text_frame(parts: &[&[u8]]) -> Bytes {
+    let len: usize = parts.iter().map(|part| part.len()).sum();
+    let mut frame = BytesMut::with_capacity(len + 10);
+    put_text_frame(&mut frame, parts);
     frame.freeze()
 }
 
-/// Appends one unfragmented text frame carrying `payload` to `out`.
-pub fn put_text_frame(out: &mut impl BufMut, payload: &[u8]) {
+/// Appends one unfragmented text frame carrying `parts`, one after the other, to `out`.
+pub fn put_text_frame(out: &mut impl BufMut, parts: &[&[u8]]) {
     out.put_u8(FIN_TEXT);
-    match payload.len() {
+    match parts.iter().map(|part| part.len()).sum::<usize>() {
         len @ 0..=125 => out.put_u8(len as u8),
         len @ 126..=0xFFFF => {
             out.put_u8(126);
@@ -29,18 +30,20 @@ pub fn put_text_frame(out: &mut impl BufMut, payload: &[u8]) {
             out.put_u64(len as u64);
         }
     }
-    out.put_slice(payload);
+    for part in parts {
+        out.put_slice(part);
+    }
 }
 
 /// Appends `frame` as JSON in one text frame to `out`.
 pub fn put_server_frame(out: &mut Vec<u8>, frame: &ServerFrame) {
     match serde_json::to_vec(frame) {
-        Ok(json) => put_text_frame(out, &json),
+        Ok(json) => put_text_frame(out, &[&json]),
         Err(e) => {
             tracing::error!(error = %e, "cannot serialize a server frame");
             put_text_frame(
                 out,
-                br#"{"type":"error","code":"internal","message":"internal error"}"#,
+                &[br#"{"type":"error","code":"internal","message":"internal error"}"#],
             );
         }
     }
@@ -75,7 +78,7 @@ mod tests {
             .collect();
         let mut bytes = Vec::new();
         for payload in &payloads {
-            bytes.extend_from_slice(&text_frame(payload.as_bytes()));
+            bytes.extend_from_slice(&text_frame(&[payload.as_bytes()]));
         }
         assert_eq!(read_all(bytes), payloads);
     }
