@@ -57,6 +57,7 @@ impl Link {
         let mut unsent = match self.writing.try_lock() {
             Ok(unsent) => unsent,
             Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            // whoever holds it writes the waiting bytes first
             Err(TryLockError::WouldBlock) => return Ok(()),
         };
         unsent.extend_from_slice(bytes);
@@ -66,13 +67,7 @@ impl Link {
     /// Writes, without waiting, what earlier writes left waiting; for the reader thread
     /// when the socket reports room.
     pub fn flush(&self) -> io::Result<()> {
-        let mut unsent = match self.writing.try_lock() {
-            Ok(unsent) => unsent,
-            Err(TryLockError::Poisoned(p)) => p.into_inner(),
-            // whoever holds it writes the waiting bytes first
-            Err(TryLockError::WouldBlock) => return Ok(()),
-        };
-        flush(&self.stream, &mut unsent, None)
+        self.offer(&[])
     }
 
     /// One non-blocking write, for a link no one else writes yet (the upgrade request).
