@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use crate::BenchError;
 
-/// Which process to read: the server's pid, or this process.
+/// Which process to read: the server's pid, this process, or the calling thread alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Proc {
     Pid(u32),
     Myself,
+    ThisThread,
 }
 
 impl Proc {
@@ -18,13 +19,14 @@ impl Proc {
         match self {
             Proc::Pid(pid) => format!("/proc/{pid}/{file}"),
             Proc::Myself => format!("/proc/self/{file}"),
+            Proc::ThisThread => format!("/proc/thread-self/{file}"),
         }
     }
 
     fn pid(self) -> u32 {
         match self {
             Proc::Pid(pid) => pid,
-            Proc::Myself => std::process::id(),
+            Proc::Myself | Proc::ThisThread => std::process::id(),
         }
     }
 
@@ -35,15 +37,24 @@ impl Proc {
         })
     }
 
-    /// User + system CPU time of all the process's threads so far.
-    pub fn cpu_time(self) -> Result<Duration, BenchError> {
-        let ticks = cpu_ticks(&self.read("stat")?).ok_or_else(|| BenchError::Proc {
+    /// User and system CPU time so far: of all the process's threads, or of this thread.
+    pub fn cpu_time(self) -> Result<CpuTime, BenchError> {
+        if self == Proc::ThisThread {
+            // finer than `/proc`'s clock ticks, for a thread's short runs
+            return thread_rusage().ok_or_else(|| BenchError::Proc {
+                pid: self.pid(),
+                reason: "getrusage(RUSAGE_THREAD) failed".into(),
+            });
+        }
+        let (user, system) = cpu_ticks(&self.read("stat")?).ok_or_else(|| BenchError::Proc {
             pid: self.pid(),
             reason: "unreadable stat line".into(),
         })?;
-        Ok(Duration::from_secs_f64(
-            ticks as f64 / clock_ticks_per_sec(),
-        ))
+        let secs = |ticks: u64| Duration::from_secs_f64(ticks as f64 / clock_ticks_per_sec());
+        Ok(CpuTime {
+            user: secs(user),
+            system: secs(system),
+        })
     }
 
     /// Resident set size in bytes.
@@ -57,19 +68,40 @@ impl Proc {
     }
 }
 
+/// CPU time split into the process's own code (user) and the kernel working for it
+/// (system: syscalls, and on loopback the TCP stack of both ends of a write).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CpuTime {
+    pub user: Duration,
+    pub system: Duration,
+}
+
+impl CpuTime {
+    pub fn total(self) -> Duration {
+        self.user + self.system
+    }
+
+    fn saturating_sub(self, earlier: CpuTime) -> CpuTime {
+        CpuTime {
+            user: self.user.saturating_sub(earlier.user),
+            system: self.system.saturating_sub(earlier.system),
+        }
+    }
+}
+
 /// A CPU-time reading to subtract a later one from.
 #[derive(Debug, Clone, Copy)]
 pub struct CpuMark {
-    server: Option<Duration>,
-    me: Option<Duration>,
+    server: Option<CpuTime>,
+    me: Option<CpuTime>,
     at: std::time::Instant,
 }
 
 /// CPU used between two marks.
 #[derive(Debug, Clone, Copy)]
 pub struct CpuUsed {
-    pub server: Option<Duration>,
-    pub me: Option<Duration>,
+    pub server: Option<CpuTime>,
+    pub me: Option<CpuTime>,
     pub wall: Duration,
 }
 
@@ -97,26 +129,27 @@ impl CpuMark {
     }
 }
 
-/// CPU time the calling thread has used so far (`CLOCK_THREAD_CPUTIME_ID`), for the cost
-/// of one thread's work alone.
-pub fn thread_cpu_time() -> Option<Duration> {
-    let mut now = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `now` is a valid timespec for the call to fill.
-    let r = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
-    (r == 0).then(|| Duration::new(now.tv_sec as u64, now.tv_nsec as u32))
+/// The calling thread's user and system time, to the microsecond.
+fn thread_rusage() -> Option<CpuTime> {
+    // SAFETY: an all-zero rusage is a valid value for getrusage to overwrite.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `usage` is a valid rusage for the call to fill.
+    let r = unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut usage) };
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    (r == 0).then(|| CpuTime {
+        user: time(usage.ru_utime),
+        system: time(usage.ru_stime),
+    })
 }
 
-/// `utime + stime` from a `/proc/<pid>/stat` line (fields 14 and 15; the command name in
+/// `(utime, stime)` from a `/proc/<pid>/stat` line (fields 14 and 15; the command name in
 /// field 2 may contain spaces and parentheses, so fields are counted after the last `)`).
-pub fn cpu_ticks(stat: &str) -> Option<u64> {
+pub fn cpu_ticks(stat: &str) -> Option<(u64, u64)> {
     let after = &stat[stat.rfind(')')? + 1..];
     let mut fields = after.split_whitespace().skip(11);
     let utime: u64 = fields.next()?.parse().ok()?;
     let stime: u64 = fields.next()?.parse().ok()?;
-    Some(utime + stime)
+    Some((utime, stime))
 }
 
 /// The `VmRSS:` value in KiB from a `/proc/<pid>/status` text.
@@ -159,7 +192,7 @@ mod tests {
     fn parses_stat_and_status() {
         let stat = "4242 (quid (server) x) S 1 4242 4242 0 -1 4194560 500 0 0 0 \
                     1234 567 0 0 20 0 8 0 100 123456 789";
-        assert_eq!(cpu_ticks(stat), Some(1234 + 567));
+        assert_eq!(cpu_ticks(stat), Some((1234, 567)));
         let status = "Name:\tquid-server\nVmPeak:\t  9999 kB\nVmRSS:\t   20480 kB\n";
         assert_eq!(vm_rss_kib(status), Some(20480));
     }
@@ -169,5 +202,11 @@ mod tests {
     fn reads_own_process() {
         assert!(Proc::Myself.rss_bytes().unwrap() > 0);
         assert!(Proc::Myself.cpu_time().is_ok());
+        let spin = std::time::Instant::now();
+        while spin.elapsed() < Duration::from_millis(50) {
+            std::hint::black_box(0);
+        }
+        let this = Proc::ThisThread.cpu_time().unwrap();
+        assert!(this.total() <= Proc::Myself.cpu_time().unwrap().total());
     }
 }

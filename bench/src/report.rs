@@ -35,6 +35,9 @@ pub struct Phase {
     pub ack_latency: LatencySummary,
     pub server_cpu_pct: Option<f64>,
     pub server_cpu_us_per_delivery: Option<f64>,
+    /// The part of `server_cpu_us_per_delivery` spent in the kernel (system time): on
+    /// loopback, each socket write runs the TCP stack of both ends in the writer's time.
+    pub server_kernel_us_per_delivery: Option<f64>,
     pub server_cpu_us_per_message: Option<f64>,
     pub loadgen_cpu_pct: Option<f64>,
     pub loadgen_cpu_us_per_frame: Option<f64>,
@@ -80,6 +83,7 @@ impl Phase {
             ack_latency: latency,
             server_cpu_pct: None,
             server_cpu_us_per_delivery: None,
+            server_kernel_us_per_delivery: None,
             server_cpu_us_per_message: None,
             loadgen_cpu_pct: None,
             loadgen_cpu_us_per_frame: None,
@@ -150,7 +154,7 @@ fn opt(v: Option<f64>, digits: usize) -> String {
 /// The table of phases, one line each.
 pub fn phase_table(phases: &[Phase]) -> String {
     let mut out = format!(
-        "{:>10} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6} {:>5} {:>6} {:>7} {:>6} {:>7} {:>8}\n",
+        "{:>10} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6} {:>5} {:>6} {:>7} {:>6} {:>6} {:>7} {:>8}\n",
         "offered/s",
         "deliv/s",
         "p50 ms",
@@ -162,13 +166,14 @@ pub fn phase_table(phases: &[Phase]) -> String {
         "err",
         "srv%",
         "µs/del",
+        "in krn",
         "gen%",
         "µs/frm",
         "stall ms"
     );
     for p in phases {
         out.push_str(&format!(
-            "{:>10.0} {:>10.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>6} {:>5} {:>6} {:>7} {:>6} {:>7} {:>8.2}\n",
+            "{:>10.0} {:>10.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>6} {:>5} {:>6} {:>7} {:>6} {:>6} {:>7} {:>8.2}\n",
             p.offered_deliveries_per_s,
             p.deliveries_per_s,
             p.latency.p50_ms,
@@ -180,6 +185,7 @@ pub fn phase_table(phases: &[Phase]) -> String {
             p.errors + p.dropped + p.duplicates,
             opt(p.server_cpu_pct, 0),
             opt(p.server_cpu_us_per_delivery, 2),
+            opt(p.server_kernel_us_per_delivery, 2),
             opt(p.loadgen_cpu_pct, 0),
             opt(p.loadgen_cpu_us_per_frame, 2),
             p.machine_stall.oversleep.max_ms,
@@ -204,6 +210,7 @@ mod tests {
         });
         p.server_cpu_pct = Some(50.0);
         p.server_cpu_us_per_delivery = Some(1.25);
+        p.server_kernel_us_per_delivery = Some(0.75);
         p
     }
 
@@ -221,6 +228,7 @@ mod tests {
         assert!(v["machine"]["cpus"].as_u64().unwrap() >= 1);
         assert_eq!(v["results"]["latency"]["p99_ms"], 2.0);
         assert_eq!(v["results"]["server_cpu_us_per_delivery"], 1.25);
+        assert_eq!(v["results"]["server_kernel_us_per_delivery"], 0.75);
         assert!(v["results"]["loadgen_cpu_pct"].is_null());
     }
 

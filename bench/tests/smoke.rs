@@ -153,4 +153,10 @@ async fn run_all(env: &Env, dir: &std::path::Path) {
         c.writer_cpu_us_per_message.is_some_and(|us| us > 0.0),
         "{c:?}"
     );
+    assert!(
+        c.writer_kernel_us_per_message
+            .zip(c.writer_cpu_us_per_message)
+            .is_some_and(|(kernel, all)| kernel <= all),
+        "{c:?}"
+    );
 }

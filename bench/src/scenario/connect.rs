@@ -77,8 +77,8 @@ pub async fn run(env: &Env, a: &ConnectArgs) -> Result<ConnectResult, BenchError
             .zip(rss_after)
             .filter(|_| connected > 0)
             .map(|(b, a)| (a as f64 - b as f64) / 1024.0 / connected as f64),
-        server_cpu_us_per_connect: per_connect(used.server),
-        loadgen_cpu_us_per_connect: per_connect(used.me),
+        server_cpu_us_per_connect: per_connect(used.server.map(|t| t.total())),
+        loadgen_cpu_us_per_connect: per_connect(used.me.map(|t| t.total())),
         dropped_while_held: dropped,
     };
     println!(

@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::BenchError;
 use crate::cli::LoopbackArgs;
 use crate::clock;
-use crate::proc_stats::{self, CpuMark};
+use crate::proc_stats::{CpuMark, CpuTime, Proc};
 use crate::stall::{Probe, StallSummary};
 use crate::stats::{LatencySummary, new_histogram};
 
@@ -52,6 +52,8 @@ pub struct LoopbackResult {
     /// The writer threads' CPU per message written, µs: what one `write` per delivery
     /// costs on this machine, the floor under a server's CPU per delivery.
     pub writer_cpu_us_per_message: Option<f64>,
+    /// The part of `writer_cpu_us_per_message` spent in the kernel.
+    pub writer_kernel_us_per_message: Option<f64>,
 }
 
 /// Runs the scenario.
@@ -63,13 +65,14 @@ pub async fn run(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
         )));
     }
     let a = a.clone();
+    let us = |v: Option<f64>| v.map_or("-".into(), |us| format!("{us:.2}"));
     let result = tokio::task::spawn_blocking(move || measure(&a))
         .await
         .map_err(|e| BenchError::Protocol(format!("loopback run failed: {e}")))??;
     println!(
         "loopback: {} of {} messages in {:.0}/s; latency p50 {:.2} ms p90 {:.2} ms p99 {:.2} ms \
          max {:.2} ms (writer late p99 {:.2} ms, in flight p99 {:.2} ms); lost {}; stalls \
-         over 5 ms {} (longest {:.2} ms); CPU {}%, writers {} µs per message",
+         over 5 ms {} (longest {:.2} ms); CPU {}%, writers {} µs per message ({} in the kernel)",
         result.received,
         result.written,
         result.messages_per_s,
@@ -83,9 +86,8 @@ pub async fn run(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
         result.machine_stall.stalls_over_5ms,
         result.machine_stall.oversleep.max_ms,
         result.cpu_pct.map_or("-".into(), |p| format!("{p:.0}")),
-        result
-            .writer_cpu_us_per_message
-            .map_or("-".into(), |us| format!("{us:.2}")),
+        us(result.writer_cpu_us_per_message),
+        us(result.writer_kernel_us_per_message),
     );
     Ok(result)
 }
@@ -140,10 +142,13 @@ fn measure(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
         })
         .collect::<io::Result<_>>()
         .map_err(io("starting the writers"))?;
-    let mut writers_cpu = Some(Duration::ZERO);
+    let mut writers_cpu = Some(CpuTime::default());
     for writer in writers {
         let used = writer.join().ok().flatten();
-        writers_cpu = writers_cpu.zip(used).map(|(sum, used)| sum + used);
+        writers_cpu = writers_cpu.zip(used).map(|(sum, used)| CpuTime {
+            user: sum.user + used.user,
+            system: sum.system + used.system,
+        });
     }
     let expected = written.load(Ordering::Relaxed);
     let deadline = Instant::now() + DRAIN;
@@ -156,6 +161,10 @@ fn measure(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
         .map_err(|_| BenchError::Protocol("the loopback reader panicked".into()))?;
     let used = cpu.used_until_now(None);
     let machine_stall = probe.finish();
+    let per_message = |cpu: Option<Duration>| {
+        cpu.filter(|_| expected > 0)
+            .map(|d| d.as_secs_f64() * 1e6 / expected as f64)
+    };
     let received = histogram.len();
     Ok(LoopbackResult {
         written: expected,
@@ -168,10 +177,9 @@ fn measure(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
         machine_stall,
         cpu_pct: used
             .me
-            .map(|d| 100.0 * d.as_secs_f64() / used.wall.as_secs_f64()),
-        writer_cpu_us_per_message: writers_cpu
-            .filter(|_| expected > 0)
-            .map(|d| d.as_secs_f64() * 1e6 / expected as f64),
+            .map(|t| 100.0 * t.total().as_secs_f64() / used.wall.as_secs_f64()),
+        writer_cpu_us_per_message: per_message(writers_cpu.map(|t| t.total())),
+        writer_kernel_us_per_message: per_message(writers_cpu.map(|t| t.system)),
     })
 }
 
@@ -183,7 +191,7 @@ fn write_rounds(
     (start, slots_per_s, duration): (Instant, f64, Duration),
     payload: usize,
     written: &AtomicU64,
-) -> Option<Duration> {
+) -> Option<CpuTime> {
     let interval = Duration::from_secs_f64(1.0 / slots_per_s);
     let mut message = vec![b'x'; payload];
     let count = groups.len();
@@ -191,7 +199,7 @@ fn write_rounds(
     loop {
         let due = start + interval * slot;
         if due >= start + duration {
-            return proc_stats::thread_cpu_time();
+            return Proc::ThisThread.cpu_time().ok();
         }
         let now = Instant::now();
         if due > now {

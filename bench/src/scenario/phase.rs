@@ -52,6 +52,9 @@ pub async fn measure(
             .map(|d| d.as_secs_f64() * 1e6 / n as f64)
     };
     let pct = |cpu: Option<Duration>| cpu.map(|d| 100.0 * d.as_secs_f64() / wall);
+    let server_cpu = used.server.map(|t| t.total());
+    let server_kernel = used.server.map(|t| t.system);
+    let loadgen_cpu = used.me.map(|t| t.total());
     Phase {
         rate: load.rate,
         offered_msgs_per_s: load.rate * publishers,
@@ -69,11 +72,12 @@ pub async fn measure(
         deliveries_per_s: delivered as f64 / secs,
         latency: LatencySummary::of(&shared.latency.snapshot()),
         ack_latency: LatencySummary::of(&shared.ack_latency.snapshot()),
-        server_cpu_pct: pct(used.server),
-        server_cpu_us_per_delivery: per(used.server, delivered),
-        server_cpu_us_per_message: per(used.server, acked),
-        loadgen_cpu_pct: pct(used.me),
-        loadgen_cpu_us_per_frame: per(used.me, frames),
+        server_cpu_pct: pct(server_cpu),
+        server_cpu_us_per_delivery: per(server_cpu, delivered),
+        server_kernel_us_per_delivery: per(server_kernel, delivered),
+        server_cpu_us_per_message: per(server_cpu, acked),
+        loadgen_cpu_pct: pct(loadgen_cpu),
+        loadgen_cpu_us_per_frame: per(loadgen_cpu, frames),
         server_rss_mb: server
             .and_then(|p| p.rss_bytes().ok())
             .map(|b| b as f64 / (1024.0 * 1024.0)),
