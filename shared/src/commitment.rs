@@ -79,7 +79,8 @@ pub struct Commitment {
     pub status: CommitmentStatus,
     pub conditions: Vec<Condition>,
     pub promises: Vec<Promise>,
-    /// The chat text it came from (or `None` when created through the API).
+    /// The public chat text it came from: `None` when it was completed by a (private)
+    /// answer to a clarification, or made through the API without one.
     pub source_text: Option<String>,
     /// The message it came from, if any.
     pub source_message: Option<i64>,

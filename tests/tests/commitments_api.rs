@@ -173,3 +173,57 @@ async fn validation_and_membership() -> anyhow::Result<()> {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     server.shutdown().await
 }
+
+/// Only a member can revoke: to an outsider a commitment of another group does not exist
+/// (404, as for an unknown id), and a creator removed from the group can no longer speak
+/// in it by revoking.
+#[tokio::test]
+async fn revoking_needs_membership() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let alice = server.register("alice").await?;
+    let bob = server.register("bob").await?;
+    let outsider = server.register("dave").await?;
+    let group = server.group(&alice, "Work", &[&bob]).await?;
+    let commitments = format!("/api/groups/{}/commitments", group.id);
+    let offer = json!({"promises": [{"action": "work", "unit": "hours", "base": 2.0}]});
+    let made: Commitment = server
+        .expect(
+            Method::POST,
+            &commitments,
+            Some(&bob.token),
+            Some(offer),
+            StatusCode::CREATED,
+        )
+        .await?;
+    let revoke = format!("/api/commitments/{}", made.id);
+    for path in [&revoke, &format!("/api/commitments/{}", made.id + 1000)] {
+        let (status, _) = server
+            .request(Method::DELETE, path, Some(&outsider.token), None)
+            .await?;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (status, _) = server
+        .request(
+            Method::DELETE,
+            &format!("/api/groups/{}/members/{}", group.id, bob.id()),
+            Some(&alice.token),
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = server
+        .request(Method::DELETE, &revoke, Some(&bob.token), None)
+        .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let list: CommitmentList = server
+        .expect(
+            Method::GET,
+            &commitments,
+            Some(&alice.token),
+            None,
+            StatusCode::OK,
+        )
+        .await?;
+    assert_eq!(list.commitments[0].status, CommitmentStatus::Active);
+    server.shutdown().await
+}

@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
-use quid_shared::{LiabilityChange, Message, MessageKind};
+use quid_shared::{ClientFrame, CommitmentList, LiabilityChange, Message, MessageKind};
 use quid_tests::{TestServer, TestUser, WsClient};
+use reqwest::{Method, StatusCode};
 
 /// Three members (alice, bob, carol) in one group, each with a joined socket.
 async fn household(
@@ -117,12 +118,60 @@ async fn liable_users(
     Ok(list.liabilities.iter().map(|l| l.user.id).collect())
 }
 
+/// The group's commitments as `user` lists them.
+async fn commitments(
+    server: &TestServer,
+    user: &TestUser,
+    group: quid_shared::Id,
+) -> anyhow::Result<CommitmentList> {
+    server
+        .expect(
+            Method::GET,
+            &format!("/api/groups/{group}/commitments"),
+            Some(&user.token),
+            None,
+            StatusCode::OK,
+        )
+        .await
+}
+
+/// Commitments are public, so a private message is never read as one: what alice
+/// promises bob privately reaches nobody else in any form, and binds nobody.
+#[tokio::test]
+async fn a_private_message_is_never_a_commitment() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let ([alice, bob, carol], group, [mut a, mut b, mut c]) = household(&server).await?;
+    a.send_frame(&ClientFrame::Send {
+        group,
+        content: "I will do 10 hours of secret tax work".into(),
+        client_id: "dm".into(),
+        reply_to: None,
+        to: Some("bob".into()),
+    })
+    .await?;
+    let secret = a.wait_ack("dm").await?;
+    assert!(secret.private);
+    assert_eq!(a.next_message().await?, secret);
+    assert_eq!(b.next_message().await?, secret);
+    let public = a.send_message(group, "hello all", "after").await?;
+    for socket in [&mut a, &mut b, &mut c] {
+        assert_eq!(socket.next_message().await?, public, "nothing in between");
+        socket.expect_no_frame(Duration::from_millis(200)).await?;
+    }
+    for user in [&alice, &bob, &carol] {
+        let list = commitments(&server, user, group).await?;
+        assert!(list.commitments.is_empty(), "{list:?}");
+    }
+    server.shutdown().await
+}
+
 /// Bob's vague offer gets a question only bob receives (carol's socket sees nothing of
-/// it); his reply is stored privately and completes the commitment everyone then sees.
+/// it); his reply is stored privately and completes the commitment everyone then sees,
+/// without the reply's own words.
 #[tokio::test]
 async fn clarification_is_private_and_the_reply_completes_it() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
-    let ([_, bob, _], group, [mut a, mut b, mut c]) = household(&server).await?;
+    let ([_, bob, carol], group, [mut a, mut b, mut c]) = household(&server).await?;
     let vague = b
         .send_message(group, "I'll do some work if Alice does 5h", "vague")
         .await?;
@@ -152,6 +201,14 @@ async fn clarification_is_private_and_the_reply_completes_it() -> anyhow::Result
         assert_eq!(other.next_message().await?, done);
         other.expect_no_frame(Duration::from_millis(200)).await?;
     }
+    let list = commitments(&server, &carol, group).await?;
+    let [recorded] = &list.commitments[..] else {
+        anyhow::bail!("one commitment expected: {list:?}");
+    };
+    assert_eq!(
+        recorded.source_text, None,
+        "the private reply's words stay private"
+    );
     server.shutdown().await
 }
 

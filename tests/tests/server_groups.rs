@@ -1,7 +1,9 @@
 //! Groups over HTTP: create, list, show, add and remove members, membership checks.
 
-use quid_shared::{ErrorBody, Group, GroupList, MessagePage};
-use quid_tests::TestServer;
+use std::time::Duration;
+
+use quid_shared::{ClientFrame, ErrorBody, Group, GroupList, MessagePage, ServerFrame};
+use quid_tests::{ClientOptions, TestServer};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -118,6 +120,80 @@ async fn leave_and_remove() -> anyhow::Result<()> {
         )
         .await?;
     assert!(again.error.message.contains("nobody"));
+    server.shutdown().await
+}
+
+/// A member removed while a long replay from the database waits for them to read is told
+/// `left` after what was already written, and the connection goes on working: the join
+/// ends rather than reading the same page again.
+#[tokio::test]
+async fn removed_during_a_long_replay() -> anyhow::Result<()> {
+    let server = TestServer::start_with(|config| {
+        // no replay from memory: the database, a page of 1 000 at a time
+        config.replay_cache_kib = 0;
+        config.rate_limit = 100_000;
+        config.rate_burst = 100_000;
+    })
+    .await?;
+    let alice = server.register("alice").await?;
+    let bob = server.register("bob").await?;
+    let group = server.group(&alice, "Archive", &[&bob]).await?;
+    let mut publisher = server.connect(&alice).await?;
+    // three pages, each more than the kernel buffers a socket (4 MiB at most here)
+    let body = "x".repeat(4900);
+    for n in 1..=2100 {
+        publisher
+            .send_message(group.id, &format!("{n} {body}"), &format!("c{n}"))
+            .await?;
+    }
+    let mut reader = server
+        .connect_with(ClientOptions {
+            recv_buffer: Some(4096),
+            ..ClientOptions::bearer(&bob.token)
+        })
+        .await?;
+    reader
+        .send_frame(&ClientFrame::Join {
+            group: group.id,
+            since: Some(0),
+        })
+        .await?;
+    // the first page waits for bob to read; he is removed meanwhile
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (status, _) = server
+        .request(
+            Method::DELETE,
+            &format!("/api/groups/{}/members/{}", group.id, bob.id()),
+            Some(&alice.token),
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    let mut replayed = 0;
+    loop {
+        match reader.next_frame().await? {
+            ServerFrame::NewMessage { message } => {
+                replayed += 1;
+                assert_eq!(message.seq, replayed, "in order, no gap");
+            }
+            ServerFrame::Left { group: left } => {
+                assert_eq!(left, group.id);
+                break;
+            }
+            other => anyhow::bail!("unexpected frame during the replay: {other:?}"),
+        }
+    }
+    assert!(replayed < 2100, "removed before the replay could end");
+    reader
+        .send_frame(&ClientFrame::Ping {
+            nonce: Some("still there".into()),
+        })
+        .await?;
+    match reader.next_frame().await? {
+        ServerFrame::Pong { nonce } => assert_eq!(nonce.as_deref(), Some("still there")),
+        other => anyhow::bail!("expected the pong, got {other:?}"),
+    }
     server.shutdown().await
 }
 

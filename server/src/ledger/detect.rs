@@ -1,5 +1,5 @@
-//! Commitment detection as the pipeline's message hook: every new user message that might
-//! hold a commitment (and every answer to a clarification question) is queued and read,
+//! Commitment detection as the pipeline's message hook: every new public user message that
+//! might hold a commitment (and every answer to a clarification question) is queued and read,
 //! in order, by one worker task — off the request path, so a sender's ack never waits for
 //! it. A message the detector rules out by its words alone ([`Detector::may_detect`]) is
 //! not queued: most chat costs no store read.
@@ -62,9 +62,13 @@ impl DetectionHook {
 
 impl MessageHook for DetectionHook {
     fn after_publish(&self, pipeline: &Pipeline, message: &Message) {
-        // Most chat is ruled out by its words alone: it costs no store read and no place
-        // in the queue. An answer is always read (with the question it answers).
-        if message.kind == MessageKind::User && !self.detector.may_detect(&message.content) {
+        // Commitments are public, so a private message to a member is never read as one
+        // (nothing of it may reach the group). Most chat is ruled out by its words alone:
+        // it costs no store read and no place in the queue. An answer is always read
+        // (with the question it answers).
+        if message.kind == MessageKind::User
+            && (message.private || !self.detector.may_detect(&message.content))
+        {
             return;
         }
         if let Err(e) = self.queue().try_send((pipeline.clone(), message.clone())) {
@@ -126,30 +130,23 @@ impl Worker {
             commitments: &commitments,
         };
         let pending: Option<Pending> = pending.and_then(|p| serde_json::from_str(&p).ok());
-        let (detection, text) = match &pending {
-            Some(pending) => (
-                self.detector.answer(pending, &message.content, &context),
-                format!("{} — {}", pending.text, message.content),
-            ),
+        let detection = match &pending {
+            Some(pending) => self.detector.answer(pending, &message.content, &context),
             None if answering => return Ok(()),
-            None => (
-                self.detector.detect(&message.content, &context),
-                message.content.clone(),
-            ),
+            None => self.detector.detect(&message.content, &context),
         };
         // An "answer" that completes nothing may be a new message in its own right (a
         // whole new commitment, or a withdrawal): read it as one.
-        let (detection, text) = match detection {
+        let detection = match detection {
             Detection::Nothing if pending.is_some() => {
-                match self.detector.detect(&message.content, &context) {
-                    Detection::Nothing => (Detection::Nothing, text),
-                    standalone => (standalone, message.content.clone()),
-                }
+                self.detector.detect(&message.content, &context)
             }
-            detection => (detection, text),
+            detection => detection,
         };
+        // A commitment and its source text are public: the text of a private message (an
+        // answer, whose words may be spliced into the sentence it completes) is not kept.
         let source = Source {
-            text: Some(text),
+            text: (!message.private).then(|| message.content.clone()),
             message: Some(message.id),
         };
         match detection {

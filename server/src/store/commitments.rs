@@ -52,11 +52,15 @@ pub fn insert(conn: &Connection, new: NewCommitment) -> Result<Commitment, Store
         .ok_or_else(|| StoreError::Corrupt("a stored commitment vanished".into()))
 }
 
-/// Revokes commitment `id` on behalf of `by` (who must be its creator).
+/// Revokes commitment `id` on behalf of `by` (who must be its creator and still a member
+/// of its group). To anyone outside the group it does not exist.
 pub fn revoke(conn: &Connection, id: i64, by: Id) -> Result<Revocation, StoreError> {
     let Some(commitment) = get(conn, id)? else {
         return Ok(Revocation::NotFound);
     };
+    if !super::groups::is_member(conn, commitment.group, by)? {
+        return Ok(Revocation::NotFound);
+    }
     if commitment.creator.id != by {
         return Ok(Revocation::NotCreator);
     }

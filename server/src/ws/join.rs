@@ -88,18 +88,25 @@ pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -
             let put = |out: &mut Vec<u8>| out.extend_from_slice(&published.frame);
             (published.message.seq, put)
         });
-        session.outbox.replay(group, frames)?;
+        if session.outbox.replay(group, frames)?.is_none() {
+            return Ok(());
+        }
         return open(session, group, since, kept.head);
     }
     loop {
         let full = page.len() == PAGE as usize;
-        let last = session.outbox.replay(group, page.into_iter().map(fresh))?;
+        let read_to = page.last().map_or(0, |m| m.seq);
+        let Some(last) = session.outbox.replay(group, page.into_iter().map(fresh))? else {
+            // the membership ended during the replay (left or removed, and told so):
+            // there is nothing more to send
+            return Ok(());
+        };
         // a long replay goes out page by page, as fast as the client reads it
         session.drain().await?;
         if !full || last >= head {
             break;
         }
-        let cursor = last;
+        let cursor = last.max(read_to);
         page = session
             .state
             .store

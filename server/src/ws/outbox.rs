@@ -268,20 +268,21 @@ impl Outbox {
     }
 
     /// Writes replayed history of a held group, skipping what was already written.
-    /// Each item is a seq and what writes its frame. Returns the last seq written.
+    /// Each item is a seq and what writes its frame. Returns the last seq written, or
+    /// `None` if the group is no longer joined (the membership ended meanwhile).
     /// Replayed frames do not count towards the slow-reader limit: the join writes them
     /// page by page, draining in between.
     pub(super) fn replay<F>(
         &self,
         group: Id,
         items: impl IntoIterator<Item = (i64, F)>,
-    ) -> Result<i64, Broken>
+    ) -> Result<Option<i64>, Broken>
     where
         F: FnOnce(&mut Vec<u8>),
     {
         let mut state = self.lock();
         let Some(gate) = state.gates.get_mut(&group) else {
-            return Ok(0);
+            return Ok(None);
         };
         let mut bytes = Vec::new();
         for (seq, put) in items {
@@ -293,7 +294,11 @@ impl Outbox {
         let last = gate.last;
         self.write(&mut state, &[&bytes], 0, Counted::NONE);
         self.release_acks(&mut state, group);
-        if state.broken { Err(Broken) } else { Ok(last) }
+        if state.broken {
+            Err(Broken)
+        } else {
+            Ok(Some(last))
+        }
     }
 
     /// Ends a join: writes `joined` (recording `head` as delivered), then the held live
