@@ -93,7 +93,7 @@ async fn live_messages_wait_for_the_replay() {
             out.extend_from_slice(&frame.frame)
         })
     });
-    assert_eq!(outbox.replay(group, replayed).unwrap(), 4);
+    assert_eq!(outbox.replay(group, replayed).unwrap(), Some(4));
     outbox.offer(&[published(group, 6, "f")]);
     outbox
         .open(group, 4, &ServerFrame::Joined { group, head: 4 })
@@ -103,6 +103,28 @@ async fn live_messages_wait_for_the_replay() {
         assert_eq!(next(&mut client).await, expected);
     }
     assert!(outbox.hold(group), "a second join finds the group joined");
+}
+
+/// A replay into a group left meanwhile (the member was removed) writes nothing and says
+/// so, so that the join ends.
+#[tokio::test]
+async fn replay_after_leaving_says_so() {
+    let (outbox, mut client) = pair(16).await;
+    let group = Id::new_v4();
+    assert!(!outbox.hold(group));
+    assert!(outbox.leave(group));
+    let frame = published(group, 1, "r");
+    let replayed = [(1, move |out: &mut Vec<u8>| {
+        out.extend_from_slice(&frame.frame)
+    })];
+    assert_eq!(outbox.replay(group, replayed).unwrap(), None);
+    outbox.offer(&[published(group, 2, "live")]);
+    let other = Id::new_v4();
+    join(&outbox, other);
+    outbox.offer(&[published(other, 1, "x")]);
+    // nothing of the left group: the other group's `joined` (head 0), then its message
+    assert_eq!(next(&mut client).await, 0);
+    assert_eq!(next(&mut client).await, 1);
 }
 
 /// What the socket does not take waits, in order, and goes out as the peer reads; a
