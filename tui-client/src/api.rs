@@ -8,7 +8,7 @@ use quid_shared::{
     AddMember, AuthResponse, CommitmentList, CreateGroup, Credentials, ErrorBody, ErrorCode, Group,
     GroupList, Id, LiabilityList, Message, MessageCreated, MessagePage, PostMessage, User,
 };
-use reqwest::{Method, RequestBuilder, StatusCode};
+use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
@@ -30,6 +30,13 @@ pub enum ApiError {
     /// The server answered something this client cannot read.
     #[error("unexpected answer from the server (HTTP {status}): {detail}")]
     Protocol { status: u16, detail: String },
+    /// An error answer without Quid's error body: something other than a Quid server
+    /// answered (a wrong URL or port, a proxy).
+    #[error(
+        "{server} answered HTTP {status} without a Quid error: is it a Quid server? \
+         (check --server or QUID_SERVER)"
+    )]
+    NotQuid { server: String, status: u16 },
     /// No group matches the name or id given.
     #[error("no group named {0:?} among your groups")]
     NoSuchGroup(String),
@@ -239,7 +246,17 @@ impl ApiClient {
             return Ok(response);
         }
         let bytes = response.bytes().await.unwrap_or_default();
-        Err(error_from_body(status, &bytes))
+        Err(match serde_json::from_slice::<ErrorBody>(&bytes) {
+            Ok(body) => ApiError::Server {
+                status: status.as_u16(),
+                code: body.error.code,
+                message: body.error.message,
+            },
+            Err(_) => ApiError::NotQuid {
+                server: self.server.clone(),
+                status: status.as_u16(),
+            },
+        })
     }
 
     fn unreachable(&self, error: &reqwest::Error) -> ApiError {
@@ -254,43 +271,6 @@ impl ApiClient {
             server: self.server.clone(),
             reason,
         }
-    }
-}
-
-/// Reads `{"error": {"code", "message"}}`; falls back to the status when the body is not one.
-fn error_from_body(status: StatusCode, body: &[u8]) -> ApiError {
-    match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(body) => ApiError::Server {
-            status: status.as_u16(),
-            code: body.error.code,
-            message: body.error.message,
-        },
-        Err(_) => ApiError::Server {
-            status: status.as_u16(),
-            code: code_for_status(status.as_u16()),
-            message: format!(
-                "the server answered {status}{}",
-                if status == StatusCode::NOT_FOUND {
-                    " (this server may not support this feature)"
-                } else {
-                    ""
-                }
-            ),
-        },
-    }
-}
-
-fn code_for_status(status: u16) -> ErrorCode {
-    match status {
-        400 => ErrorCode::BadRequest,
-        401 => ErrorCode::Unauthorized,
-        403 => ErrorCode::Forbidden,
-        404 => ErrorCode::NotFound,
-        409 => ErrorCode::Conflict,
-        413 => ErrorCode::TooLarge,
-        429 => ErrorCode::RateLimited,
-        503 => ErrorCode::Unavailable,
-        _ => ErrorCode::Internal,
     }
 }
 

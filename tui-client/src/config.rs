@@ -45,7 +45,9 @@ pub enum ConfigError {
         path: PathBuf,
         source: serde_json::Error,
     },
-    #[error("invalid server URL {url:?}: it must start with http:// or https://")]
+    #[error(
+        "invalid server URL {url:?}: give one like http://127.0.0.1:3001 (http:// or https://, then the host)"
+    )]
     BadServerUrl { url: String },
 }
 
@@ -165,15 +167,17 @@ fn non_empty_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-/// Checks the scheme and strips trailing slashes.
-fn normalize_server(url: &str) -> Result<String, ConfigError> {
-    let url = url.trim().trim_end_matches('/');
-    if url.starts_with("http://") || url.starts_with("https://") {
-        Ok(url.to_owned())
-    } else {
-        Err(ConfigError::BadServerUrl {
-            url: url.to_owned(),
-        })
+/// Checks the scheme and that a host follows it, and strips trailing slashes.
+fn normalize_server(given: &str) -> Result<String, ConfigError> {
+    let url = given.trim().trim_end_matches('/');
+    let host = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"));
+    match host {
+        Some(host) if !host.is_empty() => Ok(url.to_owned()),
+        _ => Err(ConfigError::BadServerUrl {
+            url: given.trim().to_owned(),
+        }),
     }
 }
 
@@ -189,6 +193,12 @@ mod tests {
             Some("http://h:1")
         );
         assert!(normalize_server("h:1").is_err());
+        for hostless in ["http://", "https:///", " http:// "] {
+            assert!(
+                matches!(normalize_server(hostless), Err(ConfigError::BadServerUrl { url }) if url == hostless.trim()),
+                "{hostless:?}"
+            );
+        }
     }
 
     /// The token file is created with mode 0600, read back, and removed.

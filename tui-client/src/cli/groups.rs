@@ -78,7 +78,7 @@ fn print_group(group: &Group, as_json: bool) -> Result<(), CliError> {
     }
     let members: Vec<&str> = group.members.iter().map(|m| m.username.as_str()).collect();
     output::line(&format!(
-        "{}\t{}\t{} messages\t{}",
+        "{}\t{}\tlatest #{}\t{}",
         group.name,
         group.id,
         group.head,

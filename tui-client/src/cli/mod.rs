@@ -97,7 +97,7 @@ impl CliError {
         match self {
             CliError::OutputClosed => 0,
             CliError::NotLoggedIn | CliError::Refused(_) => 3,
-            CliError::Usage(_) => 2,
+            CliError::Usage(_) | CliError::Config(ConfigError::BadServerUrl { .. }) => 2,
             CliError::Api(e) => api_exit_code(e),
             CliError::Config(_) | CliError::Io(_) | CliError::Failed(_) => 1,
         }
@@ -111,7 +111,7 @@ impl CliError {
 
 fn api_exit_code(error: &ApiError) -> u8 {
     match error {
-        ApiError::Unreachable { .. } => 5,
+        ApiError::Unreachable { .. } | ApiError::NotQuid { .. } => 5,
         ApiError::NoSuchGroup(_) => 4,
         ApiError::AmbiguousGroup { .. } => 2,
         ApiError::Protocol { .. } => 1,

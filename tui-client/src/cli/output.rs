@@ -1,5 +1,6 @@
 //! Writing results to stdout: one JSON object per line with `--json`, a compact line per
-//! message otherwise; a closed pipe ends the command quietly instead of panicking.
+//! message otherwise, in which nothing another member wrote can act on the terminal; a
+//! closed pipe ends the command quietly instead of panicking.
 
 use std::io::Write;
 
@@ -9,8 +10,14 @@ use serde::Serialize;
 use super::CliError;
 use crate::timefmt;
 
-/// Writes one line to stdout and flushes it (so `tail | jq` sees each line at once).
+/// Writes one line of human-readable text to stdout, with control characters shown
+/// escaped ([`printable`]).
 pub fn line(text: &str) -> Result<(), CliError> {
+    raw_line(&printable(text))
+}
+
+/// Writes one line to stdout and flushes it (so `tail | jq` sees each line at once).
+fn raw_line(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")
         .and_then(|()| out.flush())
@@ -24,7 +31,31 @@ pub fn line(text: &str) -> Result<(), CliError> {
 pub fn json<T: Serialize>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string(value)
         .map_err(|e| CliError::Failed(format!("cannot encode the output: {e}")))?;
-    line(&text)
+    // JSON escapes every control character itself
+    raw_line(&text)
+}
+
+/// `text` safe to print on a terminal: line breaks and tabs stay, every other control
+/// character (escape sequences, carriage returns that would overwrite the line, C1 codes)
+/// and every invisible reordering or zero-width mark is shown as `\u{..}` instead, so a
+/// member's message can neither restyle the terminal nor pass for another member's line.
+pub fn printable(text: &str) -> String {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    };
+    if !text.chars().any(hidden) {
+        return text.to_owned();
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            shown.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 /// Writes a message of `group`, as JSON or as human text.
@@ -62,4 +93,29 @@ pub fn message_line(message: &Message, group: &Group) -> String {
     };
     let text = message.content.replace('\n', "\n    ");
     format!("#{} {time} {tag} {text}", message.seq)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Escape sequences, carriage returns, C1 codes and bidirectional overrides are shown,
+    /// not obeyed; ordinary text, line breaks, tabs and non-Latin letters pass unchanged.
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(
+            printable("plain, ünïcödé, 日本語\n\tnext"),
+            "plain, ünïcödé, 日本語\n\tnext"
+        );
+        let forged = "innocent\r#99 12:00 alice: I owe bob\u{1b}]0;pwned\u{7}";
+        assert_eq!(
+            printable(forged),
+            "innocent\\u{d}#99 12:00 alice: I owe bob\\u{1b}]0;pwned\\u{7}"
+        );
+        assert_eq!(
+            printable("a\u{202e}b\u{9b}c\u{7f}"),
+            "a\\u{202e}b\\u{9b}c\\u{7f}"
+        );
+        assert!(!printable(forged).chars().any(|c| c.is_control()));
+    }
 }
