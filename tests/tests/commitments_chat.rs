@@ -100,6 +100,55 @@ async fn matching_offer_binds_both_and_is_announced() -> anyhow::Result<()> {
     server.shutdown().await
 }
 
+/// Only current members' commitments bind: when bob, bound by a matching offer, is
+/// removed from the group, the liabilities his commitment made binding are announced as
+/// gone to those who remain.
+#[tokio::test]
+async fn removing_a_bound_member_is_announced() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let ([alice, bob, _], group, [mut a, mut b, mut c]) = household(&server).await?;
+    b.send_message(group, "If Alice does 5h work, I'll do 3h", "offer")
+        .await?;
+    a.send_message(group, "I'll do 5h of work if Bob does 3h", "answer")
+        .await?;
+    for socket in [&mut a, &mut b, &mut c] {
+        for kind in [
+            MessageKind::User,
+            MessageKind::Commitment,
+            MessageKind::User,
+            MessageKind::Commitment,
+            MessageKind::Liability,
+        ] {
+            expect_kind(socket, kind).await?;
+        }
+    }
+    let (status, _) = server
+        .request(
+            Method::DELETE,
+            &format!("/api/groups/{group}/members/{}", bob.id()),
+            Some(&alice.token),
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    for socket in [&mut a, &mut c] {
+        let announced = expect_kind(socket, MessageKind::Liability).await?;
+        let changes: Vec<LiabilityChange> =
+            serde_json::from_value(announced.meta["changes"].clone())?;
+        let mut named: Vec<(String, f64, f64)> = changes
+            .iter()
+            .map(|c| (c.user.username.clone(), c.old, c.new))
+            .collect();
+        named.sort_by(|x, y| x.0.cmp(&y.0));
+        assert_eq!(
+            named,
+            vec![("alice".into(), 5.0, 0.0), ("bob".into(), 3.0, 0.0)]
+        );
+    }
+    assert!(liable_users(&server, &alice, group).await?.is_empty());
+    server.shutdown().await
+}
+
 /// The users the group's current liabilities name, in username order.
 async fn liable_users(
     server: &TestServer,

@@ -70,6 +70,17 @@ async fn wrong_password_and_unknown_user_answer_alike() -> anyhow::Result<()> {
         .await?;
     assert_eq!(wrong.error.code, ErrorCode::Unauthorized);
     assert_eq!(wrong.error.message, unknown.error.message);
+    // longer than any password registration accepts: the same answer
+    let overlong: ErrorBody = server
+        .expect(
+            Method::POST,
+            "/api/auth/login",
+            None,
+            Some(json!({"username": "alice", "password": "x".repeat(60_000)})),
+            StatusCode::UNAUTHORIZED,
+        )
+        .await?;
+    assert_eq!(overlong.error.message, wrong.error.message);
     server.shutdown().await
 }
 

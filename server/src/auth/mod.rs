@@ -11,7 +11,7 @@ use std::time::Duration;
 use http::HeaderMap;
 
 pub use password::PasswordHasher;
-pub use rules::{validate_password, validate_username};
+pub use rules::{PASSWORD_MAX_BYTES, validate_password, validate_username};
 pub use token::{AuthUser, TokenError, TokenKeys};
 
 /// Errors of the account operations, mapped to HTTP answers at the edge.

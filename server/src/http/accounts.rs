@@ -9,7 +9,7 @@ use warp::{Filter, Rejection};
 
 use super::error::ApiError;
 use super::{authenticated, finish, json_body, json_status, with_state};
-use crate::auth::{AuthUser, validate_password, validate_username};
+use crate::auth::{AuthError, AuthUser, PASSWORD_MAX_BYTES, validate_password, validate_username};
 use crate::state::AppState;
 use crate::store::users;
 
@@ -49,6 +49,11 @@ async fn register(state: Arc<AppState>, body: Credentials) -> Result<Response, A
 }
 
 async fn login(state: Arc<AppState>, body: Credentials) -> Result<Response, ApiError> {
+    // No stored password is longer (registration refuses them), so an overlong one is
+    // wrong without a hash being spent on it.
+    if body.password.len() > PASSWORD_MAX_BYTES {
+        return Err(AuthError::InvalidCredentials.into());
+    }
     let username = body.username.clone();
     let stored = state
         .store
@@ -59,7 +64,7 @@ async fn login(state: Arc<AppState>, body: Credentials) -> Result<Response, ApiE
         None => (None, None),
     };
     state.auth.hasher.verify(body.password, hash).await?;
-    let user = user.ok_or_else(|| ApiError::from(crate::auth::AuthError::InvalidCredentials))?;
+    let user = user.ok_or_else(|| ApiError::from(AuthError::InvalidCredentials))?;
     tracing::debug!(user = %user.id, "login");
     authenticated_response(&state, user, StatusCode::OK)
 }

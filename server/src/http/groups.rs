@@ -145,6 +145,7 @@ async fn add_member(
         })
         .await?;
     tracing::info!(group = %group, by = %caller.id, "member added");
+    announce_liabilities(&state, group).await;
     Ok(json_status(&updated, StatusCode::CREATED))
 }
 
@@ -177,5 +178,18 @@ async fn remove_member(
         })
         .await?;
     tracing::info!(group = %group, user = %target, by = %caller.id, "member removed");
+    announce_liabilities(&state, group).await;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// After a change of members: the liabilities it changed are announced in the group. The
+/// change itself is done either way, so a failure here is logged, not answered.
+async fn announce_liabilities(state: &AppState, group: Id) {
+    if let Err(e) = state
+        .ledger
+        .membership_changed(&state.pipeline, group)
+        .await
+    {
+        tracing::error!(group = %group, error = %e, "announcing liabilities after a membership change failed");
+    }
 }

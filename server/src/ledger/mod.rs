@@ -188,6 +188,17 @@ impl Ledger {
         Ok(revoked)
     }
 
+    /// Announces what a change of `group`'s members did to its liabilities: only current
+    /// members' commitments bind, so a member added or removed can bind or free others.
+    pub async fn membership_changed(
+        &self,
+        pipeline: &Pipeline,
+        group: Id,
+    ) -> Result<(), LedgerError> {
+        let _change = self.changes.lock().await;
+        self.announce(pipeline, group).await
+    }
+
     /// Every commitment of `group`, oldest first.
     pub async fn list(&self, group: Id) -> Result<Vec<Commitment>, LedgerError> {
         Ok(self
