@@ -37,6 +37,33 @@ async fn answered_pings_keep_the_connection() -> anyhow::Result<()> {
     server.shutdown().await
 }
 
+/// A connection outlives its token (and the few seconds of leeway every check allows) by
+/// at most one ping interval: it is then closed with 4001, and the same token can no
+/// longer open one.
+#[tokio::test]
+async fn expired_token_closes_with_4001() -> anyhow::Result<()> {
+    let server = TestServer::start_with(|config| {
+        config.token_ttl = Duration::from_secs(1);
+        config.ping_interval = Duration::from_millis(200);
+    })
+    .await?;
+    let alice = server.register("alice").await?;
+    let mut a = server.connect(&alice).await?;
+    // reading answers pings, so only the expiry can end it
+    assert_eq!(a.expect_close().await?, Some(close_code::UNAUTHORIZED));
+    let again = server.connect(&alice).await;
+    assert!(
+        again.as_ref().is_err_and(|e| e.to_string().contains("401")),
+        "{:?}",
+        again.err()
+    );
+    let dropped = server
+        .metric(r#"quid_connection_drops_total{reason="auth"}"#)
+        .await?;
+    assert!(dropped >= 1.0, "{dropped}");
+    server.shutdown().await
+}
+
 /// Frames over the rate limit get `rate_limited` errors naming the frame; a client that
 /// keeps going is closed with 4029.
 #[tokio::test]

@@ -7,14 +7,21 @@ use serde::{Deserialize, Serialize};
 
 use quid_shared::{Id, UserRef};
 
-/// The identity a valid token proves.
+/// The identity a valid token proves, and until when (Unix seconds).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthUser {
     pub id: Id,
     pub username: String,
+    pub expires_at: u64,
 }
 
 impl AuthUser {
+    /// Whether the token this identity came from has expired by now (with the same
+    /// leeway as verification, so a token refused here is refused there too).
+    pub fn expired(&self) -> bool {
+        jsonwebtoken::get_current_timestamp() > self.expires_at.saturating_add(LEEWAY_SECS)
+    }
+
     /// As the wire's author reference.
     pub fn as_ref(&self) -> UserRef {
         UserRef {
@@ -23,6 +30,9 @@ impl AuthUser {
         }
     }
 }
+
+/// Seconds a token is still accepted after its expiry, for clocks a little apart.
+const LEEWAY_SECS: u64 = 5;
 
 /// Why a token was refused. The edge answers 401 for all of them.
 #[derive(Debug, thiserror::Error)]
@@ -55,7 +65,7 @@ impl TokenKeys {
     /// Keys for `secret`; tokens live for `ttl`.
     pub fn new(secret: &[u8], ttl: Duration) -> TokenKeys {
         let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = 5;
+        validation.leeway = LEEWAY_SECS;
         TokenKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -92,6 +102,7 @@ impl TokenKeys {
         Ok(AuthUser {
             id: data.claims.sub,
             username: data.claims.name,
+            expires_at: data.claims.exp,
         })
     }
 }

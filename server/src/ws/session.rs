@@ -42,6 +42,7 @@ pub(super) enum End {
     Oversized,
     Flood,
     Idle,
+    Expired,
     Unsupported,
     Broken,
 }
@@ -58,6 +59,7 @@ impl End {
             End::Oversized => Some((close_code::TOO_BIG, "frame larger than 64 KiB")),
             End::Flood => Some((close_code::FLOOD, "rate limit exceeded")),
             End::Idle => Some((close_code::IDLE_TIMEOUT, "no pong received")),
+            End::Expired => Some((close_code::UNAUTHORIZED, "token expired; log in again")),
             End::Unsupported => Some((close_code::UNSUPPORTED, "binary frames are not supported")),
         }
     }
@@ -67,6 +69,7 @@ impl End {
             End::Oversized => Some(DropReason::Oversized),
             End::Flood => Some(DropReason::Flood),
             End::Idle => Some(DropReason::Idle),
+            End::Expired => Some(DropReason::Auth),
             End::Unsupported => Some(DropReason::Protocol),
             // slow readers are counted by the hub when it detects them
             _ => None,
@@ -181,7 +184,12 @@ impl Session {
         Ok(self.outbox.send(vec![Outgoing::Frame(frame)])?)
     }
 
+    /// Each ping interval: a connection whose token has expired is closed (4001), one
+    /// that did not answer the last ping is idle (4000), the others are pinged.
     async fn on_ping_tick(&mut self) -> Result<(), End> {
+        if self.user.expired() {
+            return Err(End::Expired);
+        }
         if self.awaiting_pong {
             return Err(End::Idle);
         }
