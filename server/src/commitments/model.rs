@@ -11,7 +11,7 @@ use super::units::{display_unit, format_amount, normalize_action, normalize_unit
 pub enum ModelError {
     #[error("a commitment needs at least one promise: say what you will do")]
     NoPromise,
-    #[error("the {what} must be a number of at least 0 (got {value})")]
+    #[error("the {what} must be a number from 0 to a trillion (got {value})")]
     BadNumber { what: &'static str, value: f64 },
     #[error("every amount needs an action, e.g. \"work\" or \"dishes\"")]
     EmptyAction,
@@ -175,9 +175,13 @@ fn validate_promise(
     Ok(())
 }
 
-/// A finite amount of at least zero.
+/// The largest amount, rate or limit a commitment may name: far beyond any real one, and
+/// small enough that sums and products of amounts stay exact and printable.
+const MAX_AMOUNT: f64 = 1e12;
+
+/// A finite amount from zero to [`MAX_AMOUNT`].
 fn amount(what: &'static str, value: f64) -> Result<(), ModelError> {
-    if value.is_finite() && value >= 0.0 {
+    if (0.0..=MAX_AMOUNT).contains(&value) {
         Ok(())
     } else {
         Err(ModelError::BadNumber { what, value })

@@ -91,10 +91,16 @@ fn validation_explains_what_is_wrong() {
         check(terms(vec![], vec![fixed(-1.0, "h", "work")])),
         Err(ModelError::BadNumber { .. })
     ));
-    assert!(matches!(
-        check(terms(vec![], vec![fixed(f64::NAN, "h", "work")])),
-        Err(ModelError::BadNumber { .. })
-    ));
+    for absurd in [f64::NAN, f64::INFINITY, 1.7e308, 1e12 + 1.0] {
+        assert!(
+            matches!(
+                check(terms(vec![], vec![fixed(absurd, "h", "work")])),
+                Err(ModelError::BadNumber { .. })
+            ),
+            "{absurd}"
+        );
+    }
+    assert_eq!(check(terms(vec![], vec![fixed(1e12, "h", "work")])), Ok(()));
     assert_eq!(
         check(terms(vec![], vec![fixed(0.0, "h", "work")])),
         Err(ModelError::EmptyPromise)
