@@ -7,6 +7,10 @@
 //!   `/commands` and completion; [`effects`] — running what `update` asks for;
 //!   [`terminal`] — entering and restoring the terminal; [`marks`] — read markers kept
 //!   between runs.
+//!
+//! However the chat ends (quit, SIGTERM/SIGHUP, the terminal closing), the read markers
+//! are saved first, then the terminal is restored; neither may panic, since a closed
+//! terminal makes every write fail.
 
 pub mod app;
 pub mod commands;
@@ -18,6 +22,8 @@ pub mod marks;
 pub mod terminal;
 pub mod ui;
 pub mod update;
+
+use std::io::Write;
 
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -63,13 +69,20 @@ pub async fn run(ctx: &Context) -> Result<(), CliError> {
     executor.run(update::start(&mut app));
     let result = event_loop(&mut terminal, &mut app, &executor, &mut rx).await;
     cancel.cancel();
-    terminal::leave();
-    if let Err(e) = marks.save(app.read_marks()) {
-        eprintln!("quid: could not keep the read markers: {e}");
+    // Saved before anything touches the terminal, which may be gone.
+    let saved = marks.save(app.read_marks());
+    drop(terminal);
+    if let Err(e) = saved {
+        // Not `eprintln!`: it panics when stderr is the closed terminal.
+        let _ = writeln!(
+            std::io::stderr(),
+            "quid: could not keep the read markers: {e}"
+        );
     }
     result
 }
 
+/// Runs until the user quits, a signal ends the chat, or the terminal is gone.
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
@@ -78,7 +91,11 @@ async fn event_loop(
 ) -> Result<(), CliError> {
     let mut terminate = terminate_signal()?;
     while !app.should_quit {
-        terminal.draw(|frame| ui::draw(frame, app))?;
+        if terminal.draw(|frame| ui::draw(frame, app)).is_err() {
+            // The terminal cannot be written to: it was closed, and nobody is left to
+            // read a message about it. End as when it is closed.
+            return Err(CliError::OutputClosed);
+        }
         tokio::select! {
             event = rx.recv() => {
                 let Some(event) = event else { break };
