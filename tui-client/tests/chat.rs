@@ -140,3 +140,54 @@ async fn chat_continues_across_a_server_restart() -> TestResult {
     assert_eq!(seqs, vec![1, 2, 3, 4]);
     Ok(())
 }
+
+/// Removed from the group on screen: the chat drops it at once (no waiting for the next
+/// group-list refresh), says why, and the line being typed for it is not sent to the group
+/// now on screen until Enter is pressed again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn removal_from_the_group_on_screen() -> TestResult {
+    let server = Server::start().await?;
+    let alice = account(&server.url(), "alice").await?;
+    let bob = account(&server.url(), "bob").await?;
+    let mut groups = Vec::new();
+    for name in ["garden", "team"] {
+        let group = alice
+            .create_group(&CreateGroup {
+                name: name.into(),
+                description: None,
+            })
+            .await?
+            .id;
+        alice.add_member(group, "bob").await?;
+        groups.push(group);
+    }
+    let bob_id = bob.me().await?.id;
+    post(&alice, groups[0], "welcome to the garden").await?;
+
+    let mut chat = Chat::open(&server.url(), bob).await?;
+    chat.until("the backlog", |app| has(app, "welcome to the garden"))
+        .await?;
+    assert_eq!(chat.app.active_group().map(|g| g.group.id), Some(groups[0]));
+    for c in "the roses need water".chars() {
+        update::update(&mut chat.app, Event::Key(KeyEvent::from(KeyCode::Char(c))));
+    }
+
+    alice.remove_member(groups[0], bob_id).await?;
+    chat.until("the group to go", |app| app.groups.len() == 1)
+        .await?;
+    let notice = chat.app.notice.as_ref().map(|n| n.text.as_str());
+    assert_eq!(
+        notice,
+        Some("you are no longer a member of #garden (now showing #team)")
+    );
+
+    let held = update::update(&mut chat.app, Event::Key(KeyEvent::from(KeyCode::Enter)));
+    assert!(held.is_empty(), "sent to #team unseen: {held:?}");
+    chat.type_line("");
+    chat.until("the line, sent to #team on purpose", |app| {
+        has(app, "the roses need water") && app.outbox.is_empty()
+    })
+    .await?;
+    assert_eq!(chat.app.groups[0].group.id, groups[1]);
+    Ok(())
+}

@@ -23,7 +23,8 @@ pub struct TailArgs {
     pub json: bool,
 }
 
-/// Runs `tail` until interrupted, the output is closed, or the server refuses us.
+/// Runs `tail` until interrupted, the output is closed, the server refuses us, or we are
+/// no longer a member of the group.
 pub async fn run(ctx: &Context, args: TailArgs) -> Result<(), CliError> {
     let api = ctx.authed()?;
     let token = api.token().ok_or(CliError::NotLoggedIn)?;
@@ -44,6 +45,9 @@ pub async fn run(ctx: &Context, args: TailArgs) -> Result<(), CliError> {
                     output::message(&message, &group, args.json)?;
                 }
                 Some(WsEvent::State(state)) => printer.show(&state)?,
+                Some(WsEvent::Removed { group: gone }) if gone == group.id => {
+                    return Err(no_longer_member(&group.name));
+                }
                 Some(WsEvent::Error { code, message, .. }) => match code {
                     ErrorCode::Forbidden | ErrorCode::NotFound | ErrorCode::Unauthorized => {
                         return Err(ApiError::Server { status: code.http_status(), code, message }.into());
@@ -54,6 +58,18 @@ pub async fn run(ctx: &Context, args: TailArgs) -> Result<(), CliError> {
             },
         }
     }
+}
+
+/// The server ended our subscription because the membership ended: fails like any
+/// request to a group one is not a member of (exit code 4).
+fn no_longer_member(group: &str) -> CliError {
+    let code = ErrorCode::Forbidden;
+    ApiError::Server {
+        status: code.http_status(),
+        code,
+        message: format!("you are no longer a member of {group}"),
+    }
+    .into()
 }
 
 /// Reports connection changes on stderr once each (not every second of a countdown).

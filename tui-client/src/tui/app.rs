@@ -168,6 +168,12 @@ pub struct App {
     pub size: (u16, u16),
     /// A `/join` waiting for the group list to be refreshed.
     pub pending_join: Option<String>,
+    /// Groups the user asked to leave, until the server has answered.
+    pub leaving: Vec<Id>,
+    /// The group (its name) that was on screen when it went away while the user had
+    /// text typed: the next send is held back once, so the text does not silently go to
+    /// the group that replaced it.
+    pub displaced_from: Option<String>,
     /// Seconds since the group list was last refreshed.
     pub ticks_since_refresh: u32,
     /// Whether the connection was up at least once (to notice reconnects).
@@ -201,6 +207,8 @@ impl App {
             should_quit: false,
             size,
             pending_join: None,
+            leaving: Vec::new(),
+            displaced_from: None,
             ticks_since_refresh: 0,
             was_connected: false,
             session: uuid::Uuid::new_v4().simple().to_string(),

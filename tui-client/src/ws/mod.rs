@@ -10,6 +10,7 @@ mod backoff;
 mod cursor;
 mod session;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::time::Duration;
 
@@ -58,6 +59,10 @@ pub enum WsEvent {
     Joined { group: Id, head: i64 },
     /// The server confirmed a `send`.
     Acked { client_id: String },
+    /// The server ended the subscription to `group` unasked: the user is no longer a
+    /// member (removed, or left from elsewhere). The group is not rejoined. A `left` that
+    /// answers our own [`WsCommand::Leave`] is not reported.
+    Removed { group: Id },
     /// The server refused a frame; `reference` is the client_id or frame type.
     Error {
         code: ErrorCode,
@@ -118,6 +123,7 @@ where
         events: Box::new(move |event| events.send(E::from(event)).is_ok()),
         cursors: Cursors::default(),
         pending: Vec::new(),
+        leaves_unanswered: HashMap::new(),
         cancel: cancel.clone(),
     };
     tokio::spawn(manager.run());
@@ -148,6 +154,9 @@ struct Manager {
     cursors: Cursors,
     /// Sends not yet acknowledged, in order.
     pending: Vec<WsCommand>,
+    /// `leave` frames sent on the current connection that the server has not answered
+    /// with `left` yet, per group: any other `left` is the server's own.
+    leaves_unanswered: HashMap<Id, u32>,
     cancel: CancellationToken,
 }
 

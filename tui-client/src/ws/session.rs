@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use quid_shared::{ClientFrame, ServerFrame, close_code};
+use quid_shared::{ClientFrame, Id, ServerFrame, close_code};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -58,6 +58,7 @@ pub(super) async fn connect(url: &str, token: &str) -> Result<Stream, SessionEnd
 
 /// Runs a connected session until it ends.
 pub(super) async fn run(manager: &mut Manager, mut stream: Stream) -> SessionEnd {
+    manager.leaves_unanswered.clear();
     let mut opening: Vec<ClientFrame> = manager
         .cursors
         .joins()
@@ -88,6 +89,9 @@ pub(super) async fn run(manager: &mut Manager, mut stream: Stream) -> SessionEnd
                 let Some(command) = command else { return SessionEnd::CallerGone };
                 manager.record(command.clone());
                 let frame = frame_for(&command, &manager.cursors);
+                if let Some(ClientFrame::Leave { group }) = &frame {
+                    *manager.leaves_unanswered.entry(*group).or_default() += 1;
+                }
                 if let Some(frame) = frame
                     && let Err(end) = send(&mut stream, &frame).await
                 {
@@ -167,7 +171,8 @@ fn handle_frame(manager: &mut Manager, text: &str) -> bool {
             manager.cursors.joined(group, head);
             manager.emit(WsEvent::Joined { group, head })
         }
-        ServerFrame::Left { .. } | ServerFrame::Pong { .. } => true,
+        ServerFrame::Left { group } => left(manager, group),
+        ServerFrame::Pong { .. } => true,
         ServerFrame::Error {
             code,
             message,
@@ -183,6 +188,25 @@ fn handle_frame(manager: &mut Manager, text: &str) -> bool {
             })
         }
     }
+}
+
+/// `left {group}`: the answer to our own `leave` changes nothing; an unasked one means the
+/// membership ended, so the group is forgotten (not rejoined) and the caller told.
+fn left(manager: &mut Manager, group: Id) -> bool {
+    if let Some(count) = manager.leaves_unanswered.get_mut(&group)
+        && *count > 0
+    {
+        *count -= 1;
+        if *count == 0 {
+            manager.leaves_unanswered.remove(&group);
+        }
+        return true;
+    }
+    if !manager.cursors.contains(group) {
+        return true;
+    }
+    manager.cursors.unsubscribe(group);
+    manager.emit(WsEvent::Removed { group })
 }
 
 fn is_send_with(command: &WsCommand, id: &str) -> bool {

@@ -80,10 +80,13 @@ fn leave(app: &mut App, name: Option<&str>) -> Vec<Effect> {
         }
     };
     match group {
-        Some(group) => vec![Effect::Api(ApiRequest::Leave {
-            group: group.id,
-            me: app.me.id,
-        })],
+        Some(group) => {
+            app.leaving.push(group.id);
+            vec![Effect::Api(ApiRequest::Leave {
+                group: group.id,
+                me: app.me.id,
+            })]
+        }
         None => no_group(app),
     }
 }

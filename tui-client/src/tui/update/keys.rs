@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use ratatui_textarea::{CursorMove, Input};
 
 use super::super::app::{App, Completion, Outgoing, new_input};
-use super::super::commands::{self, candidates, word_before};
+use super::super::commands::{self, Command, candidates, word_before};
 use super::super::effects::{ApiRequest, Effect};
 use super::super::ui;
 use super::{command, switch_to, toggle_pane};
@@ -95,19 +95,31 @@ fn submit(app: &mut App) -> Vec<Effect> {
     if text.trim().is_empty() {
         return Vec::new();
     }
+    let parsed = commands::is_command(&text).then(|| commands::parse(&text));
+    let sends = matches!(parsed, None | Some(Ok(Command::Msg { .. })));
+    if sends && let Some(gone) = app.displaced_from.take() {
+        // Typed for a group that went away meanwhile: not sent to its replacement unseen.
+        let target = app
+            .active_group()
+            .map_or("no group".to_owned(), |g| format!("#{}", g.group.name));
+        app.error(format!(
+            "not sent: #{gone} is gone; Enter sends it to {target}"
+        ));
+        return Vec::new();
+    }
     remember(app, &text);
     app.input = new_input();
-    if commands::is_command(&text) {
-        return match commands::parse(&text) {
-            Ok(cmd) => command::apply(app, cmd),
-            Err(message) => {
-                app.error(message);
-                Vec::new()
-            }
-        };
+    match parsed {
+        Some(Ok(cmd)) => command::apply(app, cmd),
+        Some(Err(message)) => {
+            app.error(message);
+            Vec::new()
+        }
+        None => {
+            let content = text.strip_prefix('/').unwrap_or(&text).to_owned();
+            send(app, content, None)
+        }
     }
-    let content = text.strip_prefix('/').unwrap_or(&text).to_owned();
-    send(app, content, None)
 }
 
 /// Sends a message to the group on screen (private to `to` when given).

@@ -94,6 +94,14 @@ fn on_net(app: &mut App, event: WsEvent) -> Vec<Effect> {
             Vec::new()
         }
         WsEvent::Joined { .. } => Vec::new(),
+        WsEvent::Removed { group } => {
+            let how = if app.leaving.contains(&group) {
+                Departure::Left
+            } else {
+                Departure::Removed
+            };
+            remove_group(app, group, how)
+        }
         WsEvent::Error {
             message, reference, ..
         } => {
@@ -196,10 +204,16 @@ fn on_api(app: &mut App, outcome: ApiOutcome) -> Vec<Effect> {
             app.notify(format!("added {username} to #{name}"));
             vec![Effect::Api(ApiRequest::Groups)]
         }
-        ApiOutcome::Left {
-            group,
-            result: Ok(()),
-        } => remove_group(app, group),
+        ApiOutcome::Left { group, result } => {
+            app.leaving.retain(|g| *g != group);
+            match result {
+                Ok(()) => remove_group(app, group, Departure::Left),
+                Err(e) => {
+                    app.error(describe(&e));
+                    Vec::new()
+                }
+            }
+        }
         ApiOutcome::Commitments { group, result } => {
             if let Some(i) = app.index_of(group) {
                 app.groups[i].commitments = pane_data(result);
@@ -235,7 +249,6 @@ fn on_api(app: &mut App, outcome: ApiOutcome) -> Vec<Effect> {
         ApiOutcome::Groups(Err(e))
         | ApiOutcome::GroupCreated(Err(e))
         | ApiOutcome::MemberAdded { result: Err(e), .. }
-        | ApiOutcome::Left { result: Err(e), .. }
         | ApiOutcome::Revoked { result: Err(e), .. } => {
             app.pending_join = None;
             app.error(describe(&e));
@@ -270,7 +283,12 @@ fn merge_groups(app: &mut App, groups: Vec<Group>) -> Vec<Effect> {
         .collect();
     let mut effects = merge_groups_keep(app, groups);
     for id in gone {
-        effects.extend(remove_group(app, id));
+        let how = if app.leaving.contains(&id) {
+            Departure::Left
+        } else {
+            Departure::Vanished
+        };
+        effects.extend(remove_group(app, id, how));
     }
     if let Some(wanted) = app.pending_join.take() {
         effects.extend(command::join(app, &wanted, false));
@@ -311,20 +329,52 @@ fn merge_groups_keep(app: &mut App, groups: Vec<Group>) -> Vec<Effect> {
     effects
 }
 
-fn remove_group(app: &mut App, group: Id) -> Vec<Effect> {
+/// How the user stopped being a member of a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Departure {
+    /// They asked to leave it, here.
+    Left,
+    /// The server ended the subscription unasked (`left`): removed, or left elsewhere.
+    Removed,
+    /// It is missing from a refreshed group list, and was not left here.
+    Vanished,
+}
+
+/// Drops a group the user is no longer in, says why, and opens a neighbour if it was on
+/// screen — holding back the next send if text was typed for the group that went away.
+fn remove_group(app: &mut App, group: Id, how: Departure) -> Vec<Effect> {
     let Some(index) = app.index_of(group) else {
         return Vec::new();
     };
     let removed = app.groups.remove(index);
-    app.notify(format!("you left #{}", removed.group.name));
+    let was_active = app.active == Some(index);
     app.active = match app.active {
         _ if app.groups.is_empty() => None,
         Some(a) if a > index => Some(a - 1),
         Some(a) if a == index => Some(index.min(app.groups.len() - 1)),
         other => other,
     };
-    let mut effects = vec![Effect::Ws(WsCommand::Leave { group })];
-    if app.active.is_some() {
+    let name = removed.group.name;
+    let now_showing = match app.active_group() {
+        Some(view) if was_active => format!(" (now showing #{})", view.group.name),
+        _ => String::new(),
+    };
+    if how == Departure::Left {
+        app.notify(format!("you left #{name}{now_showing}"));
+    } else {
+        app.error(format!(
+            "you are no longer a member of #{name}{now_showing}"
+        ));
+    }
+    if was_active && !app.input.is_empty() {
+        app.displaced_from = Some(name);
+    }
+    // After a `left` from the server the connection has already forgotten the group.
+    let mut effects = match how {
+        Departure::Removed => Vec::new(),
+        Departure::Left | Departure::Vanished => vec![Effect::Ws(WsCommand::Leave { group })],
+    };
+    if was_active && app.active.is_some() {
         effects.extend(open_group(app));
     }
     effects
@@ -336,6 +386,8 @@ pub fn switch_to(app: &mut App, index: usize) -> Vec<Effect> {
     if index >= app.groups.len() || app.active == Some(index) {
         return Vec::new();
     }
+    // Chosen by the user: what they type next is for this group.
+    app.displaced_from = None;
     if let Some(old) = app.active_group_mut() {
         old.read_upto = old.read_upto.max(old.last_seq());
         old.marker = None;

@@ -471,3 +471,93 @@ fn scrolled_back_view_stays_put() {
     update(&mut app, net(text(&ops, 61, bob(), "one more")));
     assert_eq!(app.groups[0].scroll, scrolled + 1);
 }
+
+/// The server's unasked `left`: the group goes at once, the notice says the user is no
+/// longer a member, and a line typed for it is not sent to the group that replaced it
+/// until the user presses Enter again.
+#[test]
+fn removal_drops_the_group_and_holds_back_the_typed_line() {
+    let mut app = app();
+    let (ops, team) = (group(2, "ops", 0), group(1, "team", 0));
+    type_text(&mut app, "meant for ops");
+    let effects = update(&mut app, Event::Net(WsEvent::Removed { group: ops.id }));
+    assert!(
+        effects.is_empty(),
+        "the connection already forgot it: {effects:?}"
+    );
+    let names: Vec<&str> = app.groups.iter().map(|g| g.group.name.as_str()).collect();
+    assert_eq!(names, vec!["team"]);
+    let notice = app.notice.clone().map(|n| (n.text, n.is_error));
+    assert_eq!(
+        notice,
+        Some((
+            "you are no longer a member of #ops (now showing #team)".to_owned(),
+            true
+        ))
+    );
+
+    assert!(update(&mut app, press(KeyCode::Enter)).is_empty());
+    assert_eq!(app.input_text(), "meant for ops", "the line is kept");
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.text == "not sent: #ops is gone; Enter sends it to #team")
+    );
+    let effects = update(&mut app, press(KeyCode::Enter));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Ws(WsCommand::Send { group, content, .. })]
+            if *group == team.id && content == "meant for ops"
+    ));
+}
+
+/// A `left` for a group the user is leaving here reads as leaving it, whichever of the
+/// server's frame and the HTTP answer comes first.
+#[test]
+fn own_leave_is_not_reported_as_a_removal() {
+    let mut app = app();
+    let ops = group(2, "ops", 0);
+    type_text(&mut app, "/leave");
+    let effects = update(&mut app, press(KeyCode::Enter));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Api(ApiRequest::Leave { group, .. })] if *group == ops.id
+    ));
+    update(&mut app, Event::Net(WsEvent::Removed { group: ops.id }));
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| !n.is_error && n.text == "you left #ops (now showing #team)")
+    );
+    update(
+        &mut app,
+        Event::Api(ApiOutcome::Left {
+            group: ops.id,
+            result: Ok(()),
+        }),
+    );
+    assert_eq!(app.groups.len(), 1);
+    assert!(app.leaving.is_empty());
+    type_text(&mut app, "hi");
+    assert_eq!(
+        update(&mut app, press(KeyCode::Enter)).len(),
+        1,
+        "sent at once"
+    );
+}
+
+/// A group missing from a refreshed list that the user did not leave is reported as a
+/// membership that ended, not as "you left".
+#[test]
+fn group_gone_from_the_list_is_not_reported_as_left() {
+    let mut app = app();
+    update(
+        &mut app,
+        Event::Api(ApiOutcome::Groups(Ok(vec![group(1, "team", 0)]))),
+    );
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.text.starts_with("you are no longer a member of #ops"))
+    );
+}
