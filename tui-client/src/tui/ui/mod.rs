@@ -20,7 +20,7 @@ mod tests;
 mod wrap;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::Span;
 
 use super::app::App;
@@ -124,10 +124,16 @@ pub fn conversation_lines(app: &App, index: usize, width: u16) -> usize {
     conversation::line_count(app, index, width)
 }
 
-/// Which group a click at (`column`, `row`) lands on, if any.
+/// Which group a click at (`column`, `row`) lands on, if any: only the rows of the group
+/// list below its title, and only those that show a group.
 pub fn group_at(app: &App, column: u16, row: u16) -> Option<usize> {
     let screen = Rect::new(0, 0, app.size.0, app.size.1);
     let list = areas(app, screen).groups;
+    let first_row = list.y.saturating_add(1);
+    if !list.contains(Position::new(column, row)) || row < first_row {
+        return None;
+    }
     let skip = groups::first_shown(app, list.height);
-    (column < GROUPS_WIDTH && row >= 1).then(|| usize::from(row - 1) + skip)
+    let index = usize::from(row - first_row) + skip;
+    (index < app.groups.len()).then_some(index)
 }

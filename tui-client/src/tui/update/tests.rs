@@ -561,3 +561,34 @@ fn group_gone_from_the_list_is_not_reported_as_left() {
             .is_some_and(|n| n.text.starts_with("you are no longer a member of #ops"))
     );
 }
+
+/// Clicks below the group list (on the input or the status bar) switch nothing, even
+/// where the list's column would point at a group further down.
+#[test]
+fn clicks_outside_the_group_list_switch_nothing() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let click = |row| {
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 6,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    let groups = (1..)
+        .zip(names)
+        .map(|(n, name)| group(n, name, 0))
+        .collect();
+    let mut app = super::App::new(alice(), groups, (100, 12));
+    // 12 rows: the list's title on row 0, groups on rows 1-8, the input's top border on
+    // row 9, the input line on row 10, the status bar on row 11.
+    for row in 9..12 {
+        update(&mut app, click(row));
+        assert_eq!(app.active, Some(0), "a click on row {row} switched groups");
+    }
+    update(&mut app, click(8));
+    assert_eq!(app.active, Some(7), "the last row of the list still works");
+    update(&mut app, click(0));
+    assert_eq!(app.active, Some(7), "the list's title is no group");
+}
