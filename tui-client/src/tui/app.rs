@@ -49,7 +49,8 @@ pub struct GroupView {
 }
 
 impl GroupView {
-    /// A group as listed by the server; what it already holds counts as read.
+    /// A group as listed by the server when the chat opens; what it already holds counts
+    /// as read (unless a read marker from an earlier run says otherwise).
     pub fn new(group: Group) -> Self {
         let head = group.head;
         GroupView {
@@ -66,6 +67,15 @@ impl GroupView {
             pending_clarification: None,
             has_older: head > 0,
             loading_older: false,
+        }
+    }
+
+    /// A group that appeared while the chat runs (the user was added to it, or created
+    /// it): nothing of it has been seen, so its messages count as unread as they arrive.
+    pub fn unseen(group: Group) -> Self {
+        GroupView {
+            read_upto: 0,
+            ..GroupView::new(group)
         }
     }
 

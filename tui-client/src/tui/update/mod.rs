@@ -163,7 +163,8 @@ fn record_message(app: &mut App, index: usize, message: Message) -> Vec<Effect> 
     } else if answers_clarification && view.pending_clarification.is_some_and(|p| seq > p) {
         view.pending_clarification = None;
     }
-    if seq > view.read_upto {
+    let unseen = seq > view.read_upto;
+    if unseen {
         if is_active {
             view.read_upto = seq;
         } else if !mine {
@@ -171,8 +172,9 @@ fn record_message(app: &mut App, index: usize, message: Message) -> Vec<Effect> 
             view.mentioned |= mentioned;
         }
     }
+    // A change already seen (replayed from before the read marker) marks nothing.
     let changes_pane = matches!(kind, MessageKind::Commitment | MessageKind::Liability);
-    if changes_pane {
+    if changes_pane && unseen {
         if is_active && pane_open {
             return pane_requests(view.group.id);
         }
@@ -308,7 +310,8 @@ fn merge_groups_keep(app: &mut App, groups: Vec<Group>) -> Vec<Effect> {
                 view.group.members = group.members;
             }
             None => {
-                let view = GroupView::new(group);
+                // New to the chat while it runs: none of it has been seen.
+                let view = GroupView::unseen(group);
                 effects.push(Effect::Ws(WsCommand::Join {
                     group: view.group.id,
                     since: Some(view.initial_since()),

@@ -592,3 +592,47 @@ fn clicks_outside_the_group_list_switch_nothing() {
     update(&mut app, click(0));
     assert_eq!(app.active, Some(7), "the list's title is no group");
 }
+
+/// The commitment-change marker is set only by changes not seen before: replaying the
+/// backlog up to the read marker leaves it off, a newer commitment sets it.
+#[test]
+fn replayed_commitments_do_not_mark_the_group() {
+    let team = group(2, "team", 5);
+    let mut app = super::App::new(alice(), vec![group(1, "a", 0), team.clone()], (100, 30));
+    app.restore_read_marks(|_| Some(4));
+    start(&mut app);
+    for seq in 3..=4 {
+        update(
+            &mut app,
+            net(message(&team, seq, MessageKind::Commitment, None, "seen")),
+        );
+    }
+    assert!(!app.groups[1].pane_stale, "seen before this run");
+    update(
+        &mut app,
+        net(message(&team, 5, MessageKind::Liability, None, "new")),
+    );
+    assert!(app.groups[1].pane_stale, "arrived after the read marker");
+}
+
+/// A group the user is added to while the chat runs counts its messages as unread; the
+/// groups present when the chat opened count what they held as read.
+#[test]
+fn a_group_added_while_running_counts_as_unread() {
+    let (team, garden) = (group(2, "team", 2), group(3, "garden", 2));
+    let mut app = super::App::new(alice(), vec![group(1, "a", 0), team.clone()], (100, 30));
+    start(&mut app);
+    let listed = vec![group(1, "a", 0), team.clone(), garden.clone()];
+    update(&mut app, Event::Api(ApiOutcome::Groups(Ok(listed))));
+    for seq in 1..=2 {
+        update(&mut app, net(text(&team, seq, bob(), "old news")));
+        update(&mut app, net(text(&garden, seq, bob(), "welcome")));
+    }
+    let unread: Vec<(&str, usize)> = app
+        .groups
+        .iter()
+        .map(|g| (g.group.name.as_str(), g.unread))
+        .collect();
+    assert_eq!(unread, vec![("a", 0), ("garden", 2), ("team", 0)]);
+    assert_eq!(app.read_marks()[1], (garden.id, 0), "kept as unread");
+}
