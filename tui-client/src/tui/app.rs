@@ -173,6 +173,8 @@ pub struct App {
     /// Lines the side pane is scrolled down.
     pub pane_scroll: usize,
     pub show_help: bool,
+    /// Lines the help window is scrolled down.
+    pub help_scroll: usize,
     pub should_quit: bool,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
@@ -214,6 +216,7 @@ impl App {
             pane_focus: PaneFocus::default(),
             pane_scroll: 0,
             show_help: false,
+            help_scroll: 0,
             should_quit: false,
             size,
             pending_join: None,

@@ -96,8 +96,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
     input::draw(frame, areas.input, app);
     status::draw(frame, areas.status, app);
     if app.show_help {
-        help::draw(frame, frame.area());
+        help::draw(frame, frame.area(), app.help_scroll);
     }
+}
+
+/// How far the help window can scroll, and how far one page goes, at the terminal's size.
+pub fn help_extent(app: &App) -> (usize, usize) {
+    let screen = Rect::new(0, 0, app.size.0, app.size.1);
+    (help::max_scroll(screen), help::page(screen))
 }
 
 /// Size (columns, rows) of the conversation area for the current terminal size.

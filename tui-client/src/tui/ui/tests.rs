@@ -229,6 +229,47 @@ fn help_window() {
     insta::assert_snapshot!(render(&app).backend());
 }
 
+/// The screen's text, one string per row.
+fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    let width = usize::from(buffer.area.width);
+    buffer
+        .content()
+        .chunks(width)
+        .map(|row| row.iter().map(|cell| cell.symbol()).collect())
+        .collect()
+}
+
+/// At 80x24 the help is taller than the screen: it starts at the top, says there is
+/// more, and scrolls (PgDn, End, Up) until its last entries show.
+#[test]
+fn help_scrolls_at_80x24() {
+    use crossterm::event::{KeyCode, KeyEvent};
+    let key = |code| Event::Key(KeyEvent::from(code));
+    let mut app = App::new(alice(), vec![group(1, "team", 0)], (80, 24));
+    update(&mut app, key(KeyCode::F(1)));
+    let top = rows(&render(&app)).join("\n");
+    assert!(top.contains("Keys") && top.contains("send the message"));
+    assert!(top.contains("1-22 of 29"), "says there is more:\n{top}");
+    assert!(!top.contains("/quit"));
+
+    update(&mut app, key(KeyCode::PageDown));
+    let paged = rows(&render(&app)).join("\n");
+    assert!(paged.contains("/quit") && paged.contains("//text sends a message"));
+    update(&mut app, key(KeyCode::PageDown));
+    assert_eq!(app.help_scroll, 7, "stops at the end");
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    update(&mut app, key(KeyCode::Up));
+    assert_eq!(app.help_scroll, 6);
+    update(&mut app, key(KeyCode::Home));
+    assert_eq!(app.help_scroll, 0);
+    update(&mut app, key(KeyCode::End));
+    assert_eq!(app.help_scroll, 7);
+    update(&mut app, key(KeyCode::Esc));
+    assert!(!app.show_help);
+}
+
 fn commitment(id: i64, creator: quid_shared::UserRef, summary: &str) -> Commitment {
     Commitment {
         id,

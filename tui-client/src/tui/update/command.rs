@@ -28,6 +28,7 @@ pub fn apply(app: &mut App, command: Command) -> Vec<Effect> {
         Command::Revoke(id) => vec![Effect::Api(ApiRequest::Revoke { id })],
         Command::Help => {
             app.show_help = true;
+            app.help_scroll = 0;
             Vec::new()
         }
         Command::Quit => {

@@ -26,6 +26,9 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         app.show_help = false;
         return Vec::new();
     }
+    if app.show_help && scroll_help(app, key.code) {
+        return Vec::new();
+    }
     let input_empty = app.input.is_empty();
     match key.code {
         KeyCode::Char('c') if ctrl => app.should_quit = true,
@@ -36,7 +39,10 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             app.notice = None;
             app.show_help = false;
         }
-        KeyCode::F(1) => app.show_help = !app.show_help,
+        KeyCode::F(1) => {
+            app.show_help = !app.show_help;
+            app.help_scroll = 0;
+        }
         KeyCode::F(2) => return toggle_pane(app),
         KeyCode::F(11) => scroll_pane(app, -1),
         KeyCode::F(12) => scroll_pane(app, 1),
@@ -72,8 +78,17 @@ pub fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Wheel scrolls the conversation; a click in the group list opens that group.
+/// Wheel scrolls the conversation (or the help, when shown); a click in the group list
+/// opens that group.
 pub fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
+    if app.show_help {
+        match mouse.kind {
+            MouseEventKind::ScrollUp => move_help(app, -(WHEEL_LINES as isize)),
+            MouseEventKind::ScrollDown => move_help(app, WHEEL_LINES as isize),
+            _ => {}
+        }
+        return Vec::new();
+    }
     match mouse.kind {
         MouseEventKind::ScrollUp => scroll_up(app, WHEEL_LINES),
         MouseEventKind::ScrollDown => {
@@ -250,6 +265,29 @@ fn replace_word(app: &mut App, line: &str, start: usize, cursor: usize, with: &s
         u16::try_from(new_col).unwrap_or(u16::MAX),
     ));
     app.input = input;
+}
+
+/// Up / Down, PgUp / PgDn, Home / End move the help window while it is shown; returns
+/// whether the key was one of those.
+fn scroll_help(app: &mut App, code: KeyCode) -> bool {
+    let (_, page) = ui::help_extent(app);
+    let page = isize::try_from(page).unwrap_or(isize::MAX);
+    match code {
+        KeyCode::Up => move_help(app, -1),
+        KeyCode::Down => move_help(app, 1),
+        KeyCode::PageUp => move_help(app, -page),
+        KeyCode::PageDown => move_help(app, page),
+        KeyCode::Home => app.help_scroll = 0,
+        KeyCode::End => app.help_scroll = ui::help_extent(app).0,
+        _ => return false,
+    }
+    true
+}
+
+/// Scrolls the help by `lines` (up when negative), within its extent.
+fn move_help(app: &mut App, lines: isize) {
+    let (max, _) = ui::help_extent(app);
+    app.help_scroll = app.help_scroll.saturating_add_signed(lines).min(max);
 }
 
 /// Half a screen of conversation.
