@@ -57,6 +57,14 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             let n = c.to_digit(10).map_or(0, |d| d as usize);
             return switch_to(app, if n == 0 { 9 } else { n - 1 });
         }
+        // ratatui-textarea undoes with Ctrl+U and has nothing on Ctrl+Z; the usual keys
+        // win: Ctrl+U deletes to the start of the line (as in readline), Ctrl+Z undoes.
+        KeyCode::Char('u') if ctrl && !alt => {
+            app.input.delete_line_by_head();
+        }
+        KeyCode::Char('z') if ctrl && !alt => {
+            app.input.undo();
+        }
         KeyCode::Char('n') if ctrl => return cycle_group(app, 1),
         KeyCode::Char('p') if ctrl => return cycle_group(app, -1),
         KeyCode::Right | KeyCode::Down if alt => return cycle_group(app, 1),

@@ -636,3 +636,33 @@ fn a_group_added_while_running_counts_as_unread() {
     assert_eq!(unread, vec![("a", 0), ("garden", 2), ("team", 0)]);
     assert_eq!(app.read_marks()[1], (garden.id, 0), "kept as unread");
 }
+
+/// The editing keys docs/tui.md lists: Ctrl+A / Ctrl+E, Ctrl+W, Ctrl+K / Ctrl+U delete to
+/// the end / start of the line, Ctrl+Y puts the deleted text back, Ctrl+Z / Ctrl+R undo /
+/// redo.
+#[test]
+fn editing_keys() {
+    let ctrl = |c| key(KeyCode::Char(c), KeyModifiers::CONTROL);
+    let mut app = app();
+    type_text(&mut app, "hello big world");
+    update(&mut app, ctrl('w'));
+    assert_eq!(app.input_text(), "hello big ");
+    update(&mut app, ctrl('u'));
+    assert_eq!(app.input_text(), "", "Ctrl+U deletes to the start");
+    update(&mut app, ctrl('y'));
+    assert_eq!(app.input_text(), "hello big ", "Ctrl+Y puts it back");
+    update(&mut app, ctrl('z'));
+    assert_eq!(app.input_text(), "", "Ctrl+Z undoes the Ctrl+Y");
+    update(&mut app, ctrl('z'));
+    assert_eq!(app.input_text(), "hello big ", "and then the Ctrl+U");
+    update(&mut app, ctrl('r'));
+    assert_eq!(app.input_text(), "", "Ctrl+R redoes");
+    update(&mut app, ctrl('z'));
+    update(&mut app, ctrl('a'));
+    update(&mut app, press(KeyCode::Right));
+    update(&mut app, ctrl('k'));
+    assert_eq!(app.input_text(), "h", "Ctrl+K deletes to the end");
+    update(&mut app, ctrl('e'));
+    type_text(&mut app, "i");
+    assert_eq!(app.input_text(), "hi");
+}
