@@ -36,9 +36,12 @@ pub async fn run(ctx: &Context, args: TailArgs) -> Result<(), CliError> {
         since: args.since,
     });
     let mut printer = StatePrinter::default();
+    let closed = output_closed();
+    tokio::pin!(closed);
     loop {
         tokio::select! {
             _ = tokio::signal::ctrl_c() => return Ok(()),
+            () = &mut closed => return Err(CliError::OutputClosed),
             event = rx.recv() => match event {
                 None => return Err(CliError::Failed("the connection task stopped".into())),
                 Some(WsEvent::Message(message)) if message.group == group.id => {
@@ -58,6 +61,38 @@ pub async fn run(ctx: &Context, args: TailArgs) -> Result<(), CliError> {
             },
         }
     }
+}
+
+/// Resolves once nobody reads our output any more (`quid tail | head -3` after `head`
+/// exits, or a closed terminal), so that `tail` ends then and not when the next message
+/// fails to print. Never resolves where that cannot be watched (e.g. output to a file).
+#[cfg(unix)]
+async fn output_closed() {
+    use std::os::fd::AsFd;
+    use tokio::io::Interest;
+    use tokio::io::unix::AsyncFd;
+
+    // The kernel reports an error condition on a pipe's writing end once its reader is
+    // gone. A duplicate of the descriptor is watched: nothing about stdout changes.
+    let watched = std::io::stdout().as_fd().try_clone_to_owned().ok();
+    // SAFETY: the `AsyncFd` owns the duplicate, which stays open (and the same file
+    // description) until the `AsyncFd` drops it.
+    let watched =
+        watched.and_then(|fd| unsafe { AsyncFd::register_with_interest(fd, Interest::ERROR) }.ok());
+    if let Some(fd) = watched {
+        while let Ok(mut ready) = fd.ready(Interest::ERROR).await {
+            if ready.ready().is_error() {
+                return;
+            }
+            ready.clear_ready();
+        }
+    }
+    std::future::pending().await
+}
+
+#[cfg(not(unix))]
+async fn output_closed() {
+    std::future::pending().await
 }
 
 /// The server ended our subscription because the membership ended: fails like any
