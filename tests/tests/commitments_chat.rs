@@ -109,12 +109,15 @@ async fn removing_a_bound_member_is_announced() -> anyhow::Result<()> {
     let ([alice, bob, _], group, [mut a, mut b, mut c]) = household(&server).await?;
     b.send_message(group, "If Alice does 5h work, I'll do 3h", "offer")
         .await?;
+    // detection runs after delivery: the offer's commitment first, then the answer
+    for socket in [&mut a, &mut b, &mut c] {
+        expect_kind(socket, MessageKind::User).await?;
+        expect_kind(socket, MessageKind::Commitment).await?;
+    }
     a.send_message(group, "I'll do 5h of work if Bob does 3h", "answer")
         .await?;
     for socket in [&mut a, &mut b, &mut c] {
         for kind in [
-            MessageKind::User,
-            MessageKind::Commitment,
             MessageKind::User,
             MessageKind::Commitment,
             MessageKind::Liability,
