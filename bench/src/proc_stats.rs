@@ -76,6 +76,17 @@ pub struct CpuTime {
     pub system: Duration,
 }
 
+impl std::ops::Add for CpuTime {
+    type Output = CpuTime;
+
+    fn add(self, other: CpuTime) -> CpuTime {
+        CpuTime {
+            user: self.user + other.user,
+            system: self.system + other.system,
+        }
+    }
+}
+
 impl CpuTime {
     pub fn total(self) -> Duration {
         self.user + self.system

@@ -75,15 +75,8 @@ async fn matching_offer_binds_both_and_is_announced() -> anyhow::Result<()> {
         assert_eq!(socket.next_message().await?, sent);
         expect_kind(socket, MessageKind::Commitment).await?;
         let announced = expect_kind(socket, MessageKind::Liability).await?;
-        let changes: Vec<LiabilityChange> =
-            serde_json::from_value(announced.meta["changes"].clone())?;
-        let mut named: Vec<(String, f64, f64)> = changes
-            .iter()
-            .map(|c| (c.user.username.clone(), c.old, c.new))
-            .collect();
-        named.sort_by(|x, y| x.0.cmp(&y.0));
         assert_eq!(
-            named,
+            named_changes(&announced)?,
             vec![("alice".into(), 0.0, 5.0), ("bob".into(), 0.0, 3.0)]
         );
         assert!(
@@ -136,20 +129,24 @@ async fn removing_a_bound_member_is_announced() -> anyhow::Result<()> {
     assert_eq!(status, StatusCode::NO_CONTENT);
     for socket in [&mut a, &mut c] {
         let announced = expect_kind(socket, MessageKind::Liability).await?;
-        let changes: Vec<LiabilityChange> =
-            serde_json::from_value(announced.meta["changes"].clone())?;
-        let mut named: Vec<(String, f64, f64)> = changes
-            .iter()
-            .map(|c| (c.user.username.clone(), c.old, c.new))
-            .collect();
-        named.sort_by(|x, y| x.0.cmp(&y.0));
         assert_eq!(
-            named,
+            named_changes(&announced)?,
             vec![("alice".into(), 5.0, 0.0), ("bob".into(), 3.0, 0.0)]
         );
     }
     assert!(liable_users(&server, &alice, group).await?.is_empty());
     server.shutdown().await
+}
+
+/// A liability message's changes as (username, old, new), in username order.
+fn named_changes(announced: &Message) -> anyhow::Result<Vec<(String, f64, f64)>> {
+    let changes: Vec<LiabilityChange> = serde_json::from_value(announced.meta["changes"].clone())?;
+    let mut named: Vec<(String, f64, f64)> = changes
+        .iter()
+        .map(|c| (c.user.username.clone(), c.old, c.new))
+        .collect();
+    named.sort_by(|x, y| x.0.cmp(&y.0));
+    Ok(named)
 }
 
 /// The users the group's current liabilities name, in username order.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{STEP, Server, TestResult};
+use common::{STEP, Server, TestResult, account};
 use crossterm::event::{KeyCode, KeyEvent};
 use quid_client::api::ApiClient;
 use quid_client::tui::app::App;
@@ -11,18 +11,8 @@ use quid_client::tui::effects::Executor;
 use quid_client::tui::event::Event;
 use quid_client::tui::update;
 use quid_client::ws::{self, ConnState};
-use quid_shared::{CreateGroup, Credentials, Id, PostMessage};
+use quid_shared::{CreateGroup, Id, PostMessage};
 use tokio::sync::mpsc::UnboundedReceiver;
-
-async fn account(server: &str, name: &str) -> Result<ApiClient, Box<dyn std::error::Error>> {
-    let auth = ApiClient::new(server, None)?
-        .register(&Credentials {
-            username: name.into(),
-            password: "correct horse battery".into(),
-        })
-        .await?;
-    Ok(ApiClient::new(server, Some(auth.token))?)
-}
 
 async fn post(api: &ApiClient, group: Id, text: &str) -> TestResult {
     api.post_message(&PostMessage {
@@ -100,8 +90,8 @@ fn has(app: &App, text: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chat_continues_across_a_server_restart() -> TestResult {
     let mut server = Server::start().await?;
-    let alice = account(&server.url(), "alice").await?;
-    let bob = account(&server.url(), "bob").await?;
+    let (alice, _) = account(&server.url(), "alice").await?;
+    let (bob, _) = account(&server.url(), "bob").await?;
     let team = alice
         .create_group(&CreateGroup {
             name: "team".into(),
@@ -147,8 +137,8 @@ async fn chat_continues_across_a_server_restart() -> TestResult {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn removal_from_the_group_on_screen() -> TestResult {
     let server = Server::start().await?;
-    let alice = account(&server.url(), "alice").await?;
-    let bob = account(&server.url(), "bob").await?;
+    let (alice, _) = account(&server.url(), "alice").await?;
+    let (bob, _) = account(&server.url(), "bob").await?;
     let mut groups = Vec::new();
     for name in ["garden", "team"] {
         let group = alice

@@ -3,42 +3,9 @@
 
 mod common;
 
-use common::{STEP, Server, TestResult};
-use quid_client::api::ApiClient;
+use common::{Server, TestResult, account, wait_for};
 use quid_client::ws::{self, ConnState, WsCommand, WsEvent};
-use quid_shared::{CreateGroup, Credentials, Id};
-use tokio::sync::mpsc::UnboundedReceiver;
-
-async fn account(server: &str, name: &str) -> Result<ApiClient, Box<dyn std::error::Error>> {
-    let anonymous = ApiClient::new(server, None)?;
-    let auth = anonymous
-        .register(&Credentials {
-            username: name.into(),
-            password: "correct horse battery".into(),
-        })
-        .await?;
-    Ok(ApiClient::new(server, Some(auth.token))?)
-}
-
-/// Waits for the first event `want` accepts, failing after [`STEP`].
-async fn wait_for<T>(
-    rx: &mut UnboundedReceiver<WsEvent>,
-    seen: &mut Vec<WsEvent>,
-    mut want: impl FnMut(&WsEvent) -> Option<T>,
-) -> Result<T, Box<dyn std::error::Error>> {
-    let deadline = tokio::time::Instant::now() + STEP;
-    loop {
-        let event = tokio::time::timeout_at(deadline, rx.recv())
-            .await
-            .map_err(|_| format!("timed out; events so far: {seen:?}"))?
-            .ok_or("connection manager stopped")?;
-        let found = want(&event);
-        seen.push(event);
-        if let Some(found) = found {
-            return Ok(found);
-        }
-    }
-}
+use quid_shared::{CreateGroup, Id};
 
 fn content_of(event: &WsEvent) -> Option<&str> {
     match event {
@@ -52,7 +19,7 @@ fn content_of(event: &WsEvent) -> Option<&str> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn send_queued_while_down_is_delivered_once() -> TestResult {
     let mut server = Server::start().await?;
-    let alice = account(&server.url(), "alice").await?;
+    let (alice, _) = account(&server.url(), "alice").await?;
     let group: Id = alice
         .create_group(&CreateGroup {
             name: "team".into(),

@@ -4,21 +4,10 @@
 
 mod common;
 
-use common::{STEP, Server, TestResult, User};
+use common::{STEP, Server, TestResult, User, account, wait_for};
 use quid_client::api::ApiClient;
 use quid_client::ws::{self, WsCommand, WsEvent};
-use quid_shared::{CreateGroup, Credentials, Id, PostMessage};
-use tokio::sync::mpsc::UnboundedReceiver;
-
-async fn account(server: &str, name: &str) -> Result<(ApiClient, Id), Box<dyn std::error::Error>> {
-    let auth = ApiClient::new(server, None)?
-        .register(&Credentials {
-            username: name.into(),
-            password: "correct horse battery".into(),
-        })
-        .await?;
-    Ok((ApiClient::new(server, Some(auth.token))?, auth.user.id))
-}
+use quid_shared::{CreateGroup, Id, PostMessage};
 
 async fn group_with(
     creator: &ApiClient,
@@ -34,26 +23,6 @@ async fn group_with(
         .id;
     creator.add_member(group, member).await?;
     Ok(group)
-}
-
-/// Events until the first that `want` accepts, failing after [`STEP`].
-async fn wait_for(
-    rx: &mut UnboundedReceiver<WsEvent>,
-    seen: &mut Vec<WsEvent>,
-    want: impl Fn(&WsEvent) -> bool,
-) -> TestResult {
-    let deadline = tokio::time::Instant::now() + STEP;
-    loop {
-        let event = tokio::time::timeout_at(deadline, rx.recv())
-            .await
-            .map_err(|_| format!("timed out; events so far: {seen:?}"))?
-            .ok_or("connection manager stopped")?;
-        let done = want(&event);
-        seen.push(event);
-        if done {
-            return Ok(());
-        }
-    }
 }
 
 /// Removed from `team` by its creator: reported as [`WsEvent::Removed`]. The `left` that
@@ -74,11 +43,9 @@ async fn removal_is_reported_and_own_leave_is_not() -> TestResult {
             group,
             since: Some(0),
         });
-        wait_for(
-            &mut rx,
-            &mut seen,
-            |e| matches!(e, WsEvent::Joined { group: g, .. } if *g == group),
-        )
+        wait_for(&mut rx, &mut seen, |e| {
+            matches!(e, WsEvent::Joined { group: g, .. } if *g == group).then_some(())
+        })
         .await?;
     }
     connection.command(WsCommand::Leave { group: garden });
@@ -87,16 +54,14 @@ async fn removal_is_reported_and_own_leave_is_not() -> TestResult {
         group: team,
         since: None,
     });
-    wait_for(
-        &mut rx,
-        &mut seen,
-        |e| matches!(e, WsEvent::Joined { group, .. } if *group == team),
-    )
+    wait_for(&mut rx, &mut seen, |e| {
+        matches!(e, WsEvent::Joined { group, .. } if *group == team).then_some(())
+    })
     .await?;
 
     alice.remove_member(team, bob_id).await?;
     wait_for(&mut rx, &mut seen, |e| {
-        *e == WsEvent::Removed { group: team }
+        (*e == WsEvent::Removed { group: team }).then_some(())
     })
     .await?;
     let removals: Vec<&WsEvent> = seen

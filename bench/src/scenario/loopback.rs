@@ -145,10 +145,7 @@ fn measure(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
     let mut writers_cpu = Some(CpuTime::default());
     for writer in writers {
         let used = writer.join().ok().flatten();
-        writers_cpu = writers_cpu.zip(used).map(|(sum, used)| CpuTime {
-            user: sum.user + used.user,
-            system: sum.system + used.system,
-        });
+        writers_cpu = writers_cpu.zip(used).map(|(sum, used)| sum + used);
     }
     let expected = written.load(Ordering::Relaxed);
     let deadline = Instant::now() + DRAIN;

@@ -95,7 +95,6 @@ pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -
     }
     loop {
         let full = page.len() == PAGE as usize;
-        let read_to = page.last().map_or(0, |m| m.seq);
         let Some(last) = session.outbox.replay(group, page.into_iter().map(fresh))? else {
             // the membership ended during the replay (left or removed, and told so):
             // there is nothing more to send
@@ -106,7 +105,8 @@ pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -
         if !full || last >= head {
             break;
         }
-        let cursor = last.max(read_to);
+        // everything the page held is written by now: `last` is at least its newest seq
+        let cursor = last;
         page = session
             .state
             .store

@@ -10,7 +10,6 @@ mod backoff;
 mod cursor;
 mod session;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::time::Duration;
 
@@ -123,7 +122,6 @@ where
         events: Box::new(move |event| events.send(E::from(event)).is_ok()),
         cursors: Cursors::default(),
         pending: Vec::new(),
-        leaves_unanswered: HashMap::new(),
         cancel: cancel.clone(),
     };
     tokio::spawn(manager.run());
@@ -154,9 +152,6 @@ struct Manager {
     cursors: Cursors,
     /// Sends not yet acknowledged, in order.
     pending: Vec<WsCommand>,
-    /// `leave` frames sent on the current connection that the server has not answered
-    /// with `left` yet, per group: any other `left` is the server's own.
-    leaves_unanswered: HashMap<Id, u32>,
     cancel: CancellationToken,
 }
 

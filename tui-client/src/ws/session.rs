@@ -58,7 +58,6 @@ pub(super) async fn connect(url: &str, token: &str) -> Result<Stream, SessionEnd
 
 /// Runs a connected session until it ends.
 pub(super) async fn run(manager: &mut Manager, mut stream: Stream) -> SessionEnd {
-    manager.leaves_unanswered.clear();
     let mut opening: Vec<ClientFrame> = manager
         .cursors
         .joins()
@@ -89,9 +88,6 @@ pub(super) async fn run(manager: &mut Manager, mut stream: Stream) -> SessionEnd
                 let Some(command) = command else { return SessionEnd::CallerGone };
                 manager.record(command.clone());
                 let frame = frame_for(&command, &manager.cursors);
-                if let Some(ClientFrame::Leave { group }) = &frame {
-                    *manager.leaves_unanswered.entry(*group).or_default() += 1;
-                }
                 if let Some(frame) = frame
                     && let Err(end) = send(&mut stream, &frame).await
                 {
@@ -190,18 +186,11 @@ fn handle_frame(manager: &mut Manager, text: &str) -> bool {
     }
 }
 
-/// `left {group}`: the answer to our own `leave` changes nothing; an unasked one means the
-/// membership ended, so the group is forgotten (not rejoined) and the caller told.
+/// `left {group}`: the answer to our own `leave` changes nothing (recording the `leave`
+/// already stopped following the group); a `left` for a group still followed is the
+/// server's own: the membership ended, so the group is forgotten (not rejoined) and the
+/// caller told.
 fn left(manager: &mut Manager, group: Id) -> bool {
-    if let Some(count) = manager.leaves_unanswered.get_mut(&group)
-        && *count > 0
-    {
-        *count -= 1;
-        if *count == 0 {
-            manager.leaves_unanswered.remove(&group);
-        }
-        return true;
-    }
     if !manager.cursors.contains(group) {
         return true;
     }

@@ -231,3 +231,38 @@ pub async fn team(alice: &User, others: &[&User]) -> TestResult {
     }
     Ok(())
 }
+
+/// Waits for the first event `want` accepts, failing after [`STEP`].
+pub async fn wait_for<T>(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<quid_client::ws::WsEvent>,
+    seen: &mut Vec<quid_client::ws::WsEvent>,
+    mut want: impl FnMut(&quid_client::ws::WsEvent) -> Option<T>,
+) -> Result<T, Box<dyn std::error::Error>> {
+    let deadline = tokio::time::Instant::now() + STEP;
+    loop {
+        let event = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .map_err(|_| format!("timed out; events so far: {seen:?}"))?
+            .ok_or("connection manager stopped")?;
+        let found = want(&event);
+        seen.push(event);
+        if let Some(found) = found {
+            return Ok(found);
+        }
+    }
+}
+
+/// Registers `name` through the API: a client holding its token, and its user id.
+pub async fn account(
+    server: &str,
+    name: &str,
+) -> Result<(quid_client::api::ApiClient, quid_shared::Id), Box<dyn std::error::Error>> {
+    use quid_client::api::ApiClient;
+    let auth = ApiClient::new(server, None)?
+        .register(&quid_shared::Credentials {
+            username: name.into(),
+            password: "correct horse battery".into(),
+        })
+        .await?;
+    Ok((ApiClient::new(server, Some(auth.token))?, auth.user.id))
+}

@@ -95,11 +95,7 @@ fn on_net(app: &mut App, event: WsEvent) -> Vec<Effect> {
         }
         WsEvent::Joined { .. } => Vec::new(),
         WsEvent::Removed { group } => {
-            let how = if app.leaving.contains(&group) {
-                Departure::Left
-            } else {
-                Departure::Removed
-            };
+            let how = departure(app, group, Departure::Removed);
             remove_group(app, group, how)
         }
         WsEvent::Error {
@@ -285,11 +281,7 @@ fn merge_groups(app: &mut App, groups: Vec<Group>) -> Vec<Effect> {
         .collect();
     let mut effects = merge_groups_keep(app, groups);
     for id in gone {
-        let how = if app.leaving.contains(&id) {
-            Departure::Left
-        } else {
-            Departure::Vanished
-        };
+        let how = departure(app, id, Departure::Vanished);
         effects.extend(remove_group(app, id, how));
     }
     if let Some(wanted) = app.pending_join.take() {
@@ -341,6 +333,15 @@ enum Departure {
     Removed,
     /// It is missing from a refreshed group list, and was not left here.
     Vanished,
+}
+
+/// `Left` if the user asked to leave `group` here, else `otherwise`.
+fn departure(app: &App, group: Id, otherwise: Departure) -> Departure {
+    if app.leaving.contains(&group) {
+        Departure::Left
+    } else {
+        otherwise
+    }
 }
 
 /// Drops a group the user is no longer in, says why, and opens a neighbour if it was on
