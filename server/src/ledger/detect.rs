@@ -167,6 +167,14 @@ impl Worker {
                 Ok(())
             }
             Detection::Nothing => Ok(()),
+            Detection::Commitments(all) => {
+                for terms in all {
+                    self.ledger
+                        .create(pipeline, group, author.clone(), terms, source.clone())
+                        .await?;
+                }
+                Ok(())
+            }
             Detection::Commitment(terms) => {
                 match self
                     .ledger
