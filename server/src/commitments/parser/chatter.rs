@@ -155,7 +155,10 @@ pub fn trim<'t>(tokens: &'t [Token], members: &[UserRef]) -> Trimmed<'t> {
     }
     let mut end = tokens.len();
     let mut tagged = false;
-    while end > c.at && CLOSERS.contains(&tokens[end - 1].text.as_str()) {
+    while end > c.at
+        && CLOSERS.contains(&tokens[end - 1].text.as_str())
+        && (tokens[end - 1].text != "you" || end >= 2 && tokens[end - 2].text == "thank")
+    {
         if TAGS.contains(&tokens[end - 1].text.as_str()) {
             tagged = true;
         }
@@ -181,34 +184,51 @@ pub fn trim<'t>(tokens: &'t [Token], members: &[UserRef]) -> Trimmed<'t> {
 /// Whether the tokens say something a commitment would have to record: a number or an
 /// amount, a condition, a date or time, a denial — or a member named as doing something.
 pub fn says_something(tokens: &[Token], members: &[UserRef]) -> bool {
-    let named = tokens
-        .iter()
-        .any(|t| members.iter().any(|m| m.username.to_lowercase() == t.text));
+    let member = |t: &Token| members.iter().any(|m| m.username.to_lowercase() == t.text);
     let doing = tokens.iter().any(|t| verb(&t.text).is_some());
-    tokens.iter().any(|t| {
-        let w = t.text.as_str();
-        digits(w).is_some()
-            || (number_word(w).is_some() && w != "one")
-            || matches!(
-                w,
-                "$" | "€"
-                    | "£"
-                    | "%"
-                    | "if"
-                    | "unless"
-                    | "provided"
-                    | "providing"
-                    | "not"
-                    | "never"
-                    | "except"
-                    | "instead"
-                    | "only"
-                    | "when"
-                    | "once"
-                    | "until"
-                    | "after"
-                    | "before"
-            )
-            || (TIME_WORDS.contains(&w) && !matches!(w, "this" | "last" | "by" | "am"))
-    }) || (named && doing)
+    let named_with = tokens.windows(2).any(|w| {
+        matches!(
+            w[0].text.as_str(),
+            "with" | "for" | "and" | "to" | "from" | "like" | "than" | "by" | "besides" | "or"
+        ) && member(&w[1])
+    });
+    named_with
+        || (doing && tokens.iter().any(member))
+        || tokens.iter().any(|t| {
+            let w = t.text.as_str();
+            digits(w).is_some()
+                || (number_word(w).is_some() && w != "one")
+                || matches!(
+                    w,
+                    "$" | "€"
+                        | "£"
+                        | "%"
+                        | "if"
+                        | "unless"
+                        | "provided"
+                        | "providing"
+                        | "not"
+                        | "never"
+                        | "except"
+                        | "instead"
+                        | "only"
+                        | "when"
+                        | "once"
+                        | "until"
+                        | "after"
+                        | "before"
+                        | "or"
+                        | "per"
+                        | "each"
+                        | "every"
+                        | "weekly"
+                        | "monthly"
+                        | "daily"
+                        | "fortnight"
+                        | "half"
+                        | "twice"
+                        | "thrice"
+                )
+                || (TIME_WORDS.contains(&w) && !matches!(w, "this" | "last" | "by" | "am"))
+        })
 }

@@ -218,15 +218,31 @@ pub fn says_no(answer: &str) -> bool {
     NO.contains(&lower.as_str()) || (NO.contains(&first) && lower.split_whitespace().count() <= 3)
 }
 
-/// Whether `answer` says yes.
+/// Whether `answer` says yes and nothing else ("yes", "yes please", "ok!"): a yes with
+/// more words ("yes but only on Saturdays") is not consent to what was read.
 fn says_yes(answer: &str) -> bool {
     let lower = bare(answer);
-    let first = lower
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .trim_matches(',');
-    YES.contains(&lower.as_str()) || YES.contains(&first)
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let polite = |w: &&str| {
+        YES.contains(w)
+            || matches!(
+                *w,
+                "please"
+                    | "thanks"
+                    | "do"
+                    | "it"
+                    | "that"
+                    | "is"
+                    | "right"
+                    | "go"
+                    | "ahead"
+                    | "record"
+            )
+    };
+    YES.contains(&lower.as_str()) || (!words.is_empty() && words.iter().all(polite))
 }
 
 /// Applies the author's `answer` to `pending`. `members` are the group's usernames.

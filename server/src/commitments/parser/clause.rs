@@ -13,6 +13,7 @@ use super::lexer::Token;
 use super::names::person;
 use super::offer::{self, HEDGE_ADVERBS, Stance};
 use super::share;
+use super::tails::{self, Effect};
 use super::words::TIME_WORDS;
 
 /// The people a sentence is read among.
@@ -33,6 +34,8 @@ pub struct OfferParts {
     pub conditions: Vec<ConditionDraft>,
     pub limit: Option<Limit>,
     pub hedged: bool,
+    /// Taken back, denied, or someone else's words: nothing is recorded.
+    pub void: bool,
     /// Byte ranges of words that could not be placed.
     pub unplaced: Vec<(usize, usize)>,
 }
@@ -44,15 +47,17 @@ pub enum Part {
     Offer(Vec<OfferParts>),
     /// Conditions without an offer ("Only if Kim does 2 hours too."), or `None` when the
     /// sentence starts like one and cannot be placed.
-    Conditions(Option<Vec<ConditionDraft>>, (usize, usize)),
+    Conditions(Option<Vec<ConditionDraft>>),
     /// "We'll do 4 hours": an offer for several people, which one member cannot make.
     Collective,
-    /// "I won't", "I did": about the author, but not an offer.
+    /// "I won't", "I can't": a denial, which takes back an offer next to it.
+    Denied,
+    /// "I did": a report, not an offer.
     NotOffer,
     Question,
     Chatter,
     /// Says something (a number, a date, a condition) that is not part of an offer.
-    Loose((usize, usize)),
+    Loose,
 }
 
 /// Reads one sentence (already trimmed).
@@ -60,7 +65,6 @@ pub fn read(tokens: &[Token], question: bool, scene: &Scene<'_>) -> Part {
     if tokens.is_empty() {
         return Part::Chatter;
     }
-    let span = (tokens[0].start, tokens[tokens.len() - 1].end);
     if let Some(part) = offer_at_stance(tokens, question, scene) {
         return part;
     }
@@ -95,10 +99,10 @@ pub fn read(tokens: &[Token], question: bool, scene: &Scene<'_>) -> Part {
             }
         }
         let done = c.done();
-        return Part::Conditions(read.filter(|_| done), span);
+        return Part::Conditions(read.filter(|_| done));
     }
     if says_something(tokens, scene.members) {
-        Part::Loose(span)
+        Part::Loose
     } else {
         Part::Chatter
     }
@@ -106,15 +110,18 @@ pub fn read(tokens: &[Token], question: bool, scene: &Scene<'_>) -> Part {
 
 /// The sentence read from its stance ("I'll", "happy to", "count me in for"), if it has one.
 fn offer_at_stance(tokens: &[Token], question: bool, scene: &Scene<'_>) -> Option<Part> {
+    let mut reported = None;
     for at in 0..tokens.len() {
         let opening = at == 0 || matches!(tokens[at - 1].text.as_str(), "," | "then" | ":" | "-");
-        if tokens[at].text == "we"
-            && matches!(
-                tokens.get(at + 1).map(|t| t.text.as_str()),
-                Some("will" | "can" | "shall")
-            )
-        {
-            let mut c = Cursor { tokens, at: at + 2 };
+        if collective(tokens, at) {
+            let mut c = Cursor { tokens, at };
+            c.eat_any_phrase(&[
+                &["we", "will|can|shall|promise|pledge|commit|agree"],
+                &["let", "us"],
+                &["i", "will|can|shall"],
+                &["will|can|shall"],
+            ]);
+            c.eat_one(&["to"]);
             if offer::promises(&mut c, scene).is_some() {
                 return Some(if question {
                     Part::Question
@@ -127,25 +134,43 @@ fn offer_at_stance(tokens: &[Token], question: bool, scene: &Scene<'_>) -> Optio
         let Some(stance) = offer::stance(&mut c, opening) else {
             continue;
         };
-        // "Dave and I will …": an offer made for two
-        if at > 0 && matches!(tokens[at - 1].text.as_str(), "and" | "&") && tokens[at].text == "i" {
-            return Some(if question {
-                Part::Question
-            } else {
-                Part::Collective
-            });
-        }
-        if question && at == 0 {
-            return Some(Part::Question);
+        // "I did 3 hours last week, so I'll do 1 hour": the report is not the offer
+        if stance == Stance::Report {
+            reported.get_or_insert(Part::NotOffer);
+            continue;
         }
         return Some(match stance {
-            Stance::Denied | Stance::Report => Part::NotOffer,
-            Stance::Firm | Stance::Hedged => {
-                offer_sentence(tokens, at, c, stance == Stance::Hedged, scene)
+            Stance::Denied => Part::Denied,
+            // "I'll do 2 hours if Bob does 2 hours?": an offer asked, not made
+            Stance::Firm | Stance::Hedged if question && at == 0 => {
+                offer_sentence(tokens, at, c, true, scene)
             }
+            _ if question => Part::Question,
+            _ => offer_sentence(tokens, at, c, stance == Stance::Hedged, scene),
         });
     }
-    None
+    reported
+}
+
+/// Whether an offer for several people starts at `at`: "we will", "we promise", "let's",
+/// "Dave and I will", "me and Kim will".
+fn collective(tokens: &[Token], at: usize) -> bool {
+    let word = |i: usize| tokens.get(i).map_or("", |t| t.text.as_str());
+    let modal = |i: usize| matches!(word(i), "will" | "can" | "shall" | "are");
+    (word(at) == "we"
+        && matches!(
+            word(at + 1),
+            "will" | "can" | "shall" | "promise" | "pledge" | "commit" | "agree"
+        ))
+        || (word(at) == "let" && word(at + 1) == "us")
+        || (modal(at) && at >= 3 && {
+            let before = &tokens[at.saturating_sub(4)..at];
+            before.iter().any(|t| t.text == "and" || t.text == "&")
+                && before
+                    .iter()
+                    .any(|t| matches!(t.text.as_str(), "i" | "me" | "myself"))
+        })
+        || (word(at) == "i" && at > 0 && matches!(word(at - 1), "and" | "&") && modal(at + 1))
 }
 
 /// "2 hours of cleaning from me if Kim does 2", "possibly 2 hours of babysitting if …": an
@@ -164,11 +189,20 @@ fn offer_from_me(tokens: &[Token], question: bool, scene: &Scene<'_>) -> Option<
     if let Some(from) = from {
         kept.drain(from..from + 2);
     }
-    let mut c = Cursor::new(&kept);
-    c.skip_all(HEDGE_ADVERBS);
-    let start = c.at;
-    let mut probe = c;
-    offer::promises(&mut probe, scene)?;
+    let mut skip = Cursor::new(&kept);
+    skip.skip_all(HEDGE_ADVERBS);
+    let start = (skip.at..kept.len()).find(|at| {
+        let opening = *at == skip.at || matches!(kept[at - 1].text.as_str(), "," | "then");
+        let mut probe = Cursor {
+            tokens: &kept,
+            at: *at,
+        };
+        opening && offer::promises(&mut probe, scene).is_some()
+    })?;
+    let c = Cursor {
+        tokens: &kept,
+        at: start,
+    };
     Some(offer_sentence(&kept, start, c, false, scene))
 }
 
@@ -226,8 +260,21 @@ fn before_stance(
         *fronted_per = Some(per);
         pre.skip_all(&[",", "then"]);
         if !pre.done() {
-            unplaced(parts, pre.rest(), scene);
+            leftover(parts, pre.rest(), tails::effect(pre.rest()));
         }
+        return;
+    }
+    // "Even if nobody helps, …", "Whether or not Bob does, …": said to be unconditional
+    let mut pre = Cursor::new(before);
+    if pre
+        .eat_any_phrase(&[
+            &["even", "if"],
+            &["whether", "or", "not"],
+            &["regardless", "of"],
+            &["no", "matter"],
+        ])
+        .is_some()
+    {
         return;
     }
     let mut pre = Cursor::new(before);
@@ -237,15 +284,13 @@ fn before_stance(
             if let Some(limit) = share::limit(&mut pre) {
                 parts.limit = Some(limit);
             }
-            pre.skip_all(&[",", "then", "too", "also", "-"]);
-            pre.eat_phrase(&["as", "well"]);
             pre.skip_all(&[",", "then"]);
             if !pre.done() {
-                unplaced(parts, pre.rest(), scene);
+                leftover(parts, pre.rest(), tails::effect(pre.rest()));
             }
         }
         None if self_condition(before) => parts.hedged = true,
-        None => unplaced(parts, before, scene),
+        None => leftover(parts, before, tails::before(before)),
     }
 }
 
@@ -257,19 +302,27 @@ fn after_promises(
     groups: &mut Vec<OfferParts>,
 ) {
     loop {
-        c.skip_all(&[
-            ",", "too", "also", "then", "though", "please", "-", "anyway", "ok", "okay", "happily",
-            "gladly", "myself", "each",
-        ]);
-        if c.eat_phrase(&["as", "well"]) {
-            continue;
-        }
+        c.skip_all(&[",", "-"]);
         if c.done() {
             return;
         }
         if let Some(limit) = share::limit(c) {
             parts.limit = Some(limit);
             continue;
+        }
+        // "…, and if Carol does 2 hours I'll do 1 hour": another offer with its own condition
+        let mut probe = *c;
+        probe.eat_one(&["and", "&"]);
+        let rest = probe.rest();
+        let another = rest
+            .first()
+            .is_some_and(|t| matches!(t.text.as_str(), "if" | "even" | "provided" | "as"))
+            && rest.windows(2).skip(1).any(|w| {
+                w[0].text == "i" && matches!(w[1].text.as_str(), "will" | "can" | "would" | "shall")
+            });
+        if another && let Part::Offer(more) = read(rest, false, scene) {
+            groups.extend(more);
+            return;
         }
         let mut probe = *c;
         if condition::connector(&mut probe) {
@@ -316,36 +369,30 @@ fn after_promises(
                 continue;
             }
         }
-        // what cannot be placed runs to the next condition word (or the end)
+        // what the grammar has no place for runs to the next condition word (or the end)
         let rest = c.rest();
         let stop = rest
             .iter()
             .skip(1)
             .position(|t| t.text == "if" || t.text == ",")
             .map_or(rest.len(), |p| p + 1);
-        unplaced(parts, &rest[..stop], scene);
+        leftover(parts, &rest[..stop], tails::effect(&rest[..stop]));
         c.at += stop;
     }
 }
 
-/// Notes words that could not be placed, unless they are only chatter.
-fn unplaced(parts: &mut OfferParts, tokens: &[Token], scene: &Scene<'_>) {
-    if !says_something(tokens, scene.members) && !places(tokens) {
-        return;
+/// Applies what left-over words do to the offer.
+fn leftover(parts: &mut OfferParts, tokens: &[Token], effect: Effect) {
+    match effect {
+        Effect::Filler => {}
+        Effect::Hedge => parts.hedged = true,
+        Effect::Void => parts.void = true,
+        Effect::Unplaced => {
+            if let (Some(first), Some(last)) = (tokens.first(), tokens.last()) {
+                parts.unplaced.push((first.start, last.end));
+            }
+        }
     }
-    if let (Some(first), Some(last)) = (tokens.first(), tokens.last()) {
-        parts.unplaced.push((first.start, last.end));
-    }
-}
-
-/// Whether the words name a place or a person's sake ("at Kim's place", "for Kim").
-fn places(tokens: &[Token]) -> bool {
-    tokens.first().is_some_and(|t| {
-        matches!(
-            t.text.as_str(),
-            "at" | "in" | "on" | "near" | "for" | "with" | "instead" | "except" | "unless" | "from"
-        )
-    }) && tokens.len() > 1
 }
 
 /// "if I can", "if I have time", "if possible", "if needed": a condition on the author's

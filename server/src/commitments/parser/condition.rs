@@ -13,6 +13,7 @@ use super::words::verb;
 
 /// Words that introduce a condition, longest first.
 pub const CONNECTORS: &[&[&str]] = &[
+    &["once"],
     &["if", "and", "only", "if"],
     &["but", "only", "if"],
     &["but", "only", "as", "long", "as"],
@@ -132,9 +133,15 @@ fn clause(c: &mut Cursor<'_>, scene: &Scene<'_>) -> Option<Vec<ConditionDraft>> 
         modifiers(c, &mut combine);
     }
     let verb_start = c.offset();
+    let mut particle = None;
     let done = if let Some(v) = verb(c.peek(0)) {
         c.at += 1;
-        c.eat_one(&["in", "out", "up"]);
+        if matches!(c.peek(0), "out" | "up") && c.peek(1) != "to" {
+            particle = Some(c.peek(0));
+            c.at += 1;
+        } else {
+            c.eat_one(&["in"]);
+        }
         Some(v)
     } else if matches!(c.peek(0), "for") || quantity_next(c) {
         None
@@ -156,6 +163,8 @@ fn clause(c: &mut Cursor<'_>, scene: &Scene<'_>) -> Option<Vec<ConditionDraft>> 
         &["the", "same", "as", "me"],
     ])
     .is_some()
+        || (done.is_some_and(|v| v.base == "do")
+            && (c.done() || matches!(c.peek(0), "," | "then" | "i" | "and")))
     {
         same = true;
     } else if let Some(read) = quantity::read(c) {
@@ -165,7 +174,10 @@ fn clause(c: &mut Cursor<'_>, scene: &Scene<'_>) -> Option<Vec<ConditionDraft>> 
         quantity = Some(read.quantity);
     } else {
         // "walks the dog twice a day", "cleans the kitchen for 2 hours", "helps"
-        let object = noun_phrase(c);
+        let object = noun_phrase(c).map(|o| match particle {
+            Some(p) => format!("{p} {o}"),
+            None => o,
+        });
         c.eat_one(&["for"]);
         if let Some(read) = quantity::read(c) {
             if matches!(read.bound, Bound::Strict | Bound::Upper | Bound::Rough) {
@@ -267,17 +279,16 @@ fn people(
     };
     let no_span = (rest_span.0, rest_span.0);
     Some(match who {
-        Subject::People(people) => {
-            if people.len() > 1 && combine == Combine::Together {
-                return None;
-            }
-            people.into_iter().map(|(w, span)| one(w, span)).collect()
-        }
+        // "X and Y do N" may mean each of them or both together: only "each" says which
+        Subject::People(people) if people.len() > 1 && combine != Combine::Each => return None,
+        Subject::People(people) => people.into_iter().map(|(w, span)| one(w, span)).collect(),
         Subject::Others if combine != Combine::Each => vec![one(Who::Others, no_span)],
-        Subject::Each if combine == Combine::Together => vec![one(Who::Others, no_span)],
+        Subject::Everyone | Subject::Each if combine == Combine::Together => {
+            vec![one(Who::Others, no_span)]
+        }
         Subject::Anyone => vec![one(Who::Anyone, no_span)],
         Subject::Pronoun => vec![one(Who::Member(scene.named.clone()?), no_span)],
         Subject::You => vec![one(Who::Member(scene.addressed.clone()?), no_span)],
-        Subject::Others | Subject::Each | Subject::Author => return None,
+        Subject::Others | Subject::Everyone | Subject::Each | Subject::Author => return None,
     })
 }

@@ -8,7 +8,7 @@
 use quid_shared::{Condition, Promise, UserRef};
 
 use super::super::model::Terms;
-use super::super::units::{display_unit, format_amount};
+use super::super::units::{display_unit, format_amount, normalize_unit};
 use super::clarify::Need;
 
 /// Who a condition or a share follows, as read.
@@ -55,6 +55,11 @@ pub struct Quantity {
     pub unit_at: Option<usize>,
     /// Just after the quantity: where " of <action>" goes.
     pub action_at: usize,
+    /// A bare number that may count something else ("cook for 4", "room 3", "buy 3"):
+    /// its unit is asked for, never borrowed from another clause.
+    pub keep_bare: bool,
+    /// Why the amount cannot be recorded as written ("3 kids", "Bob's 2 hours"), if so.
+    pub unclear: Option<&'static str>,
 }
 
 /// A limit on a proportional promise: "up to 8 hours (in total)" or "up to 6 more".
@@ -237,6 +242,17 @@ fn copy_same(offer: &mut OfferDraft) -> Option<Need> {
 
 /// Amounts that are missing or vague.
 fn check_amounts(offer: &OfferDraft) -> Option<Need> {
+    let unclear = offer
+        .promises
+        .iter()
+        .map(|p| &p.quantity)
+        .chain(offer.conditions.iter().filter_map(|c| c.quantity.as_ref()))
+        .find_map(|q| q.unclear);
+    if let Some(why) = unclear {
+        return Some(Need::Restate {
+            why: why.to_owned(),
+        });
+    }
     for promise in &offer.promises {
         if promise.share.is_some() && promise.quantity.amount == Amount::Missing {
             continue;
@@ -315,10 +331,16 @@ fn complete(offer: &mut OfferDraft) -> Option<Need> {
             continue;
         };
         let q = &mut promise.quantity;
-        if q.action.is_none() && q.verb_action.is_none() {
-            q.action = limit_action.clone().or_else(|| share.ref_action.clone());
-        }
         q.giving |= share.giving;
+        let alike = match (&q.unit, &share.ref_unit) {
+            (Some(own), Some(theirs)) => kind(own) == kind(theirs),
+            _ => true,
+        };
+        if q.action.is_none() && q.verb_action.is_none() {
+            q.action = limit_action
+                .clone()
+                .or_else(|| share.ref_action.clone().filter(|_| alike));
+        }
         if q.unit.is_none() && q.amount == Amount::Missing {
             q.unit = limit_unit.clone().or_else(|| share.ref_unit.clone());
         }
@@ -342,7 +364,10 @@ fn complete(offer: &mut OfferDraft) -> Option<Need> {
     }
     let units: Vec<String> = quantities.iter().filter_map(|q| q.unit.clone()).collect();
     if let Some(unit) = units.first().filter(|u| units.iter().all(|v| v == *u)) {
-        for q in quantities.iter_mut().filter(|q| q.unit.is_none()) {
+        for q in quantities
+            .iter_mut()
+            .filter(|q| q.unit.is_none() && !q.keep_bare)
+        {
             q.unit = Some(unit.clone());
         }
     }
@@ -425,6 +450,11 @@ fn build(offer: &OfferDraft, author: &UserRef) -> Result<Terms, Need> {
     let mut conditions = Vec::new();
     for c in &offer.conditions {
         let Some(q) = &c.quantity else { continue };
+        if known(q) <= 0.0 {
+            return Err(Need::Restate {
+                why: "a condition of nothing always holds".to_owned(),
+            });
+        }
         let user = match &c.who {
             Who::Member(m) if m.id == author.id => {
                 return Err(Need::Restate {
@@ -453,6 +483,11 @@ fn build(offer: &OfferDraft, author: &UserRef) -> Result<Terms, Need> {
         },
         _ => None,
     };
+    if offer.limit.is_some() && offer.promises.iter().all(|p| p.share.is_none()) {
+        return Err(Need::Restate {
+            why: "a limit only fits a share of what someone else does".to_owned(),
+        });
+    }
     let mut promises = Vec::new();
     for p in &offer.promises {
         let q = &p.quantity;
@@ -478,6 +513,13 @@ fn build(offer: &OfferDraft, author: &UserRef) -> Result<Terms, Need> {
                     }
                 },
             };
+            if let Some(unit) = &limit.unit
+                && normalize_unit(unit) != normalize_unit(&promise.unit)
+            {
+                return Err(Need::Restate {
+                    why: format!("the limit is in {unit} but the promise in {}", promise.unit),
+                });
+            }
             let cap = if limit.total {
                 limit.amount - promise.base
             } else {

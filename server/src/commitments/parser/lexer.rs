@@ -102,7 +102,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 sign.to_owned()
             };
             tokens.push(Token::new(&sign, index, end, false));
-        } else if ch == '.' || ch == '\n' || ch == '…' {
+        } else if ch == '.' || ch == '\n' || ch == '…' || is_pictograph(ch) {
             tokens.push(Token::new(".", index, end, false));
         } else if ch == '-' || ch == '–' || ch == '—' {
             tokens.push(Token::new("-", index, end, false));
@@ -112,6 +112,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         split_word(&text[start..], start, &mut tokens);
     }
     tokens
+}
+
+/// An emoji or pictograph, which ends a sentence as a full stop would.
+fn is_pictograph(ch: char) -> bool {
+    matches!(u32::from(ch), 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF)
 }
 
 /// Splits one run of word characters: contractions, "5h", "1h30", "20$", "bob's".
@@ -232,7 +237,7 @@ mod tests {
             texts("I can’t do 2-3h"),
             ["i", "can", "not", "do", "2", "-", "3", "h"]
         );
-        assert_eq!(texts("Bob's share 🙂!"), ["bob", "'s", "share", "!"]);
+        assert_eq!(texts("Bob's share 🙂!"), ["bob", "'s", "share", ".", "!"]);
         assert_eq!(
             texts("on the 3rd, .5h"),
             ["on", "the", "3rd", ",", "0.5", "h"]

@@ -11,6 +11,7 @@ use super::clarify::{Allow, Need};
 use super::clause::{self, OfferParts, Part, Scene};
 use super::draft::{self, OfferDraft, Resolved};
 use super::lexer::{Token, tokenize};
+use super::tails::{self, Effect};
 
 /// What a message says, for the detector.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,10 +64,13 @@ fn scene<'a>(
         [a, b] if b.id == author.id => Some(a.clone()),
         _ => None,
     };
+    let named = clause::named_member(tokens, author, members);
+    // "Hi Bob, if she does …": "she" is not the member spoken to
+    let named = named.filter(|n| addressed.as_ref().is_none_or(|a| a.id != n.id));
     Scene {
         author,
         members,
-        named: clause::named_member(tokens, author, members),
+        named,
         addressed: addressed.or(only_other),
     }
 }
@@ -93,22 +97,49 @@ pub fn read(text: &str, author: &UserRef, members: &[UserRef], allow: &Allow) ->
     let mut loose: Vec<(usize, usize)> = Vec::new();
     let mut waiting = Vec::new();
     let mut collective = false;
-    for part in parts {
-        match part {
+    let (mut hedged, mut void) = (false, false);
+    for ((tokens, _), part) in trimmed.iter().zip(parts) {
+        let span = tokens
+            .first()
+            .zip(tokens.last())
+            .map(|(f, l)| (f.start, l.end));
+        let effect = match part {
             Part::Offer(groups) => {
                 for mut offer in groups {
                     offer.conditions.append(&mut waiting);
                     offers.push(offer);
                 }
+                Effect::Filler
             }
-            Part::Collective => collective = true,
-            Part::Conditions(Some(mut conditions), _) => match offers.last_mut() {
-                Some(offer) => offer.conditions.append(&mut conditions),
-                None => waiting.append(&mut conditions),
-            },
-            Part::Conditions(None, span) | Part::Loose(span) => loose.push(span),
-            Part::NotOffer | Part::Question | Part::Chatter => {}
+            Part::Collective => {
+                collective = true;
+                Effect::Filler
+            }
+            Part::Conditions(Some(mut conditions)) => {
+                match offers.last_mut() {
+                    Some(offer) => offer.conditions.append(&mut conditions),
+                    None => waiting.append(&mut conditions),
+                }
+                Effect::Filler
+            }
+            Part::Conditions(None) => Effect::Unplaced,
+            Part::Denied => Effect::Void,
+            Part::NotOffer => Effect::Filler,
+            Part::Question if chatter::says_something(tokens, members) => Effect::Unplaced,
+            Part::Question => Effect::Filler,
+            Part::Chatter | Part::Loose => {
+                tails::sentence(tokens, chatter::says_something(tokens, members))
+            }
+        };
+        match effect {
+            Effect::Filler => {}
+            Effect::Hedge => hedged = true,
+            Effect::Void => void = true,
+            Effect::Unplaced => loose.extend(span),
         }
+    }
+    if void || offers.iter().any(|o| o.void) {
+        return Reading::Nothing;
     }
     if offers.is_empty() {
         return if collective {
@@ -125,7 +156,7 @@ pub fn read(text: &str, author: &UserRef, members: &[UserRef], allow: &Allow) ->
             first.conditions.append(&mut waiting);
         }
     }
-    if offers.iter().any(|o| o.hedged) && !allow.hedged {
+    if (hedged || offers.iter().any(|o| o.hedged)) && !allow.hedged {
         return Reading::Ask(Need::Confirm);
     }
     let mut unplaced: Vec<(usize, usize)> =
@@ -149,6 +180,46 @@ pub fn read(text: &str, author: &UserRef, members: &[UserRef], allow: &Allow) ->
     }
     if unplaced.is_empty() {
         return Reading::Terms(all);
+    }
+    // Only a qualifier (a date, a place) may be left out on the author's word; words that
+    // name someone, count something or set a condition must be said again.
+    let weighty = unplaced.iter().any(|(s, e)| {
+        let words = tokenize(text.get(*s..*e).unwrap_or_default());
+        words.iter().any(|t| {
+            super::lexer::digits(&t.text).is_some()
+                || super::words::number_word(&t.text).is_some()
+                || members
+                    .iter()
+                    .any(|m| m.username.eq_ignore_ascii_case(&t.text))
+                || matches!(
+                    t.text.as_str(),
+                    "if" | "unless"
+                        | "when"
+                        | "once"
+                        | "after"
+                        | "or"
+                        | "per"
+                        | "each"
+                        | "$"
+                        | "€"
+                        | "£"
+                        | "%"
+                        | "?"
+                        | "whether"
+                        | "except"
+                        | "instead"
+                        | "without"
+                        | "with"
+                        | "than"
+                        | "rather"
+                        | "only"
+                        | "but"
+                        | "and"
+                )
+        })
+    });
+    if weighty || all.len() > 1 {
+        return Reading::Ask(restate(text, &unplaced));
     }
     let reading = all
         .iter()

@@ -29,6 +29,7 @@ mod offer;
 mod phrase;
 mod quantity;
 mod share;
+mod tails;
 mod withdraw;
 mod words;
 
@@ -92,18 +93,22 @@ impl RuleParser {
     /// Reads `text`, with what the author has already agreed to.
     fn read(&self, text: &str, context: &Context<'_>, allow: &Allow) -> Detection {
         let (author, members) = (context.author, context.members);
-        if !message::has_offer(text, author, members) {
-            match withdraw::read(text, context.commitments) {
-                Withdrawal::One(id) => return Detection::Revoke { id },
-                Withdrawal::Which => {
-                    let candidates = context
-                        .commitments
-                        .iter()
-                        .map(|c| (c.id, c.summary.clone()))
-                        .collect();
-                    return ask(text, Need::Revoke { candidates }, Allow::default());
-                }
-                Withdrawal::None => {}
+        let offer = message::has_offer(text, author, members);
+        match withdraw::read(text, context.commitments, members) {
+            Withdrawal::None => {}
+            _ if offer => {
+                let why = "it both withdraws and offers: send the withdrawal and the new \
+                           offer as two messages";
+                return ask(text, Need::Restate { why: why.into() }, Allow::default());
+            }
+            Withdrawal::One(id) => return Detection::Revoke { id },
+            Withdrawal::Which => {
+                let candidates = context
+                    .commitments
+                    .iter()
+                    .map(|c| (c.id, c.summary.clone()))
+                    .collect();
+                return ask(text, Need::Revoke { candidates }, Allow::default());
             }
         }
         match message::read(text, author, members, allow) {
@@ -136,7 +141,7 @@ impl Detector for RuleParser {
     fn may_detect(&self, text: &str) -> bool {
         let tokens = lexer::tokenize(text);
         let marked = |t: &lexer::Token| {
-            matches!(t.text.as_str(), "me" | "we")
+            matches!(t.text.as_str(), "me" | "we" | "let")
                 || offer::HEDGE_ADVERBS.contains(&t.text.as_str())
         };
         if tokens.iter().any(marked) || withdraw::may_be(text) {

@@ -16,7 +16,10 @@ pub enum Subject {
     People(Vec<(Who, (usize, usize))>),
     Others,
     Anyone,
-    /// "everyone", "all of you … each": each of the others on their own.
+    /// "everyone else", "all of you", "you all": the others' total, or each of them —
+    /// only a word like "together" or "each" says which.
+    Everyone,
+    /// "everyone", "everybody": each of the others on their own (the author among them).
     Each,
     /// "he", "she", "they": someone named elsewhere in the message.
     Pronoun,
@@ -24,13 +27,22 @@ pub enum Subject {
     You,
 }
 
-/// Phrases for the other members together.
+/// Phrases for the other members as a whole.
 const OTHERS: &[&[&str]] = &[
     &["the", "rest", "of", "the", "group|team|house|household"],
     &["the", "rest", "of", "you|us"],
     &["rest", "of", "you|us"],
     &["the", "other", "members|people|folks|guys"],
     &["other", "members|people|folks"],
+    &["the", "others"],
+    &["the", "rest"],
+    &["the", "group"],
+    &["the", "team"],
+    &["the", "household"],
+    &["others"],
+];
+/// Phrases for the other members that can mean each of them or all together.
+const EVERYONE: &[&[&str]] = &[
     &["all", "the", "others"],
     &["all", "of", "you"],
     &["all", "of", "the", "others"],
@@ -39,12 +51,6 @@ const OTHERS: &[&[&str]] = &[
     &["you", "all"],
     &["you", "guys"],
     &["you", "lot"],
-    &["the", "others"],
-    &["the", "rest"],
-    &["the", "group"],
-    &["the", "team"],
-    &["the", "household"],
-    &["others"],
 ];
 /// Phrases for any one other member.
 const ANYONE: &[&[&str]] = &[
@@ -123,6 +129,9 @@ pub fn subject(c: &mut Cursor<'_>, author: &UserRef, members: &[UserRef]) -> Opt
     if c.eat_one(&["i", "me", "myself"]).is_some() {
         return Some(Subject::Author);
     }
+    if c.eat_any_phrase(EVERYONE).is_some() {
+        return Some(Subject::Everyone);
+    }
     if c.eat_any_phrase(OTHERS).is_some() {
         return Some(Subject::Others);
     }
@@ -180,13 +189,20 @@ pub fn person(word: &str, capital: bool, author: &UserRef, members: &[UserRef]) 
     if let Some(member) = members.iter().find(|m| m.username.to_lowercase() == word) {
         return Some(Who::Member(member.clone()));
     }
+    // A name that begins a member's username is not that member — "Al" may be someone
+    // else — but it is what to suggest.
     let prefixed: Vec<UserRef> = members
         .iter()
         .filter(|m| word.len() >= 2 && m.username.to_lowercase().starts_with(word))
         .cloned()
         .collect();
     match prefixed.len() {
-        1 => return prefixed.into_iter().next().map(Who::Member),
+        1 => {
+            return Some(Who::Unknown {
+                name: word.to_owned(),
+                suggestion: prefixed.into_iter().next(),
+            });
+        }
         0 => {}
         _ => {
             return Some(Who::Ambiguous {
@@ -249,9 +265,13 @@ mod tests {
             strip(read("alice", "zed", &members)),
             one(Who::Member(user("alice")))
         );
+        // a prefix is not the member, but the member to suggest
         assert_eq!(
             strip(read("ali", "zed", &members)),
-            one(Who::Member(user("alice")))
+            one(Who::Unknown {
+                name: "ali".into(),
+                suggestion: Some(user("alice"))
+            })
         );
         assert_eq!(read("b", "zed", &members), None);
         assert!(matches!(
@@ -260,7 +280,10 @@ mod tests {
         ));
         assert_eq!(
             strip(read("be", "zed", &members)),
-            one(Who::Member(user("bella")))
+            one(Who::Unknown {
+                name: "be".into(),
+                suggestion: Some(user("bella"))
+            })
         );
         assert_eq!(
             strip(read("alicia", "zed", &members)),
@@ -281,6 +304,10 @@ mod tests {
         assert_eq!(
             read("the rest of you", "zed", &members),
             Some(Subject::Others)
+        );
+        assert_eq!(
+            read("everyone else", "zed", &members),
+            Some(Subject::Everyone)
         );
         assert_eq!(read("someone else", "zed", &members), Some(Subject::Anyone));
         assert_eq!(read("it", "zed", &members), None);

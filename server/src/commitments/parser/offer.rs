@@ -85,6 +85,7 @@ const AFTER_I: &[(&[&str], Stance)] = &[
     (&["hereby", "commit|pledge|promise", "to"], Stance::Firm),
     (&["hereby", "commit|pledge|promise"], Stance::Firm),
     (&["will|shall|can"], Stance::Firm),
+    (&["would|could|should|might|must", "have"], Stance::Report),
     (&["hope|want|plan|intend|need", "to"], Stance::Hedged),
     (&["might|may|could|would|should"], Stance::Hedged),
     (
@@ -98,6 +99,18 @@ const AFTER_I: &[(&[&str], Stance)] = &[
 ];
 /// Stances that open a sentence without "I".
 const OPENING: &[(&[&str], Stance)] = &[
+    (
+        &[
+            "you|u",
+            "can",
+            "count|put|sign|pencil|mark",
+            "me",
+            "in|down|up",
+            "for",
+        ],
+        Stance::Firm,
+    ),
+    (&["how|what", "about|if", "i"], Stance::Hedged),
     (
         &["count|put|sign|pencil|mark", "me", "in|down|up", "for"],
         Stance::Firm,
@@ -278,6 +291,7 @@ pub fn promises(c: &mut Cursor<'_>, scene: &Scene<'_>) -> Option<Vec<PromiseDraf
                 &["as", "well", "as"],
                 &["&"],
                 &["plus"],
+                &["+"],
             ])
             .is_some();
         let connector = {
@@ -319,8 +333,23 @@ fn promise(
         return Some((draft, None));
     }
     let own = verb_at(c);
+    // "give up 2 hours of sleep", "put up with": not an offer of what follows
+    if matches!(own, Some((v, Some("up" | "out"))) if matches!(v.base, "give" | "put" | "pay")) {
+        return None;
+    }
     let done = own.or(previous);
-    c.skip_all(&["also", "another"]);
+    c.skip_all(&["also"]);
+    // "another 2 hours", "2 more hours": more than what? Asked.
+    let relative = c
+        .eat_any_phrase(&[
+            &["another"],
+            &["an", "extra"],
+            &["an", "additional"],
+            &["extra"],
+            &["additional"],
+            &["more"],
+        ])
+        .is_some();
     if let Some(share) = share::share(c, scene) {
         let mut quantity = Quantity::default();
         apply_verb(&mut quantity, done);
@@ -355,9 +384,13 @@ fn promise(
     let start = c.offset();
     let mut quantity = if let Some(read) = quantity::read(c) {
         let mut q = read.quantity;
-        if matches!(read.bound, Bound::Upper | Bound::Rough | Bound::Strict) {
+        let relative = relative || c.eat_one(&["more", "extra"]).is_some();
+        if relative || matches!(read.bound, Bound::Upper | Bound::Rough | Bound::Strict) {
             q.amount = Amount::Vague((start, c.end_of_previous()));
         }
+        // "buy 3", "iron 5": a bare number after a verb that names its own action counts
+        // something, not hours borrowed from another clause
+        q.keep_bare = done.is_some_and(|(v, _)| v.action.is_some() || !v.giving && v.base != "do");
         q
     } else {
         object_and_amount(c, done, own.is_some())?
@@ -426,8 +459,18 @@ fn object_and_amount(
                 let open = c.done()
                     || matches!(
                         c.peek(0),
-                        "if" | "," | "provided" | "as" | "on" | "once" | "twice"
-                    );
+                        "if" | ","
+                            | "provided"
+                            | "as"
+                            | "on"
+                            | "once"
+                            | "twice"
+                            | "at"
+                            | "by"
+                            | "before"
+                            | "after"
+                    )
+                    || super::words::TIME_WORDS.contains(&c.peek(0));
                 if bare && !(verb_here && done_verb.action.is_some() && open) {
                     return None;
                 }
@@ -440,6 +483,11 @@ fn object_and_amount(
             }
         },
     };
+    q.keep_bare = object.is_some() || for_amount.is_some();
+    // "do Bob's 2 hours of cleaning": the object and the amount's own action disagree
+    if object.is_some() && q.action.is_some() {
+        q.unclear = Some("I could not tell whose amount it is");
+    }
     let object = match (particle, object) {
         (Some(p), Some(o)) if !p.is_empty() && p != "care of" => Some(format!("{p} {o}")),
         (_, o) => o,

@@ -8,6 +8,24 @@ use super::words::{TIME_WORDS, number_word, times_word};
 
 /// Words that end an action phrase.
 const STOPS: &[&str] = &[
+    "back",
+    "tops",
+    "rather",
+    "less",
+    "fewer",
+    "apiece",
+    "individually",
+    "most",
+    "k",
+    "like",
+    "approx",
+    "roughly",
+    "about",
+    "around",
+    "within",
+    "neither",
+    "nor",
+    "whether",
     "if",
     "only",
     "provided",
@@ -231,7 +249,8 @@ pub fn is_stop(word: &str) -> bool {
 
 /// Whether `word` can be a unit of its own ("cups", "loads", "shifts").
 pub fn unit_word(word: &str) -> bool {
-    !is_stop(word)
+    word.chars().count() >= 2
+        && !is_stop(word)
         && !EMPTY.contains(&word)
         && word.chars().all(|c| c.is_alphabetic())
         && !matches!(word, "the" | "a" | "an" | "my" | "our")
@@ -258,16 +277,27 @@ pub fn noun_phrase(c: &mut Cursor<'_>) -> Option<String> {
         {
             break;
         }
+        // "… the rest of you do", "… the others do": a subject starts here
+        if c.at_phrase(&["the", "rest|others|group|team|household"])
+            || matches!(
+                word,
+                "everyone" | "everybody" | "someone" | "somebody" | "anyone" | "anybody"
+            )
+        {
+            break;
+        }
         // "hour for hour", "dollar for dollar"
         if next == "for" && c.peek(2) == word {
             break;
         }
         // "cleaning Bob does": the phrase ends before whoever does something
-        let third_person = matches!(next, "does" | "did" | "has" | "will" | "can" | "'s")
-            || (next.ends_with('s')
-                && c.token(0).is_some_and(|t| t.capital)
-                && super::words::verb(next).is_some());
-        if third_person && !words.is_empty() && next != "'s" {
+        let third_person = matches!(
+            next,
+            "does" | "did" | "has" | "will" | "can" | "do" | "have"
+        ) || (next.ends_with('s')
+            && !word.ends_with("ing")
+            && super::words::verb(next).is_some());
+        if third_person {
             break;
         }
         if matches!(word, "of" | "and" | "&") && !words.is_empty() {
@@ -277,9 +307,11 @@ pub fn noun_phrase(c: &mut Cursor<'_>) -> Option<String> {
             } else {
                 // "cleaning and cooking" is one action; "and pay $20", "and Kim pays",
                 // "and some cooking" start another part
-                !is_stop(next)
-                    && !c.token(1).is_some_and(|t| t.capital)
-                    && !starts_amount(next)
+                let group =
+                    next == "the" && matches!(c.peek(2), "rest" | "others" | "group" | "team");
+                let name = c.token(1).is_some_and(|t| t.capital);
+                let another = is_stop(next) || group || name || starts_amount(next);
+                !another
                     && super::words::verb(c.peek(2)).is_none()
                     && (next.ends_with("ing") || verb_free(next))
             };
@@ -301,8 +333,12 @@ pub fn noun_phrase(c: &mut Cursor<'_>) -> Option<String> {
             continue;
         }
         let inner_up = word == "up" && next != "to" && !words.is_empty();
+        let letter = word.chars().count() == 1 && word != "a";
         if !inner_up
-            && (is_stop(word) || !word.chars().any(char::is_alphabetic) || words.len() >= 6)
+            && (is_stop(word)
+                || letter
+                || !word.chars().any(char::is_alphabetic)
+                || words.len() >= 6)
         {
             break;
         }

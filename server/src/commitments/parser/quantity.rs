@@ -110,8 +110,62 @@ const VAGUE: &[&[&str]] = &[
 /// "a hundred"), with "and a half" added.
 pub fn number(c: &mut Cursor<'_>) -> Option<f64> {
     let start = *c;
+    let vulgar = |word: &str| match word {
+        "½" => Some(0.5),
+        "¼" => Some(0.25),
+        "¾" => Some(0.75),
+        "⅓" => Some(1.0 / 3.0),
+        "⅔" => Some(2.0 / 3.0),
+        _ => None,
+    };
+    if let Some(v) = vulgar(c.peek(0)) {
+        c.at += 1;
+        return Some(v);
+    }
     let value = if let Some(v) = digits(c.peek(0)) {
         c.at += 1;
+        // "3/4", "1 1/2", "1½": fractions
+        if c.peek(0) == "/"
+            && let Some(d) = digits(c.peek(1)).filter(|d| *d > 0.0)
+        {
+            c.at += 2;
+            return Some(v / d);
+        }
+        if let Some(f) = vulgar(c.peek(0)) {
+            c.at += 1;
+            return Some(v + f);
+        }
+        if let (Some(n), "/", Some(d)) = (digits(c.peek(0)), c.peek(1), digits(c.peek(2)))
+            && d > n
+        {
+            c.at += 3;
+            return Some(v + n / d);
+        }
+        // "1,5": a decimal comma, written without spaces
+        if c.peek(0) == ","
+            && (1..=2).contains(&c.peek(1).len())
+            && c.peek(1).chars().all(|d| d.is_ascii_digit())
+            && adjacent(c)
+        {
+            let decimals = format!("0.{}", c.peek(1));
+            c.at += 2;
+            return Some(v + digits(&decimals).unwrap_or(0.0));
+        }
+        // "1,000": a thousands separator, written without spaces
+        let mut v = v;
+        while c.peek(0) == ","
+            && c.peek(1).len() == 3
+            && c.peek(1).chars().all(|d| d.is_ascii_digit())
+            && c.token(0).zip(c.token(1)).is_some_and(|(comma, next)| {
+                c.tokens
+                    .get(c.at - 1)
+                    .is_some_and(|before| before.end == comma.start)
+                    && comma.end == next.start
+            })
+        {
+            v = v * 1000.0 + digits(c.peek(1)).unwrap_or(0.0);
+            c.at += 2;
+        }
         v
     } else if c
         .eat_any_phrase(&[&["a", "couple", "of"], &["couple", "of"], &["a", "couple"]])
@@ -157,6 +211,15 @@ pub fn number(c: &mut Cursor<'_>) -> Option<f64> {
         value += 0.5;
     }
     Some(value)
+}
+
+/// Whether the token at the cursor touches the ones before and after it ("1,5").
+fn adjacent(c: &Cursor<'_>) -> bool {
+    let before = c.at.checked_sub(1).and_then(|i| c.tokens.get(i));
+    match (before, c.token(0), c.token(1)) {
+        (Some(b), Some(t), Some(n)) => b.end == t.start && t.end == n.start,
+        _ => false,
+    }
 }
 
 /// A known unit at the cursor (longest spelling first), without taking it.
@@ -226,6 +289,15 @@ fn amount_and_unit(c: &mut Cursor<'_>) -> Option<(Amount, Option<String>)> {
             _ => "gbp",
         };
         return Some((Amount::Known(value), Some(unit.to_owned())));
+    }
+    // "a half hour"
+    if c.at_phrase(&["a", "half"]) {
+        let mut probe = *c;
+        probe.at += 2;
+        if let Some((unit, used)) = single_unit(&probe) {
+            c.at = probe.at + used;
+            return Some((Amount::Known(0.5), Some(unit.to_owned())));
+        }
     }
     // "half an hour", "half a day"
     if c.at_phrase(&["half", "a|an"]) {
@@ -333,6 +405,15 @@ fn amount_and_unit(c: &mut Cursor<'_>) -> Option<(Amount, Option<String>)> {
         };
         return Some((Amount::Known(value), Some(unit.to_owned())));
     }
+    // "3/4 of an hour", "½ of a day"
+    if value < 1.0 && c.at_phrase(&["of", "a|an"]) {
+        let mut probe = *c;
+        probe.at += 2;
+        if let Some((unit, used)) = single_unit(&probe) {
+            c.at = probe.at + used;
+            return Some((Amount::Known(value), Some(unit.to_owned())));
+        }
+    }
     if c.eat_one(&["times", "x"]).is_some() {
         let unit = match period(c) {
             Some(p) => with_period("times", p),
@@ -351,12 +432,38 @@ fn amount_and_unit(c: &mut Cursor<'_>) -> Option<(Amount, Option<String>)> {
         return Some((Amount::Known(value), Some(unit.to_owned())));
     }
     // "3 cups of coffee", "2 loads of laundry": a unit of its own
-    if c.peek(1) == "of" && phrase::unit_word(c.peek(0)) {
+    if phrase::unit_word(c.peek(0)) && c.peek(1) == "of" {
         let unit = c.peek(0).to_owned();
         c.at += 1;
         return Some((Amount::Known(value), Some(unit)));
     }
     Some((Amount::Known(value), None))
+}
+
+/// Whether the number at the cursor is written in a way that could mean something else:
+/// "1.000" (a thousand, or one?), "5k", "2m".
+fn unclear_number(c: &Cursor<'_>) -> bool {
+    let word = c.peek(0);
+    let mut probe = *c;
+    probe.eat_one(&["$", "€", "£"]);
+    let word = if word.starts_with(|ch: char| ch.is_ascii_digit()) {
+        word
+    } else {
+        probe.peek(0)
+    };
+    let thousands = word.split_once('.').is_some_and(|(_, decimals)| {
+        decimals.len() == 3 && decimals.chars().all(|d| d.is_ascii_digit())
+    });
+    let next = if word == c.peek(0) {
+        c.peek(1)
+    } else {
+        probe.peek(1)
+    };
+    thousands
+        || matches!(
+            next,
+            "k" | "m" | "bn" | "grand" | "mil" | "million" | "thousand"
+        )
 }
 
 /// "30" or "30 min" or "and 30 minutes" after an amount of hours: the fraction of an hour.
@@ -386,6 +493,26 @@ fn minutes_after(c: &mut Cursor<'_>, unit: &str) -> Option<f64> {
 pub fn read(c: &mut Cursor<'_>) -> Option<Read> {
     let start = *c;
     let mut bound = Bound::AtLeast;
+    // "the 3 bathrooms", "my 2 hours": a count of particular things
+    if c.at_phrase(&["the|my|our|those|these|his|her|their"]) && {
+        let mut probe = *c;
+        probe.at += 1;
+        number(&mut probe).is_some()
+    } {
+        c.at += 1;
+        bound = Bound::Rough;
+    }
+    // "between 2 and 3 hours"
+    if c.at_phrase(&["between"]) && {
+        let mut probe = *c;
+        probe.at += 1;
+        number(&mut probe).is_some() && probe.eat_one(&["and", "-"]).is_some()
+    } {
+        c.at += 1;
+        number(c);
+        c.at += 1;
+        bound = Bound::Rough;
+    }
     loop {
         if c.eat_any_phrase(INTRODUCERS).is_some() {
             continue;
@@ -404,10 +531,23 @@ pub fn read(c: &mut Cursor<'_>) -> Option<Read> {
         }
         break;
     }
+    if unclear_number(c) {
+        bound = Bound::Rough;
+    }
     let Some((amount, unit)) = amount_and_unit(c) else {
         *c = start;
         return None;
     };
+    // "20 euro cents": two units for one amount
+    let period_next = {
+        let mut probe = *c;
+        period(&mut probe).is_some()
+    };
+    let second_unit =
+        unit_ahead(c).is_some() || matches!(c.peek(0), "cents" | "cent" | "pence" | "p");
+    if unit.is_some() && !period_next && second_unit {
+        bound = Bound::Rough;
+    }
     let unit_at = (unit.is_none()).then(|| c.end_of_previous());
     let mut quantity = Quantity {
         amount,
@@ -415,6 +555,17 @@ pub fn read(c: &mut Cursor<'_>) -> Option<Read> {
         unit_at,
         ..Quantity::default()
     };
+    // "6 people", "3 pizzas", "5 shirts": a count of things, which is not an amount of
+    // doing anything the grammar can name
+    if quantity.unit.is_none()
+        && phrase::unit_word(c.peek(0))
+        && (c.peek(0).ends_with('s')
+            || matches!(c.peek(0), "people" | "children" | "men" | "women"))
+        && super::words::verb(c.peek(0)).is_none()
+    {
+        quantity.unclear = Some("I could not tell what the number counts");
+        c.at += 1;
+    }
     // "2-3 hours", "2 to 3 hours", "2 or 3 hours", "2 hours or so", "2ish"
     if c.at_phrase(&["-|to|or"]) && {
         let mut probe = *c;

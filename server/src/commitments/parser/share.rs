@@ -66,7 +66,7 @@ fn followed(c: &mut Cursor<'_>, scene: &Scene<'_>) -> Option<Option<Who>> {
     let who = subject(c, scene.author, scene.members)?;
     Some(match who {
         Subject::People(people) if people.len() == 1 => people.into_iter().next().map(|(w, _)| w),
-        Subject::Others => Some(Who::Others),
+        Subject::Others | Subject::Everyone => Some(Who::Others),
         Subject::Pronoun => None,
         Subject::You => Some(Who::Member(scene.addressed.clone()?)),
         _ => return None,
@@ -127,8 +127,8 @@ fn what(c: &mut Cursor<'_>, scene: &Scene<'_>, share: &mut Share) -> Option<()> 
         {
             share.ref_action = Some(noun);
         }
-        purpose(c, share);
     }
+    purpose(c, share);
     threshold(c, share);
     Some(())
 }
@@ -138,7 +138,7 @@ fn purpose(c: &mut Cursor<'_>, share: &mut Share) {
     let mut probe = *c;
     if share.ref_action.is_none()
         && probe
-            .eat_one(&["to", "for", "towards", "toward", "on", "into"])
+            .eat_one(&["to", "for", "towards", "toward", "on", "into", "in"])
             .is_some()
         && let Some(noun) = noun_phrase(&mut probe)
     {
@@ -161,6 +161,10 @@ fn threshold(c: &mut Cursor<'_>, share: &mut Share) {
             &["after", "the", "first"],
         ])
         .is_some()
+        && {
+            probe.eat_any_phrase(&[&["the", "first"], &["the"]]);
+            true
+        }
         && let Some(read) = quantity::read(&mut probe)
         && let Amount::Known(value) = read.quantity.amount
     {
@@ -320,7 +324,10 @@ pub fn limit(c: &mut Cursor<'_>) -> Option<Limit> {
         Some(read) => read,
         None => {
             let mut probe = *c;
-            let value = number(&mut probe)?;
+            let Some(value) = number(&mut probe) else {
+                *c = start;
+                return None;
+            };
             *c = probe;
             quantity::Read {
                 quantity: super::draft::Quantity {
@@ -335,7 +342,18 @@ pub fn limit(c: &mut Cursor<'_>) -> Option<Limit> {
         *c = start;
         return None;
     };
+    let mut read = read;
     let mut total = true;
+    // "6 more hours", "6 extra hours"
+    if read.quantity.unit.is_none() && c.at_phrase(&["more|extra|additional"]) {
+        let mut probe = *c;
+        probe.at += 1;
+        if let Some(unit) = super::super::units::known_unit(probe.peek(0)) {
+            read.quantity.unit = Some(unit.to_owned());
+            c.at = probe.at + 1;
+            total = false;
+        }
+    }
     loop {
         if c.eat_any_phrase(&[
             &["in", "total"],

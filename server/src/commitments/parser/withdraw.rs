@@ -3,7 +3,7 @@
 //! cleaning", "withdraw #3" — and which of the author's commitments is meant, or the
 //! question "which one?" when the words do not single one out.
 
-use quid_shared::Commitment;
+use quid_shared::{Commitment, UserRef};
 
 use super::chatter;
 use super::clause;
@@ -157,7 +157,7 @@ const GENERAL: &[&str] = &[
 ];
 
 /// Reads a withdrawal from `text` against the author's active `commitments` (oldest first).
-pub fn read(text: &str, commitments: &[Commitment]) -> Withdrawal {
+pub fn read(text: &str, commitments: &[Commitment], members: &[UserRef]) -> Withdrawal {
     let tokens = tokenize(text);
     for (sentence, question) in chatter::sentences(&tokens) {
         if question {
@@ -177,35 +177,72 @@ pub fn read(text: &str, commitments: &[Commitment]) -> Withdrawal {
             "sadly",
             "hey",
             "guys",
+            "hi",
+            "all",
         ]);
-        let strength = if c.eat_any_phrase(STRONG).is_some() {
+        let imperative = !c.at_phrase(&["i|count|take|leave"]);
+        let mut strength = if c.eat_any_phrase(STRONG).is_some() {
             Strength::Strong
         } else if c.eat_any_phrase(WEAK).is_some() {
             Strength::Weak
         } else {
             continue;
         };
-        // "I'm out" alone, or "out of the cleaning"; not "out until Monday".
         let clause_end = c
             .rest()
             .iter()
             .position(|t| t.text == ",")
             .unwrap_or(c.rest().len());
         let object = &c.rest()[..clause_end];
+        // "I'm out until Monday", "don't count me out", "cancel Bob's offer": not a
+        // withdrawal of the author's own commitment
+        let someone_elses = object.windows(2).any(|w| {
+            w[1].text == "'s"
+                && members
+                    .iter()
+                    .any(|m| m.username.eq_ignore_ascii_case(&w[0].text))
+        });
         if object
             .iter()
             .any(|t| clause::is_time(&t.text) || t.text == "not")
+            || someone_elses
         {
             continue;
         }
-        let strength = if matches!(c.peek(0), "of" | "for")
+        // "cancel the cleaning lady": an order to cancel names an offer, or "my …"
+        if imperative
             && strength == Strength::Strong
-            && sentence.iter().any(|t| t.text == "out")
+            && !object.iter().any(|t| {
+                matches!(
+                    t.text.as_str(),
+                    "my" | "offer"
+                        | "offers"
+                        | "commitment"
+                        | "commitments"
+                        | "pledge"
+                        | "promise"
+                        | "#"
+                        | "one"
+                ) || t.text.starts_with('c') && digits(&t.text[1..]).is_some()
+            })
         {
-            Strength::Weak
-        } else {
-            strength
-        };
+            continue;
+        }
+        // "I'm out of …", "count me out of …": only when it names a commitment
+        if matches!(c.peek(0), "of" | "for" | "on") && sentence.iter().any(|t| t.text == "out") {
+            strength = Strength::Weak;
+        }
+        // "I no longer need help", "I can no longer find the receipt": not an offer's verb
+        if strength == Strength::Weak && sentence.iter().any(|t| t.text == "longer") {
+            let mut v = Cursor::new(object);
+            v.skip_all(&[
+                "want", "wish", "to", "be", "able", "afford", "have", "time", "commit",
+            ]);
+            if super::words::verb(v.peek(0)).is_none() || v.peek(0) == "help" && v.peek(1) != "with"
+            {
+                continue;
+            }
+        }
         return choose(object, commitments, strength);
     }
     Withdrawal::None
@@ -217,14 +254,10 @@ fn choose(object: &[Token], commitments: &[Commitment], strength: Strength) -> W
         return Withdrawal::None;
     }
     let has = |words: &[&str]| object.iter().any(|t| words.contains(&t.text.as_str()));
-    let by_age = |newest: bool| {
+    let sorted = {
         let mut sorted: Vec<&Commitment> = commitments.iter().collect();
         sorted.sort_by_key(|c| (c.created_at, c.id));
-        if newest {
-            sorted.last().copied()
-        } else {
-            sorted.first().copied()
-        }
+        sorted
     };
     // "#3", "c3", "commitment 3"
     let id = object.iter().enumerate().find_map(|(i, t)| {
@@ -243,7 +276,9 @@ fn choose(object: &[Token], commitments: &[Commitment], strength: Strength) -> W
         };
     }
     if has(&["last", "latest", "recent", "newest", "previous"]) {
-        return by_age(true).map_or(Withdrawal::Which, |c| Withdrawal::One(c.id));
+        return sorted
+            .last()
+            .map_or(Withdrawal::Which, |c| Withdrawal::One(c.id));
     }
     let ordinals = [
         ("first", 0usize),
@@ -254,8 +289,6 @@ fn choose(object: &[Token], commitments: &[Commitment], strength: Strength) -> W
         ("fourth", 3),
     ];
     if let Some((_, n)) = ordinals.iter().find(|(w, _)| has(&[w])) {
-        let mut sorted: Vec<&Commitment> = commitments.iter().collect();
-        sorted.sort_by_key(|c| (c.created_at, c.id));
         return sorted
             .get(*n)
             .map_or(Withdrawal::Which, |c| Withdrawal::One(c.id));
@@ -279,18 +312,19 @@ fn choose(object: &[Token], commitments: &[Commitment], strength: Strength) -> W
             }))
             .collect()
     };
+    let names = |c: &Commitment, d: &str| words_of(c).iter().any(|w| w == d || stem(w) == stem(d));
+    // a strong request is for the commitment some words name; a weak one ("I'm out of
+    // the cleaning") only when every word names it
     let matching: Vec<&Commitment> = commitments
         .iter()
-        .filter(|c| {
-            let words = words_of(c);
-            descriptors
-                .iter()
-                .any(|d| words.iter().any(|w| w == d || stem(w) == stem(d)))
+        .filter(|c| match strength {
+            Strength::Strong => descriptors.iter().any(|d| names(c, d)),
+            Strength::Weak => !descriptors.is_empty() && descriptors.iter().all(|d| names(c, d)),
         })
         .collect();
     match (matching.as_slice(), strength) {
         ([one], _) => Withdrawal::One(one.id),
-        ([], Strength::Weak) => Withdrawal::None,
+        (_, Strength::Weak) => Withdrawal::None,
         ([], Strength::Strong) if descriptors.is_empty() => match commitments {
             [only] => Withdrawal::One(only.id),
             _ => Withdrawal::Which,
