@@ -17,8 +17,7 @@ async fn unanswered_pings_close_with_4000() -> anyhow::Result<()> {
     let alice = server.register("alice").await?;
     let mut a = server.connect(&alice).await?;
     // Not reading means not answering the server's pings.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(a.expect_close().await?, Some(close_code::IDLE_TIMEOUT));
+    assert_eq!(a.wait_close_unread().await?, Some(close_code::IDLE_TIMEOUT));
     server.shutdown().await
 }
 
@@ -39,7 +38,7 @@ async fn answered_pings_keep_the_connection() -> anyhow::Result<()> {
 
 /// A connection outlives its token (and the few seconds of leeway every check allows) by
 /// at most one ping interval: it is then closed with 4001, and the same token can no
-/// longer open one.
+/// longer open one. (How the close is counted: `server_metrics.rs`.)
 #[tokio::test]
 async fn expired_token_closes_with_4001() -> anyhow::Result<()> {
     let server = TestServer::start_with(|config| {
@@ -57,10 +56,6 @@ async fn expired_token_closes_with_4001() -> anyhow::Result<()> {
         "{:?}",
         again.err()
     );
-    let dropped = server
-        .metric(r#"quid_connection_drops_total{reason="auth"}"#)
-        .await?;
-    assert!(dropped >= 1.0, "{dropped}");
     server.shutdown().await
 }
 
@@ -121,6 +116,7 @@ async fn leave_and_removal_stop_traffic() -> anyhow::Result<()> {
     let first = server.post(&alice, group.id, "one").await?;
     assert_eq!(removed.next_message().await?, first);
     leaving.expect_no_frame(Duration::from_millis(200)).await?;
+    leaving.expect_pong_next().await?;
     // bob posts while a member, so the server has checked (and may remember) that
     let own = server.post(&bob, group.id, "still here").await?;
     assert_eq!(removed.next_message().await?, own);
