@@ -34,6 +34,9 @@ pub enum PipelineError {
     /// The author is not a member of the group.
     #[error("not a member of this group")]
     NotMember,
+    /// The author already sent another message with this client id.
+    #[error("{0}")]
+    Conflict(String),
     /// The database failed or is shutting down.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -47,6 +50,7 @@ impl PipelineError {
             PipelineError::TooLarge(_) => ErrorCode::TooLarge,
             PipelineError::GroupNotFound => ErrorCode::NotFound,
             PipelineError::NotMember => ErrorCode::Forbidden,
+            PipelineError::Conflict(_) => ErrorCode::Conflict,
             PipelineError::Store(StoreError::Closed) => ErrorCode::Unavailable,
             PipelineError::Store(_) => ErrorCode::Internal,
         }
