@@ -1,5 +1,6 @@
 //! Connection hygiene: idle connections are found by ping, floods are refused then
-//! closed, and leaving or being removed from a group stops its traffic.
+//! closed (and a connection that slows down is served again), and leaving or being
+//! removed from a group stops its traffic.
 
 use std::time::Duration;
 
@@ -156,5 +157,76 @@ async fn leave_and_removal_stop_traffic() -> anyhow::Result<()> {
         ServerFrame::Error { code, .. } => assert_eq!(code, ErrorCode::Forbidden),
         other => panic!("expected forbidden, got {other:?}"),
     }
+    server.shutdown().await
+}
+
+/// Sends a ping and returns whether it was served (`pong`) rather than refused.
+async fn ping_served(client: &mut quid_tests::WsClient) -> anyhow::Result<bool> {
+    client
+        .send_frame(&ClientFrame::Ping { nonce: None })
+        .await?;
+    match client.next_frame().await? {
+        ServerFrame::Pong { .. } => Ok(true),
+        ServerFrame::Error {
+            code: ErrorCode::RateLimited,
+            ..
+        } => Ok(false),
+        other => anyhow::bail!("expected a pong or rate_limited, got {other:?}"),
+    }
+}
+
+/// A connection refused for sending too fast is served again once it slows to the
+/// allowed rate, and refusals before that do not count against it later: a new burst of
+/// refusals, no longer than the allowed one, does not close it as a flood. (The pauses
+/// are the client slowing down, the behaviour under test: a second, at one frame a
+/// second, always earns one frame.)
+#[tokio::test]
+async fn a_limited_connection_is_served_again_once_it_slows_down() -> anyhow::Result<()> {
+    const BURST: u32 = 3;
+    let server = TestServer::start_with(|config| {
+        config.rate_limit = 1;
+        config.rate_burst = BURST;
+    })
+    .await?;
+    let alice = server.register("alice").await?;
+    let mut a = server.connect(&alice).await?;
+    // the burst is served; frame by frame, one is refused well before a second passes
+    for _ in 0..BURST {
+        assert!(ping_served(&mut a).await?);
+    }
+    let mut refused = false;
+    for _ in 0..10 {
+        if !ping_served(&mut a).await? {
+            refused = true;
+            break;
+        }
+    }
+    assert!(refused, "never rate limited");
+
+    let slow_down = || tokio::time::sleep(Duration::from_millis(1100));
+    slow_down().await;
+    assert!(ping_served(&mut a).await?, "not served after slowing down");
+
+    // a new burst of refusals as long as the burst allowed
+    for _ in 0..BURST {
+        a.send_frame(&ClientFrame::Ping { nonce: None }).await?;
+    }
+    for _ in 0..BURST {
+        match a.next_event().await? {
+            Event::Frame(
+                ServerFrame::Error {
+                    code: ErrorCode::RateLimited,
+                    ..
+                }
+                | ServerFrame::Pong { .. },
+            ) => {}
+            other => anyhow::bail!("the second burst got {other:?}"),
+        }
+    }
+    slow_down().await;
+    assert!(
+        ping_served(&mut a).await?,
+        "not served after slowing down again"
+    );
     server.shutdown().await
 }
