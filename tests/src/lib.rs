@@ -1,5 +1,5 @@
 //! Harness for the end-to-end tests: start the real server in-process on 127.0.0.1:0 with
-//! a temporary data directory (or the real program as a child process, to crash it), create
+//! a temporary data directory (or the real program as a child process, to kill it), create
 //! accounts and groups over HTTP, and talk to it over real WebSocket connections. Every
 //! wait has a deadline, so a broken server fails a test instead of hanging it.
 //!
@@ -7,7 +7,8 @@
 //!
 //! - [`api`] — a running server as its clients see it: HTTP calls, accounts, history,
 //!   metrics, sockets.
-//! - [`process`] — the `quid-server` program as a child process, killed with SIGKILL.
+//! - [`process`] — the `quid-server` program as a child process (started, killed with
+//!   SIGKILL, or expected to refuse to start).
 //! - [`ws`] — the WebSocket test client.
 
 pub mod api;
@@ -24,7 +25,7 @@ use quid_shared::{Id, User};
 use tempfile::TempDir;
 
 pub use api::Api;
-pub use process::ServerProcess;
+pub use process::{NodeProcess, node_args};
 pub use ws::{ClientOptions, Event, WsClient};
 
 /// How long any single wait on the network may take before the test fails.

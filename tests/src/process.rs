@@ -1,93 +1,128 @@
-//! The `quid-server` program as a child process, for what only a separate process can
-//! show: a crash (SIGKILL, no shutdown of any kind) and a metrics registry of its own.
-//!
-//! It listens on port 0 and logs JSON lines; the address is read from its "listening"
-//! line, so no port is guessed. The rest of its log is drained in the background (a full
-//! pipe would stall it).
+//! Real `quid-server` processes for tests that need more than one server, a server that
+//! dies (SIGKILL: no shutdown of any kind), or a metrics registry of its own: started from
+//! the server's own `main` (built into this package as `quid-node`), with their log read
+//! continuously (so a full pipe never stalls them) and their address taken from the
+//! "listening" line. A running one offers the HTTP and socket helpers of [`Api`].
 
+use std::net::SocketAddr;
 use std::ops::Deref;
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::path::Path;
+use std::process::{ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, anyhow, bail};
-use tokio::io::{AsyncBufReadExt, BufReader, Lines};
-use tokio::process::{Child, ChildStdout, Command};
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::watch;
 
-use crate::{ALLOWED_ORIGIN, Api, WAIT};
+use crate::{Api, WAIT};
 
-/// The server program built for these tests: the `quid-server` binary's own source,
-/// built by cargo as a binary of this package (see `tests/Cargo.toml`). Only integration
-/// tests of this package can name it.
+/// The server program built for these tests (`quid-node`). Only integration tests of this
+/// package can name it.
 #[macro_export]
-macro_rules! server_program {
+macro_rules! node_program {
     () => {
-        std::path::Path::new(env!("CARGO_BIN_EXE_quid-server-e2e"))
+        std::path::Path::new(env!("CARGO_BIN_EXE_quid-node"))
     };
 }
 
-/// A running `quid-server` process. Its HTTP and socket helpers are those of [`Api`].
-/// Dropping it kills the process.
-pub struct ServerProcess {
+/// A running server process; dropping it kills the process.
+pub struct NodeProcess {
     child: Child,
     api: Api,
-    data_dir: PathBuf,
+    log: Arc<Mutex<Vec<String>>>,
 }
 
-impl ServerProcess {
-    /// Starts `program` on 127.0.0.1, a free port and `data_dir`, with the test settings
-    /// (cheap password hashing, the allowed test origin) and then `args`; returns once it
-    /// listens.
-    pub async fn start(program: &Path, data_dir: &Path, args: &[&str]) -> Result<ServerProcess> {
-        let mut child = Command::new(program)
-            .args(["--bind", "127.0.0.1", "--port", "0", "--log-format", "json"])
-            .args(["--argon2-memory-kib", "256", "--argon2-iterations", "1"])
-            .args(["--cors-origin", ALLOWED_ORIGIN])
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(args)
-            // what the flags do not set comes from the data directory, not from here
-            .env_remove("JWT_SECRET")
-            .env_remove("TOKEN_TTL")
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .with_context(|| format!("cannot start {}", program.display()))?;
-        let stdout = child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
-        let mut lines = BufReader::new(stdout).lines();
-        let mut log = Vec::new();
-        let found = tokio::time::timeout(WAIT, listening_addr(&mut lines, &mut log)).await;
-        let addr = found
-            .map_err(|_| anyhow!("the server did not listen within {WAIT:?}"))
-            .and_then(|found| found)
-            .with_context(|| format!("server log:\n{}", log.join("\n")))?;
-        tokio::spawn(drain(lines));
-        Ok(ServerProcess {
-            child,
-            api: Api::new(addr)?,
-            data_dir: data_dir.to_owned(),
-        })
+/// How a process that was expected to fail ended.
+#[derive(Debug)]
+pub struct Exited {
+    pub status: ExitStatus,
+    /// Everything it printed, stdout and stderr.
+    pub output: String,
+}
+
+/// What a started process did first: listen, or exit.
+enum Start {
+    Listening(SocketAddr),
+    Exited(Exited),
+}
+
+/// The common arguments of a test node: loopback, any free port, cheap password hashing.
+pub fn node_args(data_dir: &Path) -> Vec<String> {
+    [
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--argon2-memory-kib",
+        "256",
+        "--argon2-iterations",
+        "1",
+        "--data-dir",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .chain([data_dir.display().to_string()])
+    .collect()
+}
+
+impl NodeProcess {
+    /// Starts `bin` with `args` and waits until it listens.
+    pub async fn spawn(bin: &Path, args: &[String]) -> Result<NodeProcess> {
+        match start(bin, args).await? {
+            (Start::Listening(addr), child, log) => Ok(NodeProcess {
+                child,
+                api: Api::new(addr)?,
+                log,
+            }),
+            (Start::Exited(exited), ..) => bail!(
+                "the server exited ({}) instead of listening:\n{}",
+                exited.status,
+                exited.output
+            ),
+        }
     }
 
-    /// Kills the process with SIGKILL — no signal handler, no shutdown, no final commit —
-    /// and waits until it is gone.
+    /// Starts `bin` with `args`, expecting it to exit without ever listening.
+    pub async fn expect_exit(bin: &Path, args: &[String]) -> Result<Exited> {
+        match start(bin, args).await? {
+            (Start::Exited(exited), ..) => Ok(exited),
+            (Start::Listening(addr), mut child, _) => {
+                let _ = child.kill().await;
+                bail!("the server started on {addr}, though it should have refused to")
+            }
+        }
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id().unwrap_or(0)
+    }
+
+    /// What it has printed so far.
+    pub fn log(&self) -> String {
+        self.log.lock().map(|l| l.join("\n")).unwrap_or_default()
+    }
+
+    /// `kill -9`, and waits until it is gone.
     pub async fn kill(mut self) -> Result<()> {
-        self.child.start_kill()?;
-        tokio::time::timeout(WAIT, self.child.wait())
-            .await
-            .context("the killed server did not exit")??;
-        Ok(())
+        self.child.kill().await.context("cannot kill the server")
     }
 
-    /// The data directory it runs on.
-    pub fn data_dir(&self) -> &Path {
-        &self.data_dir
+    /// SIGTERM (a graceful stop), and waits until it has exited.
+    pub async fn terminate(mut self) -> Result<ExitStatus> {
+        if let Some(pid) = self.child.id() {
+            // SAFETY: a signal to our own child, which has not been reaped yet.
+            unsafe { libc::kill(pid as i32, libc::SIGTERM) };
+        }
+        tokio::time::timeout(WAIT * 2, self.child.wait())
+            .await
+            .context("the server did not stop after SIGTERM")?
+            .context("cannot wait for the server")
     }
 }
 
-impl Deref for ServerProcess {
+impl Deref for NodeProcess {
     type Target = Api;
 
     fn deref(&self) -> &Api {
@@ -95,28 +130,81 @@ impl Deref for ServerProcess {
     }
 }
 
-/// Reads log lines (kept in `log`) until the one saying where the server listens.
-async fn listening_addr(
-    lines: &mut Lines<BufReader<ChildStdout>>,
-    log: &mut Vec<String>,
-) -> Result<std::net::SocketAddr> {
-    while let Some(line) = lines.next_line().await? {
-        let fields = serde_json::from_str::<serde_json::Value>(&line)
-            .ok()
-            .map(|v| v["fields"].clone());
-        log.push(line);
-        let Some(fields) = fields else { continue };
-        if fields["message"] == "quid-server listening" {
-            let addr = fields["addr"].as_str().unwrap_or_default();
-            return addr
-                .parse()
-                .with_context(|| format!("listening on `{addr}`?"));
-        }
+async fn start(bin: &Path, args: &[String]) -> Result<(Start, Child, Arc<Mutex<Vec<String>>>)> {
+    let mut child = Command::new(bin)
+        .args(args)
+        .env("RUST_LOG", "info")
+        .env("LOG_FORMAT", "text")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| format!("cannot start {}", bin.display()))?;
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (listening, mut address) = watch::channel(None);
+    let listening = Arc::new(listening);
+    let mut readers = Vec::new();
+    for pipe in [
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn AsyncRead + Send + Unpin>),
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn AsyncRead + Send + Unpin>),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        readers.push(tokio::spawn(read_log(
+            pipe,
+            Arc::clone(&log),
+            Arc::clone(&listening),
+        )));
     }
-    bail!("the server exited before it listened")
+    let first = tokio::time::timeout(WAIT * 2, async {
+        tokio::select! {
+            addr = address.wait_for(Option::is_some) => {
+                let addr = addr.map_err(|_| anyhow!("the log ended"))?;
+                Ok::<_, anyhow::Error>(Start::Listening(addr.unwrap_or(([0, 0, 0, 0], 0).into())))
+            }
+            status = child.wait() => {
+                let status = status.context("cannot wait for the server")?;
+                // the readers end with the pipes: then every line is in
+                for reader in readers.drain(..) {
+                    let _ = reader.await;
+                }
+                let output = log.lock().map(|l| l.join("\n")).unwrap_or_default();
+                Ok(Start::Exited(Exited { status, output }))
+            }
+        }
+    })
+    .await
+    .context("the server neither listened nor exited in time")??;
+    Ok((first, child, log))
 }
 
-/// Reads the rest of the log, so the server never blocks on a full pipe.
-async fn drain(mut lines: Lines<BufReader<ChildStdout>>) {
-    while let Ok(Some(_)) = lines.next_line().await {}
+/// Keeps every line, and announces the address of the "listening" line.
+async fn read_log(
+    pipe: Box<dyn AsyncRead + Send + Unpin>,
+    log: Arc<Mutex<Vec<String>>>,
+    listening: Arc<watch::Sender<Option<SocketAddr>>>,
+) {
+    let mut lines = BufReader::new(pipe).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        if line.contains("quid-server listening") {
+            let addr = line
+                .split_whitespace()
+                .find_map(|word| word.strip_prefix("addr="))
+                .and_then(|a| a.parse().ok());
+            if let Some(addr) = addr {
+                listening.send_replace(Some(addr));
+            }
+        }
+        if let Ok(mut log) = log.lock() {
+            log.push(line);
+        }
+    }
 }

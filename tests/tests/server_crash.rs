@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use anyhow::{Context, bail, ensure};
 use quid_shared::{ClientFrame, Id, Message, ServerFrame};
-use quid_tests::{Event, ServerProcess, TestUser, WsClient, server_program};
+use quid_tests::{Event, NodeProcess, TestUser, WsClient, node_args, node_program};
 use tokio::sync::watch;
 
 const ROUNDS: usize = 3;
@@ -17,8 +17,12 @@ const PUBLISHERS: usize = 3;
 const ACKS_BEFORE_KILL: usize = 25;
 /// Sends a publisher keeps awaiting their ack.
 const WINDOW: usize = 16;
-/// Frames are not what this test limits.
-const ARGS: [&str; 4] = ["--rate-limit", "100000", "--rate-burst", "100000"];
+/// The server's arguments: the test's, and frames are not what this test limits.
+fn args(data_dir: &std::path::Path) -> Vec<String> {
+    let mut args = node_args(data_dir);
+    args.extend(["--rate-limit", "100000", "--rate-burst", "100000"].map(String::from));
+    args
+}
 
 /// A send whose fate is unknown: the server died before its ack arrived.
 #[derive(Debug, Clone)]
@@ -45,8 +49,8 @@ struct Promised {
 #[tokio::test]
 async fn a_crash_after_the_ack_loses_nothing() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let program = server_program!();
-    let mut server = ServerProcess::start(program, dir.path(), &ARGS).await?;
+    let (program, args) = (node_program!(), args(dir.path()));
+    let mut server = NodeProcess::spawn(program, &args).await?;
     let mut publishers = Vec::new();
     for n in 0..PUBLISHERS {
         publishers.push(server.register(&format!("publisher{n}")).await?);
@@ -99,7 +103,7 @@ async fn a_crash_after_the_ack_loses_nothing() -> anyhow::Result<()> {
         let live = watching.await??;
         watched(&mut promised, live)?;
 
-        server = ServerProcess::start(program, dir.path(), &ARGS).await?;
+        server = NodeProcess::spawn(program, &args).await?;
         check_and_retry(&server, &publishers, &watcher, group, &mut promised)
             .await
             .with_context(|| format!("after the kill of round {round}"))?;
@@ -110,7 +114,7 @@ async fn a_crash_after_the_ack_loses_nothing() -> anyhow::Result<()> {
 /// After a restart: the history holds every promise, the watcher's rejoin replays exactly
 /// what it missed, and the unacknowledged sends, retried, are each stored once.
 async fn check_and_retry(
-    server: &ServerProcess,
+    server: &NodeProcess,
     publishers: &[TestUser],
     watcher: &TestUser,
     group: Id,

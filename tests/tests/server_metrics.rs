@@ -4,17 +4,13 @@
 use std::time::Duration;
 
 use quid_shared::close_code;
-use quid_tests::{ServerProcess, server_program};
+use quid_tests::{NodeProcess, node_args, node_program};
 
 const AUTH_DROPS: &str = r#"quid_connection_drops_total{reason="auth"}"#;
 
 /// Reads `series` until it reaches `at_least` (a socket write is counted right after
 /// it, so a client may see a frame a moment before its count), then returns it.
-async fn metric_reaching(
-    server: &ServerProcess,
-    series: &str,
-    at_least: f64,
-) -> anyhow::Result<f64> {
+async fn metric_reaching(server: &NodeProcess, series: &str, at_least: f64) -> anyhow::Result<f64> {
     let deadline = tokio::time::Instant::now() + quid_tests::WAIT;
     loop {
         let value = server.metric(series).await?;
@@ -30,7 +26,7 @@ async fn metric_reaching(
 #[tokio::test]
 async fn deliveries_are_counted_once_per_frame() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = ServerProcess::start(server_program!(), dir.path(), &[]).await?;
+    let server = NodeProcess::spawn(node_program!(), &node_args(dir.path())).await?;
     let alice = server.register("alice").await?;
     let bob = server.register("bob").await?;
     let group = server.group(&alice, "Counted", &[&bob]).await?;
@@ -62,8 +58,9 @@ async fn deliveries_are_counted_once_per_frame() -> anyhow::Result<()> {
 #[tokio::test]
 async fn an_expired_connection_is_counted_as_an_auth_drop() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let args = ["--token-ttl", "1s", "--ping-interval", "200ms"];
-    let server = ServerProcess::start(server_program!(), dir.path(), &args).await?;
+    let mut args = node_args(dir.path());
+    args.extend(["--token-ttl", "1s", "--ping-interval", "200ms"].map(String::from));
+    let server = NodeProcess::spawn(node_program!(), &args).await?;
     let alice = server.register("alice").await?;
     let mut a = server.connect(&alice).await?;
     assert_eq!(server.metric(AUTH_DROPS).await?, 0.0);

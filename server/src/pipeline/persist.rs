@@ -6,9 +6,9 @@ use std::sync::Arc;
 use quid_shared::Id;
 
 use crate::hub::{Hub, Published};
-use crate::store::{StoreError, WriteCtx, groups, messages};
+use crate::store::{Draft, Recipient, StoreError, WriteCtx, groups, messages};
 
-use super::{Draft, PipelineError, Posted, Recipient};
+use super::{PipelineError, Posted};
 use groups::Membership;
 
 /// Runs inside the writer's transaction; see the module doc. Its one write is the insert,
@@ -35,19 +35,7 @@ pub(super) fn persist(
         }
     };
     let kind = draft.kind;
-    let inserted = messages::insert(
-        ctx,
-        messages::NewMessage {
-            group: draft.group,
-            kind,
-            author: draft.author,
-            content: draft.content,
-            target,
-            reply_to: draft.reply_to,
-            client_id: draft.client_id,
-            meta: draft.meta,
-        },
-    )?;
+    let inserted = messages::insert(ctx, draft, target)?;
     let Some(message) = inserted else {
         return match earlier(ctx, retry.as_ref())? {
             Earlier::Same(original) => Ok(original),
