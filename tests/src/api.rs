@@ -84,33 +84,20 @@ impl Api {
 
     /// Registers `username` with [`PASSWORD`].
     pub async fn register(&self, username: &str) -> Result<TestUser> {
-        let body = json!({"username": username, "password": PASSWORD});
-        let auth: AuthResponse = self
-            .expect(
-                Method::POST,
-                "/api/auth/register",
-                None,
-                Some(body),
-                StatusCode::CREATED,
-            )
-            .await?;
-        Ok(TestUser {
-            token: auth.token,
-            user: auth.user,
-        })
+        self.account("/api/auth/register", username, StatusCode::CREATED)
+            .await
     }
 
     /// Logs `username` in with [`PASSWORD`]: a fresh token.
     pub async fn login(&self, username: &str) -> Result<TestUser> {
+        self.account("/api/auth/login", username, StatusCode::OK)
+            .await
+    }
+
+    async fn account(&self, path: &str, username: &str, status: StatusCode) -> Result<TestUser> {
         let body = json!({"username": username, "password": PASSWORD});
         let auth: AuthResponse = self
-            .expect(
-                Method::POST,
-                "/api/auth/login",
-                None,
-                Some(body),
-                StatusCode::OK,
-            )
+            .expect(Method::POST, path, None, Some(body), status)
             .await?;
         Ok(TestUser {
             token: auth.token,
