@@ -82,16 +82,17 @@ impl Ledger {
         let rows = self.store.read(stored::open_questions).await?;
         let now = now_ms();
         let mut expired = Vec::new();
-        let mut open = self.questions.lock();
-        for (group, user, json, asked_at) in rows {
-            match Open::parse(&json, asked_at) {
-                Some(question) if !self.expired(&question, now) => {
-                    open.insert((group, user), question);
+        {
+            let mut open = self.questions.lock();
+            for (group, user, json, asked_at) in rows {
+                match Open::parse(&json, asked_at) {
+                    Some(question) if !self.expired(&question, now) => {
+                        open.insert((group, user), question);
+                    }
+                    _ => expired.push((group, user)),
                 }
-                _ => expired.push((group, user)),
             }
         }
-        drop(open);
         for (group, user) in expired {
             self.store
                 .write(move |ctx| stored::take_pending(ctx.conn(), group, user))

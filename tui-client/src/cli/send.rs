@@ -48,7 +48,7 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<(), CliError> {
         .await?;
     output::message(&message, &group, args.json)?;
     if message.kind != quid_shared::MessageKind::ClarificationResponse {
-        hint_open_question(&api, &group).await;
+        hint_open_question(api, &group).await;
     }
     Ok(())
 }
