@@ -2,12 +2,13 @@
 //! publish, and restarted on the same data directory, round after round. Every
 //! acknowledged message is in the history exactly once, `seq` has no gap, sends whose ack
 //! was lost are retried with their client id and stored once, and a client that rejoins
-//! with `since` gets exactly what it missed.
+//! with `since` gets exactly what it missed. A clarification question, once seen,
+//! survives a crash too.
 
 use std::collections::HashMap;
 
 use anyhow::{Context, bail, ensure};
-use quid_shared::{ClientFrame, Id, Message, ServerFrame};
+use quid_shared::{ClientFrame, Id, Message, MessageKind, ServerFrame};
 use quid_tests::{Event, NodeProcess, TestUser, WsClient, node_args, node_program};
 use tokio::sync::watch;
 
@@ -108,6 +109,49 @@ async fn a_crash_after_the_ack_loses_nothing() -> anyhow::Result<()> {
             .await
             .with_context(|| format!("after the kill of round {round}"))?;
     }
+    server.kill().await
+}
+
+/// The question bob is asked about his vague offer is open after a SIGKILL the moment he
+/// has it: his answer after the restart is read as its answer and completes the offer.
+#[tokio::test]
+async fn a_question_once_seen_survives_a_crash() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (program, args) = (node_program!(), args(dir.path()));
+    let server = NodeProcess::spawn(program, &args).await?;
+    let alice = server.register("alice").await?;
+    let bob = server.register("bob").await?;
+    let group = server.group(&alice, "Asked", &[&bob]).await?.id;
+    let mut b = server.connect(&bob).await?;
+    b.join(group, None).await?;
+    b.send_message(group, "I'll do some work if Alice does 5h", "vague")
+        .await?;
+    let question = loop {
+        let message = b.next_message().await?;
+        if message.kind == MessageKind::ClarificationRequest {
+            break message;
+        }
+    };
+    server.kill().await?;
+
+    let server = NodeProcess::spawn(program, &args).await?;
+    let mut b = server.connect(&bob).await?;
+    b.join(group, Some(question.seq)).await?;
+    let reply = b.send_message(group, "3 hours", "reply").await?;
+    ensure!(
+        reply.kind == MessageKind::ClarificationResponse,
+        "the answer was not taken as one: {reply:?}"
+    );
+    let done = loop {
+        let message = b.next_message().await?;
+        if message.kind == MessageKind::Commitment {
+            break message;
+        }
+    };
+    assert_eq!(
+        done.content,
+        "bob committed: 3 hours of work if alice does ≥ 5 hours of work"
+    );
     server.kill().await
 }
 

@@ -143,7 +143,9 @@ impl Ledger {
 
     /// Asks `user` in `group` the question `open` by posting `post` (private to them), and
     /// records it as their open question (replacing an earlier one). It is open from
-    /// before the post, so an answer that arrives at once is read as one.
+    /// before the post, so an answer that arrives at once is read as one, and stored
+    /// before it too, so a question its author has seen survives a restart or a crash;
+    /// once posted, it is stored again with the id of its message.
     pub async fn ask(
         &self,
         pipeline: &Pipeline,
@@ -154,18 +156,29 @@ impl Ledger {
     ) -> Result<(), LedgerError> {
         open.asked_at = now_ms();
         self.questions.lock().insert((group, user), open.clone());
-        let posted = match pipeline.emit(post).await {
+        let posted = match self.store_question(group, user, &open).await {
+            Ok(()) => pipeline.emit(post).await.map_err(LedgerError::from),
+            Err(e) => Err(e),
+        };
+        let posted = match posted {
             Ok(posted) => posted,
             Err(e) => {
-                self.questions.lock().remove(&(group, user));
-                return Err(e.into());
+                if let Err(undo) = self.take_question(group, user).await {
+                    tracing::warn!(error = %undo, "a question that was not asked stays stored");
+                }
+                return Err(e);
             }
         };
         open.message = Some(posted.id);
         if let Some(current) = self.questions.lock().get_mut(&(group, user)) {
             current.message = open.message;
         }
-        let json = serde_json::to_string(&open).unwrap_or_default();
+        self.store_question(group, user, &open).await
+    }
+
+    /// Writes `open` as the question open for `user` in `group`.
+    async fn store_question(&self, group: Id, user: Id, open: &Open) -> Result<(), LedgerError> {
+        let json = serde_json::to_string(open).unwrap_or_default();
         self.store
             .write(move |ctx| stored::set_pending(ctx.conn(), group, user, &json))
             .await?;
