@@ -8,10 +8,10 @@
 //! the question stays open, until it is answered, replaced by a new offer, or expires.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use quid_shared::{Id, OpenQuestion};
+use quid_shared::{Id, Message, OpenQuestion};
 use serde::{Deserialize, Serialize};
 
 use super::{Ledger, LedgerError};
@@ -58,13 +58,17 @@ impl Open {
 /// Every open question by `(group, user)`.
 #[derive(Default)]
 pub struct Questions {
-    open: Mutex<HashMap<(Id, Id), Open>>,
+    open: Arc<Mutex<HashMap<(Id, Id), Open>>>,
 }
 
 impl Questions {
     fn lock(&self) -> MutexGuard<'_, HashMap<(Id, Id), Open>> {
-        self.open.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.open)
     }
+}
+
+fn lock(open: &Mutex<HashMap<(Id, Id), Open>>) -> MutexGuard<'_, HashMap<(Id, Id), Open>> {
+    open.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Ledger {
@@ -144,8 +148,9 @@ impl Ledger {
     /// Asks `user` in `group` the question `open` by posting `post` (private to them), and
     /// records it as their open question (replacing an earlier one). It is open from
     /// before the post, so an answer that arrives at once is read as one, and stored
-    /// before it too, so a question its author has seen survives a restart or a crash;
-    /// once posted, it is stored again with the id of its message.
+    /// before it too, so a question its author has seen survives a restart or a crash.
+    /// The id of its message is known before anyone is sent it (so a reply to it at once
+    /// is read as the answer), and stored after.
     pub async fn ask(
         &self,
         pipeline: &Pipeline,
@@ -156,8 +161,17 @@ impl Ledger {
     ) -> Result<(), LedgerError> {
         open.asked_at = now_ms();
         self.questions.lock().insert((group, user), open.clone());
+        let questions = Arc::clone(&self.questions.open);
+        let known = move |message: &Message| {
+            if let Some(current) = lock(&questions).get_mut(&(group, user)) {
+                current.message = Some(message.id);
+            }
+        };
         let posted = match self.store_question(group, user, &open).await {
-            Ok(()) => pipeline.emit(post).await.map_err(LedgerError::from),
+            Ok(()) => pipeline
+                .emit_and(post, known)
+                .await
+                .map_err(LedgerError::from),
             Err(e) => Err(e),
         };
         let posted = match posted {
@@ -170,9 +184,6 @@ impl Ledger {
             }
         };
         open.message = Some(posted.id);
-        if let Some(current) = self.questions.lock().get_mut(&(group, user)) {
-            current.message = open.message;
-        }
         self.store_question(group, user, &open).await
     }
 

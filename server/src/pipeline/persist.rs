@@ -3,13 +3,16 @@
 
 use std::sync::Arc;
 
-use quid_shared::Id;
+use quid_shared::{Id, Message};
 
 use crate::hub::{Hub, Published};
 use crate::store::{Draft, Recipient, StoreError, WriteCtx, groups, messages};
 
 use super::{PipelineError, Posted};
 use groups::Membership;
+
+/// Called with a new message after its commit, before it is published.
+pub(super) type Stored = Box<dyn FnOnce(&Message) + Send>;
 
 /// Runs inside the writer's transaction; see the module doc. Its one write is the insert,
 /// made last, so it runs without a savepoint ([`Store::write_one`](crate::store::Store::write_one)).
@@ -23,6 +26,7 @@ pub(super) fn persist(
     ctx: &mut WriteCtx<'_>,
     draft: Draft,
     hub: Arc<dyn Hub>,
+    stored: Option<Stored>,
 ) -> Result<Posted, PipelineError> {
     let retry = Retry::of(&draft);
     let target = match check(ctx, &draft) {
@@ -56,8 +60,12 @@ pub(super) fn persist(
         }
     };
     let publish = published.clone();
+    let stored = stored.map(|call| (call, message.clone()));
     ctx.after_commit(move || {
         metrics::counter!("quid_messages_persisted_total", "kind" => kind.as_str()).increment(1);
+        if let Some((call, message)) = stored {
+            call(&message);
+        }
         if let Some(published) = publish {
             hub.publish(published);
         }
