@@ -1,9 +1,11 @@
-//! Real `quid-server` processes for tests that need more than one server, or a server that
-//! dies: started from the server's own `main` (built into this package as `quid-node`),
-//! with their log read continuously (so a full pipe never stalls them) and their address
-//! taken from the "listening" line.
+//! Real `quid-server` processes for tests that need more than one server, a server that
+//! dies (SIGKILL: no shutdown of any kind), or a metrics registry of its own: started from
+//! the server's own `main` (built into this package as `quid-node`), with their log read
+//! continuously (so a full pipe never stalls them) and their address taken from the
+//! "listening" line. A running one offers the HTTP and socket helpers of [`Api`].
 
 use std::net::SocketAddr;
+use std::ops::Deref;
 use std::path::Path;
 use std::process::{ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
@@ -13,12 +15,21 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::watch;
 
-use crate::WAIT;
+use crate::{Api, WAIT};
 
-/// A running server process.
+/// The server program built for these tests (`quid-node`). Only integration tests of this
+/// package can name it.
+#[macro_export]
+macro_rules! node_program {
+    () => {
+        std::path::Path::new(env!("CARGO_BIN_EXE_quid-node"))
+    };
+}
+
+/// A running server process; dropping it kills the process.
 pub struct NodeProcess {
     child: Child,
-    addr: SocketAddr,
+    api: Api,
     log: Arc<Mutex<Vec<String>>>,
 }
 
@@ -59,7 +70,11 @@ impl NodeProcess {
     /// Starts `bin` with `args` and waits until it listens.
     pub async fn spawn(bin: &Path, args: &[String]) -> Result<NodeProcess> {
         match start(bin, args).await? {
-            (Start::Listening(addr), child, log) => Ok(NodeProcess { child, addr, log }),
+            (Start::Listening(addr), child, log) => Ok(NodeProcess {
+                child,
+                api: Api::new(addr)?,
+                log,
+            }),
             (Start::Exited(exited), ..) => bail!(
                 "the server exited ({}) instead of listening:\n{}",
                 exited.status,
@@ -77,11 +92,6 @@ impl NodeProcess {
                 bail!("the server started on {addr}, though it should have refused to")
             }
         }
-    }
-
-    /// Where it listens.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
     }
 
     /// Its process id.
@@ -109,6 +119,14 @@ impl NodeProcess {
             .await
             .context("the server did not stop after SIGTERM")?
             .context("cannot wait for the server")
+    }
+}
+
+impl Deref for NodeProcess {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
     }
 }
 

@@ -8,10 +8,10 @@
 //! the question stays open, until it is answered, replaced by a new offer, or expires.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use quid_shared::{Id, OpenQuestion};
+use quid_shared::{Id, Message, OpenQuestion};
 use serde::{Deserialize, Serialize};
 
 use super::{Ledger, LedgerError};
@@ -58,13 +58,17 @@ impl Open {
 /// Every open question by `(group, user)`.
 #[derive(Default)]
 pub struct Questions {
-    open: Mutex<HashMap<(Id, Id), Open>>,
+    open: Arc<Mutex<HashMap<(Id, Id), Open>>>,
 }
 
 impl Questions {
     fn lock(&self) -> MutexGuard<'_, HashMap<(Id, Id), Open>> {
-        self.open.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.open)
     }
+}
+
+fn lock(open: &Mutex<HashMap<(Id, Id), Open>>) -> MutexGuard<'_, HashMap<(Id, Id), Open>> {
+    open.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Ledger {
@@ -143,7 +147,10 @@ impl Ledger {
 
     /// Asks `user` in `group` the question `open` by posting `post` (private to them), and
     /// records it as their open question (replacing an earlier one). It is open from
-    /// before the post, so an answer that arrives at once is read as one.
+    /// before the post, so an answer that arrives at once is read as one, and stored
+    /// before it too, so a question its author has seen survives a restart or a crash.
+    /// The id of its message is known before anyone is sent it (so a reply to it at once
+    /// is read as the answer), and stored after.
     pub async fn ask(
         &self,
         pipeline: &Pipeline,
@@ -154,18 +161,35 @@ impl Ledger {
     ) -> Result<(), LedgerError> {
         open.asked_at = now_ms();
         self.questions.lock().insert((group, user), open.clone());
-        let posted = match pipeline.emit(post).await {
+        let questions = Arc::clone(&self.questions.open);
+        let known = move |message: &Message| {
+            if let Some(current) = lock(&questions).get_mut(&(group, user)) {
+                current.message = Some(message.id);
+            }
+        };
+        let posted = match self.store_question(group, user, &open).await {
+            Ok(()) => pipeline
+                .emit_and(post, known)
+                .await
+                .map_err(LedgerError::from),
+            Err(e) => Err(e),
+        };
+        let posted = match posted {
             Ok(posted) => posted,
             Err(e) => {
-                self.questions.lock().remove(&(group, user));
-                return Err(e.into());
+                if let Err(undo) = self.take_question(group, user).await {
+                    tracing::warn!(error = %undo, "a question that was not asked stays stored");
+                }
+                return Err(e);
             }
         };
         open.message = Some(posted.id);
-        if let Some(current) = self.questions.lock().get_mut(&(group, user)) {
-            current.message = open.message;
-        }
-        let json = serde_json::to_string(&open).unwrap_or_default();
+        self.store_question(group, user, &open).await
+    }
+
+    /// Writes `open` as the question open for `user` in `group`.
+    async fn store_question(&self, group: Id, user: Id, open: &Open) -> Result<(), LedgerError> {
+        let json = serde_json::to_string(open).unwrap_or_default();
         self.store
             .write(move |ctx| stored::set_pending(ctx.conn(), group, user, &json))
             .await?;

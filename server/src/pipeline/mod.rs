@@ -33,6 +33,9 @@ pub enum PipelineError {
     /// The author is not a member of the group.
     #[error("not a member of this group")]
     NotMember,
+    /// The author already sent another message with this client id.
+    #[error("{0}")]
+    Conflict(String),
     /// The database failed or is shutting down.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -46,6 +49,7 @@ impl PipelineError {
             PipelineError::TooLarge(_) => ErrorCode::TooLarge,
             PipelineError::GroupNotFound => ErrorCode::NotFound,
             PipelineError::NotMember => ErrorCode::Forbidden,
+            PipelineError::Conflict(_) => ErrorCode::Conflict,
             PipelineError::Store(StoreError::Closed) => ErrorCode::Unavailable,
             PipelineError::Store(_) => ErrorCode::Internal,
         }
@@ -108,15 +112,34 @@ impl Pipeline {
         Ok(self.submit(draft).await?.message)
     }
 
+    /// Like [`emit`](Self::emit), and `stored` is called with the message once it is
+    /// committed, before it is published: what must be known of it before anyone can
+    /// answer it (the id of a question) is known in time.
+    pub async fn emit_and(
+        &self,
+        draft: Draft,
+        stored: impl FnOnce(&Message) + Send + 'static,
+    ) -> Result<Message, PipelineError> {
+        Ok(self.write(draft, Some(Box::new(stored))).await?.message)
+    }
+
     /// The general form behind [`post`](Self::post) and [`emit`](Self::emit): any kind,
     /// with or without an author. The hook runs for new messages of kind `user`.
     pub async fn submit(&self, draft: Draft) -> Result<Posted, PipelineError> {
+        self.write(draft, None).await
+    }
+
+    async fn write(
+        &self,
+        draft: Draft,
+        stored: Option<persist::Stored>,
+    ) -> Result<Posted, PipelineError> {
         validate::validate_draft(&draft)?;
         let hub = Arc::clone(&self.inner.hub);
         let posted = self
             .inner
             .store
-            .write_one(move |ctx| persist::persist(ctx, draft, hub))
+            .write_one(move |ctx| persist::persist(ctx, draft, hub, stored))
             .await?;
         if posted.created {
             let m = &posted.message;
