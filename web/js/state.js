@@ -20,7 +20,9 @@ export function initialState() {
     sendTo: '', // '' = everyone, else a member's username (private message)
     notice: null, // {text, error, ttl}
     session: randomId(),
-    sent: 0,
+    sent: 0, // messages sent by this page: the counter in each client_id
+    ticks: 0, // seconds since the page opened
+    groupsAsked: 0, // group-list requests made: only the latest answer is taken
     leaving: new Set(), // groups this page asked to leave
   };
 }

@@ -20,7 +20,14 @@ export function signedIn(state, user) {
   state.me = { id: user.id, username: user.username };
   state.screen = 'chat';
   state.auth = { mode: 'login', busy: false, error: '' };
-  return [{ type: 'api', name: 'groups', args: [] }, { type: 'ws', op: 'open' }];
+  return [groupsRequest(state), { type: 'ws', op: 'open' }];
+}
+
+// Asks for the group list. Only the answer to the latest request counts, and a change
+// made here (a group created) makes the answers still on their way stale.
+export function groupsRequest(state) {
+  state.groupsAsked += 1;
+  return { type: 'api', name: 'groups', args: [], asked: state.groupsAsked };
 }
 
 export function joinFrame(group, conv) {

@@ -6,7 +6,7 @@
 
 import { PAGE, activeConv, insertMessage } from '../state.js';
 import {
-  endSession, joinFrame, markerEffect, notify, refreshPane, removeGroup, selectGroup,
+  endSession, groupsRequest, joinFrame, markerEffect, notify, refreshPane, removeGroup, selectGroup,
 } from './groups.js';
 import { onApi } from './results.js';
 
@@ -14,6 +14,8 @@ import { onApi } from './results.js';
 const CONTENT_MAX = 5000;
 // Seconds a send may wait for its ack on an open connection before it shows as failed.
 const ACK_WITHIN = 15;
+// Seconds between reloads of the group list.
+const REFRESH_EVERY = 30;
 
 export function update(state, event) {
   switch (event.type) {
@@ -108,7 +110,7 @@ function onConn(state, event) {
       }
     }
     // Membership may have changed while the page was away.
-    if (state.everConnected) effects.push({ type: 'api', name: 'groups', args: [] });
+    if (state.everConnected) effects.push(groupsRequest(state));
     state.everConnected = true;
   }
   // A refused connection may be a login that ended: ask the server who we are.
@@ -157,7 +159,7 @@ function onError(state, frame) {
   }
   if (frame.ref === 'join' && (frame.code === 'forbidden' || frame.code === 'not_found')) {
     // A group we are no longer in: the list from the server says which.
-    return [{ type: 'api', name: 'groups', args: [] }];
+    return [groupsRequest(state)];
   }
   notify(state, `server: ${frame.message}`, true);
   return [];
@@ -190,6 +192,7 @@ function onMessage(state, message) {
 
 function onTick(state) {
   if (state.notice && --state.notice.ttl <= 0) state.notice = null;
+  state.ticks += 1;
   if (state.conn.state === 'reconnecting' && state.conn.inSecs > 1) state.conn.inSecs -= 1;
   if (state.conn.state === 'connected') {
     for (const conv of state.convs.values()) {
@@ -200,6 +203,8 @@ function onTick(state) {
         }
       }
     }
+    // Notice groups others added us to (and removals missed while away).
+    if (state.ticks % REFRESH_EVERY === 0) return [groupsRequest(state)];
   }
   return [];
 }

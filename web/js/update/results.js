@@ -29,10 +29,12 @@ export function onApi(state, event) {
     case 'logout':
       return [];
     case 'groups':
+      if (event.asked !== state.groupsAsked) return [];
       if (!ok) return failed(state, 'cannot load the groups', error);
       return mergeGroups(state, data, event.markers || {});
     case 'createGroup': {
       if (!ok) return failed(state, 'cannot create the group', error);
+      state.groupsAsked += 1; // a list asked for before this would lack the new group
       const effects = mergeGroups(state, [...state.groups, data], {});
       notify(state, `created ${data.name}`, false);
       return [...effects, ...selectGroup(state, data.id)];

@@ -103,8 +103,8 @@ function renderHead(state, group) {
 function renderComposer(state, group) {
   const select = $('send-to');
   const others = group.members.filter((m) => m.id !== state.me.id);
-  const options = [{ username: '', label: 'to everyone' },
-    ...others.map((m) => ({ username: m.username, label: `only to ${m.username}` }))];
+  const options = [{ username: '', label: 'everyone' },
+    ...others.map((m) => ({ username: m.username, label: `only ${m.username}` }))];
   syncList(select, options, (o) => o.username,
     (o) => h('option', { value: o.username }, o.label));
   if (select.value !== state.sendTo) select.value = state.sendTo;

@@ -1,6 +1,6 @@
 // view/groups.js — the group list with unread counts, and the form that creates a group.
 
-import { h, setText, syncList } from '../dom.js';
+import { h, setText, show, syncList } from '../dom.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -18,6 +18,7 @@ export function bindGroups(dispatch) {
 }
 
 export function renderGroups(state) {
+  show($('no-groups'), state.groups.length === 0);
   syncList(
     $('groups'),
     state.groups,

@@ -4,7 +4,7 @@
 // commitment or liability message.
 
 import { activeConv, activeGroup } from '../state.js';
-import { h, setText, syncList } from '../dom.js';
+import { h, setText, show, syncList } from '../dom.js';
 import { amountOf, byUser, why } from '../why.js';
 
 const $ = (id) => document.getElementById(id);
@@ -24,6 +24,7 @@ export function bindPane(dispatch) {
 export function renderPane(state) {
   const group = activeGroup(state);
   const conv = activeConv(state);
+  show($('pane'), Boolean(group && conv));
   if (!group || !conv) return;
   syncList($('member-list'), group.members, (m) => m.id,
     (m) => h('li', {}, m.username, m.id === group.created_by ? h('span', { class: 'note' }, ' (creator)') : null));
