@@ -7,6 +7,7 @@
 //! # Layout
 //!
 //! - [`config`] — command-line flags with environment fallbacks; the generated JWT secret.
+//! - [`datadir`] — the data directory's lock: one process per data dir.
 //! - [`state`] — the shared state built once at start; where the message hook is installed.
 //! - [`server`] — the accept loop: hyper per connection, `/ws` to [`ws`], the rest to [`http`].
 //! - [`http`] — the JSON API as warp filters; every error as `{"error": {"code", "message"}}`.
@@ -27,6 +28,7 @@
 pub mod auth;
 pub mod commitments;
 pub mod config;
+pub mod datadir;
 pub mod http;
 pub mod hub;
 pub mod ledger;
@@ -82,6 +84,7 @@ async fn run(state: Arc<state::AppState>, listener: TcpListener) -> anyhow::Resu
         tracing::warn!("some connections did not close in time");
     }
     state.store.shutdown().await;
+    state.data_dir_lock.release();
     if let Some(upkeep) = upkeep {
         upkeep.abort();
     }
@@ -98,7 +101,8 @@ async fn prepare(state: &state::AppState) -> anyhow::Result<()> {
         .await
         .context("cannot read the open questions")?;
     if state.config.demo {
-        ledger::demo::set_up(state)
+        let data_dir = &state.config.data_dir;
+        ledger::demo::set_up(&state.ledger, &state.pipeline, &state.auth.hasher, data_dir)
             .await
             .context("cannot set up the demo")?;
     }

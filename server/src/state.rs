@@ -11,6 +11,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::auth::Auth;
 use crate::config::Config;
+use crate::datadir::DataDirLock;
 use crate::hub::{ConnId, Hub, LocalHub};
 use crate::ledger::Ledger;
 use crate::ledger::detect::DetectionHook;
@@ -21,6 +22,8 @@ use crate::store::{Store, StoreOptions};
 /// Everything a request or a connection needs, behind one `Arc`.
 pub struct AppState {
     pub config: Config,
+    /// This process's hold on the data directory, given up at shutdown.
+    pub data_dir_lock: DataDirLock,
     pub store: Store,
     pub hub: Arc<dyn Hub>,
     pub pipeline: Pipeline,
@@ -77,6 +80,7 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
     let prometheus = crate::metrics::install();
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
+    let data_dir_lock = DataDirLock::acquire(&config.data_dir)?;
     let secret = config
         .resolve_jwt_secret()
         .context("cannot read or create the JWT secret")?;
@@ -109,6 +113,7 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
     let pipeline = Pipeline::new(store.clone(), Arc::clone(&hub), hook);
     Ok(Arc::new(AppState {
         config,
+        data_dir_lock,
         store,
         hub,
         pipeline,

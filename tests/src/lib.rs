@@ -3,6 +3,7 @@
 //! real WebSocket connections. Every wait has a timeout, so a broken server fails a test
 //! instead of hanging it.
 
+pub mod process;
 mod ws;
 
 use std::net::SocketAddr;
@@ -16,6 +17,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
+pub use process::{NodeProcess, node_args};
 pub use ws::{ClientOptions, Event, WsClient};
 
 /// How long any single wait on the network may take before the test fails.

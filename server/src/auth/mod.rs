@@ -14,7 +14,7 @@ use http::HeaderMap;
 
 pub use password::PasswordHasher;
 pub use rules::{PASSWORD_MAX_BYTES, validate_password, validate_username};
-pub use token::{AuthUser, TokenError, TokenKeys};
+pub use token::{AuthUser, TokenKeys};
 
 /// Errors of the account operations, mapped to HTTP answers at the edge.
 #[derive(Debug, thiserror::Error)]

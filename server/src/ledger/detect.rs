@@ -20,9 +20,10 @@ use tokio::sync::mpsc;
 
 use super::{Ledger, LedgerError, Source};
 use crate::commitments::{Context, Detection, Detector, Pending, RuleParser};
-use crate::pipeline::{MessageHook, Pipeline, SystemPost, UserPost};
+use crate::pipeline::{MessageHook, Pipeline};
 use crate::store::commitments as stored;
 use crate::store::groups;
+use crate::store::{Draft, Recipient};
 
 /// Messages waiting for detection; beyond this, new ones are not examined (and logged).
 const QUEUE: usize = 4096;
@@ -79,10 +80,12 @@ impl MessageHook for DetectionHook {
     fn is_answer<'a>(
         &'a self,
         _pipeline: &'a Pipeline,
-        post: &'a UserPost,
+        post: &'a Draft,
     ) -> Pin<Box<dyn Future<Output = bool> + Send + 'a>> {
         // Answered from memory, so a client's sends are never reordered by a read.
-        let answer = post.to.is_none() && self.ledger.has_open_question(post.group, post.author.id);
+        let answer = post.to.is_none()
+            && (post.author.as_ref())
+                .is_some_and(|a| self.ledger.has_open_question(post.group, a.id));
         Box::pin(std::future::ready(answer))
     }
 }
@@ -153,20 +156,30 @@ impl Worker {
             Detection::Nothing if pending.is_some() => {
                 // An answer that answers nothing: the author hears so, privately, and the
                 // question is closed rather than left waiting.
-                let post = SystemPost {
-                    group,
-                    kind: MessageKind::ClarificationRequest,
-                    content: "I could not use that as an answer, so I have dropped my question \
-                              and recorded nothing. If you meant it for the group, send it again."
-                        .into(),
-                    private_to: Some(author_id),
+                let post = Draft {
+                    to: Some(Recipient::Id(author_id)),
                     reply_to: Some(message.id),
                     meta: json!({ "need": "dropped" }),
+                    ..Draft::system(
+                        group,
+                        MessageKind::ClarificationRequest,
+                        "I could not use that as an answer, so I have dropped my question \
+                              and recorded nothing. If you meant it for the group, send it again."
+                            .into(),
+                    )
                 };
                 pipeline.emit(post).await?;
                 Ok(())
             }
             Detection::Nothing => Ok(()),
+            Detection::Commitments(all) => {
+                for terms in all {
+                    self.ledger
+                        .create(pipeline, group, author.clone(), terms, source.clone())
+                        .await?;
+                }
+                Ok(())
+            }
             Detection::Commitment(terms) => {
                 match self
                     .ledger
@@ -175,15 +188,15 @@ impl Worker {
                 {
                     Err(LedgerError::Invalid(why)) => {
                         // The author hears why, privately; nobody else sees the attempt.
-                        let post = SystemPost {
-                            group,
-                            kind: MessageKind::ClarificationRequest,
-                            content: format!(
-                                "I read this as a commitment but cannot record it: {why}."
-                            ),
-                            private_to: Some(author_id),
+                        let post = Draft {
+                            to: Some(Recipient::Id(author_id)),
                             reply_to: Some(message.id),
                             meta: json!({ "need": "invalid" }),
+                            ..Draft::system(
+                                group,
+                                MessageKind::ClarificationRequest,
+                                format!("I read this as a commitment but cannot record it: {why}."),
+                            )
                         };
                         pipeline.emit(post).await?;
                         Ok(())
@@ -199,13 +212,11 @@ impl Worker {
             Detection::Clarify { question, pending } => {
                 let encoded = serde_json::to_string(&pending).unwrap_or_default();
                 self.ledger.ask(group, author_id, encoded).await?;
-                let post = SystemPost {
-                    group,
-                    kind: MessageKind::ClarificationRequest,
-                    content: question,
-                    private_to: Some(author_id),
+                let post = Draft {
+                    to: Some(Recipient::Id(author_id)),
                     reply_to: Some(message.id),
                     meta: json!({ "need": pending.need }),
+                    ..Draft::system(group, MessageKind::ClarificationRequest, question)
                 };
                 pipeline.emit(post).await?;
                 Ok(())

@@ -19,10 +19,10 @@ use tokio::sync::Mutex;
 
 use crate::commitments::units::{display_unit, format_amount};
 use crate::commitments::{self, ModelError, SolveError, Terms};
-use crate::pipeline::{Pipeline, PipelineError, SystemPost};
+use crate::pipeline::{Pipeline, PipelineError};
 use crate::store::commitments::{self as stored, NewCommitment, Revocation};
 use crate::store::groups::{self, Membership};
-use crate::store::{Store, StoreError};
+use crate::store::{Draft, Store, StoreError};
 
 /// Why a ledger operation did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -271,13 +271,10 @@ impl Ledger {
         reply_to: Option<i64>,
         meta: serde_json::Value,
     ) -> Result<(), LedgerError> {
-        let post = SystemPost {
-            group,
-            kind,
-            content,
-            private_to: None,
+        let post = Draft {
             reply_to,
             meta,
+            ..Draft::system(group, kind, content)
         };
         pipeline.emit(post).await?;
         Ok(())

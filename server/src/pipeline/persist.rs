@@ -6,9 +6,9 @@ use std::sync::Arc;
 use quid_shared::Id;
 
 use crate::hub::{Hub, Published};
-use crate::store::{StoreError, WriteCtx, groups, messages};
+use crate::store::{Draft, Recipient, StoreError, WriteCtx, groups, messages};
 
-use super::{Draft, PipelineError, Posted, Recipient};
+use super::{PipelineError, Posted};
 use groups::Membership;
 
 /// Runs inside the writer's transaction; see the module doc. Its one write is the insert,
@@ -31,19 +31,7 @@ pub(super) fn persist(
     };
     let kind = draft.kind;
     let retry = (draft.author.as_ref().map(|a| a.id), draft.client_id.clone());
-    let inserted = messages::insert(
-        ctx,
-        messages::NewMessage {
-            group: draft.group,
-            kind,
-            author: draft.author,
-            content: draft.content,
-            target,
-            reply_to: draft.reply_to,
-            client_id: draft.client_id,
-            meta: draft.meta,
-        },
-    )?;
+    let inserted = messages::insert(ctx, draft, target)?;
     let Some(message) = inserted else {
         return original(ctx, retry.0, retry.1.as_deref())?.ok_or_else(|| {
             PipelineError::Store(StoreError::Corrupt(
