@@ -16,6 +16,7 @@ use std::time::Duration;
 use common::{STEP, Server, TestResult, User};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
+use quid_shared::{CreateGroup, PostMessage};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -165,12 +166,27 @@ impl Page {
             .find(Locator::Css(css))
             .await?
             .send_keys(text)
-            .await?;
+            .await
+            .map_err(|e| format!("{}: typing into {css}: {e}", self.name))?;
         Ok(())
     }
 
+    /// Clicks the element once the page shows it (a click often makes the next one
+    /// appear: the page draws on the next frame).
     async fn click(&self, css: &str) -> TestResult {
-        self.client.find(Locator::Css(css)).await?.click().await?;
+        self.until(
+            &format!("{css} shown"),
+            "const e = document.querySelector(arguments[0]);
+             return e !== null && e.getClientRects().length > 0 && !e.disabled",
+            vec![json!(css)],
+        )
+        .await?;
+        self.client
+            .find(Locator::Css(css))
+            .await?
+            .click()
+            .await
+            .map_err(|e| format!("{}: clicking {css}: {e}", self.name))?;
         Ok(())
     }
 
@@ -258,12 +274,13 @@ impl Page {
 }
 
 /// The whole story in two browsers and the CLI: register and log in, create a group and
-/// add members from the page; a message typed in one browser reaches the other and
+/// add members from the page; older history on request; a message typed in one browser reaches the other and
 /// `quid tail`; a private message reaches only its target's browser; a commitment typed
 /// in a browser shows up with its liability (and why) in both side panels, and its
 /// creator revokes it there; after a server restart both pages reconnect and show what
 /// was sent meanwhile exactly once, including a message typed while offline; markup in a
-/// message is shown as text; logout ends the session in the page.
+/// message is shown as text; nothing is loaded from elsewhere; leaving a group; logout ends
+/// the session in the page.
 #[tokio::test]
 async fn two_browsers_and_the_cli_share_a_group() -> TestResult {
     let Some((chromium, chromedriver)) = browser() else {
@@ -279,6 +296,25 @@ async fn two_browsers_and_the_cli_share_a_group() -> TestResult {
     let origin = server.url();
     let carol = User::register(&origin, "carol").await?;
     common::account(&origin, "bella").await?;
+    // an older group with more history than the page loads at first
+    let (dora, _) = common::account(&origin, "dora").await?;
+    let archive = dora
+        .create_group(&CreateGroup {
+            name: "archive".into(),
+            description: None,
+        })
+        .await?;
+    dora.add_member(archive.id, "bella").await?;
+    for n in 1..=60 {
+        dora.post_message(&PostMessage {
+            group_id: archive.id,
+            content: format!("archive {n}"),
+            client_id: None,
+            reply_to: None,
+            to: None,
+        })
+        .await?;
+    }
     let driver = Driver::start(&chromedriver).await?;
     let profiles = tempfile::tempdir()?;
     let anna = Page {
@@ -329,6 +365,33 @@ async fn story(
     }
     bella.sign_in(origin, "bella", false).await?;
     let mut tail = carol.tail("team", 0)?;
+
+    // bella opens on her oldest group: its newest page, then older history on request
+    bella.shows("archive 60").await?;
+    assert_eq!(bella.count("archive 10").await?, 0);
+    bella
+        .until(
+            "older messages after scrolling to the top",
+            "const s = document.getElementById('messages-scroll');
+             if (s.scrollTop > 0) s.scrollTop = 0;
+             return document.querySelector('#messages li') &&
+               document.querySelector('#messages .body').textContent === 'archive 1'",
+            vec![],
+        )
+        .await?;
+    assert_eq!(bella.count("archive 11").await?, 1);
+    // at phone width the group list is a drawer
+    bella.click("#toggle-groups").await?;
+    bella
+        .click("#groups button[data-group]:not([aria-current])")
+        .await?;
+    bella
+        .until(
+            "team on screen",
+            "return document.getElementById('conv-name').textContent === 'team'",
+            vec![],
+        )
+        .await?;
 
     // a message typed in one browser reaches the other and the CLI; Shift+Enter breaks lines
     anna.say("hello from the browser").await?;
@@ -453,6 +516,32 @@ async fn story(
         assert_eq!(injected, json!(false), "{}", page.name);
     }
     tail.until(markup).await?;
+
+    // nothing came from anywhere but the server itself
+    let foreign = anna
+        .js(
+            "return performance.getEntriesByType('resource').map(e => e.name)
+               .filter(n => !n.startsWith(location.origin + '/'))",
+            vec![],
+        )
+        .await?;
+    assert_eq!(foreign, json!([]));
+
+    // bella leaves team (the page asks first) and is left with archive
+    bella
+        .click("#leave-box button[data-action='leave-ask']")
+        .await?;
+    bella
+        .click("#leave-box button[data-action='leave-confirm']")
+        .await?;
+    bella
+        .until(
+            "archive on screen after leaving",
+            "return document.getElementById('conv-name').textContent === 'archive'
+               && document.querySelectorAll('#groups li').length === 1",
+            vec![],
+        )
+        .await?;
 
     // logout: back to the form, and a reload stays logged out (the cookie is gone)
     anna.click("#logout").await?;

@@ -11,6 +11,7 @@ const $ = (id) => document.getElementById(id);
 const NEAR_TOP = 60;
 
 let shownGroup = null; // the group whose messages the list holds
+let scrolledByUs = false; // the next scroll event is the render's own, not the reader's
 
 export function bindConversation(dispatch) {
   const input = $('input');
@@ -31,6 +32,10 @@ export function bindConversation(dispatch) {
   $('reply-cancel').addEventListener('click', () => dispatch({ type: 'escape' }));
   $('older').addEventListener('click', () => dispatch({ type: 'load-older' }));
   $('messages-scroll').addEventListener('scroll', (event) => {
+    if (scrolledByUs) {
+      scrolledByUs = false;
+      return;
+    }
     if (event.target.scrollTop < NEAR_TOP) dispatch({ type: 'load-older' });
   });
   $('leave-box').addEventListener('click', (event) => {
@@ -75,11 +80,17 @@ export function renderConversation(state) {
   setText($('empty'), empty ? `No messages in ${group.name} yet. Say hello!` : '');
   renderComposer(state, group);
 
+  const before = scroller.scrollTop;
   if (switched || atBottom) {
     scroller.scrollTop = scroller.scrollHeight;
   } else if ($('messages').firstChild !== oldFirst) {
     // Older messages went in above: keep what the reader was looking at in place.
     scroller.scrollTop += scroller.scrollHeight - oldHeight;
+  }
+  if (scroller.scrollTop !== before) {
+    // its scroll event comes with the next frame, before that frame's callbacks
+    scrolledByUs = true;
+    requestAnimationFrame(() => requestAnimationFrame(() => { scrolledByUs = false; }));
   }
   shownGroup = group.id;
 }
