@@ -279,8 +279,8 @@ impl Page {
 /// in a browser shows up with its liability (and why) in both side panels, and its
 /// creator revokes it there; after a server restart both pages reconnect and show what
 /// was sent meanwhile exactly once, including a message typed while offline; markup in a
-/// message is shown as text; nothing is loaded from elsewhere; leaving a group; logout ends
-/// the session in the page.
+/// message is shown as text; a refused send fails with retry and discard; nothing is
+/// loaded from elsewhere; leaving a group; logout ends the session in the page.
 #[tokio::test]
 async fn two_browsers_and_the_cli_share_a_group() -> TestResult {
     let Some((chromium, chromedriver)) = browser() else {
@@ -516,6 +516,34 @@ async fn story(
         assert_eq!(injected, json!(false), "{}", page.name);
     }
     tail.until(markup).await?;
+
+    // a send the server refuses shows as failed, with retry (same client_id) and discard
+    anna.js(
+        "const s = document.getElementById('send-to'); s.add(new Option('nobody', 'nobody'));
+         s.value = 'nobody'; s.dispatchEvent(new Event('change'))",
+        vec![],
+    )
+    .await?;
+    anna.say("to nobody").await?;
+    let failed = "return [...document.querySelectorAll('#pending .failed .status')]
+                    .some(e => e.textContent.includes('not a member'))";
+    anna.until("the send shown as failed", failed, vec![])
+        .await?;
+    anna.click("#pending button[data-action='retry']").await?;
+    anna.until(
+        "the retry refused too",
+        "return document.querySelector('#pending .status').textContent.startsWith('failed after 2 tries')",
+        vec![],
+    )
+    .await?;
+    anna.click("#pending button[data-action='discard']").await?;
+    anna.until(
+        "nothing pending",
+        "return document.querySelectorAll('#pending li').length === 0",
+        vec![],
+    )
+    .await?;
+    assert_eq!(anna.count("to nobody").await?, 0);
 
     // nothing came from anywhere but the server itself
     let foreign = anna

@@ -39,7 +39,7 @@ export function conversation(group, readUpto) {
     readUpto: Number.isFinite(readUpto) ? readUpto : 0,
     unread: 0,
     marker: null, // seq after which "new" starts, while the group is on screen
-    pending: [], // {client_id, content, to, reply_to, status: 'sending'|'failed', error, age}
+    pending: [], // {client_id, content, to, reply_to, status: 'sending'|'failed', error, age, tries}
     commitments: null,
     liabilities: null,
     paneError: '',

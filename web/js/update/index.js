@@ -238,6 +238,7 @@ function send(state, text) {
     status: 'sending',
     error: '',
     age: 0,
+    tries: 1,
   };
   conv.pending.push(pending);
   state.replyTo = null;
@@ -255,6 +256,7 @@ function retry(state, clientId) {
       pending.status = 'sending';
       pending.error = '';
       pending.age = 0;
+      pending.tries += 1;
       return state.conn.state === 'connected' ? [sendFrame(group, pending)] : [];
     }
   }

@@ -179,7 +179,8 @@ function pendingEl(pending) {
 function updatePending(el, pending) {
   const failed = pending.status === 'failed';
   el.classList.toggle('failed', failed);
-  setText(el.querySelector('.status'), failed ? `failed: ${pending.error}` : 'sending…');
+  const tries = pending.tries > 1 ? ` after ${pending.tries} tries` : '';
+  setText(el.querySelector('.status'), failed ? `failed${tries}: ${pending.error}` : 'sending…');
   show(el.querySelector('.actions'), failed);
 }
 
