@@ -275,7 +275,8 @@ impl Page {
 }
 
 /// The whole story in two browsers and the CLI: register and log in, create a group and
-/// add members from the page; older history on request; a message typed in one browser reaches the other and
+/// add members from the page; older history on request; a question only its target sees,
+/// answered with Reply; a message typed in one browser reaches the other and
 /// `quid tail`; a private message reaches only its target's browser; a commitment typed
 /// in a browser shows up with its liability (and why) in both side panels, and its
 /// creator revokes it there; after a server restart both pages reconnect and show what
@@ -424,11 +425,58 @@ async fn story(
     .await?;
     anna.say("psst, bella").await?;
     bella.shows("psst, bella").await?;
+
+    // the server's question is bella's alone; she answers it with Reply (reply_to)
+    bella
+        .say("If dave does 2 hours of work, I will do 1 hour of work")
+        .await?;
+    let question = bella
+        .until(
+            "a question",
+            "const q = document.querySelector('#messages .kind-clarification_request');
+             return q ? q.querySelector('.meta').textContent : null",
+            vec![],
+        )
+        .await?;
+    assert!(
+        question
+            .as_str()
+            .unwrap_or_default()
+            .contains("only you can see this"),
+        "{question}"
+    );
+    bella
+        .click("#messages .kind-clarification_request button[data-action='reply']")
+        .await?;
+    bella
+        .until(
+            "the reply bar",
+            "return !document.getElementById('replying').hidden",
+            vec![],
+        )
+        .await?;
+    bella.say("never mind").await?;
+    bella
+        .until(
+            "the answer shown with the question it answers",
+            "const m = [...document.querySelectorAll('#messages .msg')]
+               .find(e => e.querySelector('.body').textContent === 'never mind');
+             return m && m.querySelector('.answers') !== null",
+            vec![],
+        )
+        .await?;
     carol
         .ok(&["send", "-g", "team", "public after the private ones"])
         .await?;
     anna.shows("public after the private ones").await?;
     assert_eq!(anna.count("for bella only").await?, 0);
+    let questions = anna
+        .js(
+            "return document.querySelectorAll('#messages .kind-clarification_request').length",
+            vec![],
+        )
+        .await?;
+    assert_eq!(questions, json!(0), "bella's question reached anna");
     let seen = tail.until("public after the private ones").await?;
     // carol sees her own private message, never anna's to bella
     assert!(
