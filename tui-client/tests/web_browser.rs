@@ -7,272 +7,15 @@
 //! (`.ci/run` installs them). `QUID_WEB_SCREENSHOTS=1` saves the screenshots shown in the
 //! README to `docs/`.
 
+mod browser;
 mod common;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::time::Duration;
 
-use common::{STEP, Server, TestResult, User};
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use browser::{Driver, Page, browser};
+use common::{Server, TestResult, User};
 use quid_shared::{CreateGroup, PostMessage};
-use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
-
-/// How often a condition on the page is checked while waiting for it.
-const POLL: Duration = Duration::from_millis(50);
-
-/// chromium and chromedriver, if installed.
-fn browser() -> Option<(PathBuf, PathBuf)> {
-    let find = |names: &[&str]| {
-        let path = std::env::var_os("PATH")?;
-        std::env::split_paths(&path)
-            .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
-            .find(|p| p.is_file())
-    };
-    Some((
-        find(&["chromium", "chromium-browser"])?,
-        find(&["chromedriver"])?,
-    ))
-}
-
-/// A chromedriver process on a free port, ended when dropped.
-struct Driver {
-    _child: Child,
-    url: String,
-}
-
-impl Driver {
-    /// Starts chromedriver and waits for it to say it listens.
-    async fn start(path: &Path) -> Result<Driver, Box<dyn std::error::Error>> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
-        let mut child = Command::new(path)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()?;
-        let stdout = child.stdout.take().ok_or("chromedriver has no stdout")?;
-        let mut lines = BufReader::new(stdout).lines();
-        tokio::time::timeout(STEP, async {
-            while let Some(line) = lines.next_line().await? {
-                if line.contains("started successfully") {
-                    return Ok(());
-                }
-            }
-            Err(std::io::Error::other(
-                "chromedriver ended before it listened",
-            ))
-        })
-        .await??;
-        // keep draining its output so it never blocks on a full pipe
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Ok(Driver {
-            _child: child,
-            url: format!("http://127.0.0.1:{port}"),
-        })
-    }
-
-    /// A new headless browser with a fresh profile; `phone` emulates a 390 px wide screen.
-    async fn session(
-        &self,
-        chromium: &Path,
-        profile: &Path,
-        phone: bool,
-    ) -> Result<Client, Box<dyn std::error::Error>> {
-        let mut options = json!({
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1280,800", format!("--user-data-dir={}", profile.display()),
-            ],
-        });
-        if phone {
-            options["mobileEmulation"] =
-                json!({"deviceMetrics": {"width": 390, "height": 780, "pixelRatio": 2}});
-        }
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert("browserName".into(), json!("chrome"));
-        capabilities.insert("goog:chromeOptions".into(), options);
-        Ok(ClientBuilder::new(HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&self.url)
-            .await?)
-    }
-}
-
-/// One member's browser tab on the page.
-struct Page {
-    client: Client,
-    name: &'static str,
-}
-
-impl Page {
-    /// Runs `script` (a function body) with `args`; its result.
-    async fn js(
-        &self,
-        script: &str,
-        args: Vec<Value>,
-    ) -> Result<Value, Box<dyn std::error::Error>> {
-        Ok(self.client.execute(script, args).await?)
-    }
-
-    /// Waits until `script` returns something truthy, and returns it; fails after [`STEP`]
-    /// with what was last seen.
-    async fn until(
-        &self,
-        what: &str,
-        script: &str,
-        args: Vec<Value>,
-    ) -> Result<Value, Box<dyn std::error::Error>> {
-        let deadline = tokio::time::Instant::now() + STEP;
-        loop {
-            let value = self.js(script, args.clone()).await?;
-            let truthy = !matches!(&value, Value::Null | Value::Bool(false))
-                && value != json!(0)
-                && value != json!("");
-            if truthy {
-                return Ok(value);
-            }
-            if tokio::time::Instant::now() > deadline {
-                let status = self.status().await.unwrap_or_default();
-                return Err(
-                    format!("{}: timed out waiting for {what} ({status})", self.name).into(),
-                );
-            }
-            tokio::time::sleep(POLL).await;
-        }
-    }
-
-    /// The connection state and notice the page shows, for failure messages.
-    async fn status(&self) -> Result<String, Box<dyn std::error::Error>> {
-        let value = self
-            .js(
-                "return document.getElementById('conn').textContent + ' / ' + \
-                 document.getElementById('notice').textContent",
-                vec![],
-            )
-            .await?;
-        Ok(value.as_str().unwrap_or_default().to_owned())
-    }
-
-    async fn type_into(&self, css: &str, text: &str) -> TestResult {
-        self.client
-            .find(Locator::Css(css))
-            .await?
-            .send_keys(text)
-            .await
-            .map_err(|e| format!("{}: typing into {css}: {e}", self.name))?;
-        Ok(())
-    }
-
-    /// Clicks the element once the page shows it (a click often makes the next one
-    /// appear: the page draws on the next frame).
-    async fn click(&self, css: &str) -> TestResult {
-        self.until(
-            &format!("{css} shown"),
-            "const e = document.querySelector(arguments[0]);
-             return e !== null && e.getClientRects().length > 0 && !e.disabled",
-            vec![json!(css)],
-        )
-        .await?;
-        self.client
-            .find(Locator::Css(css))
-            .await?
-            .click()
-            .await
-            .map_err(|e| format!("{}: clicking {css}: {e}", self.name))?;
-        Ok(())
-    }
-
-    /// Types a message and presses Enter.
-    async fn say(&self, text: &str) -> TestResult {
-        self.type_into("#input", &format!("{text}\u{e007}")).await
-    }
-
-    /// Waits until the connection shows as connected.
-    async fn connected(&self) -> TestResult {
-        self.until(
-            "connected",
-            "return document.getElementById('conn').textContent === 'connected'",
-            vec![],
-        )
-        .await?;
-        Ok(())
-    }
-
-    /// Waits until a message whose text is exactly `content` is shown; its classes.
-    async fn shows(&self, content: &str) -> Result<String, Box<dyn std::error::Error>> {
-        let classes = self
-            .until(
-                &format!("the message {content:?}"),
-                "const m = [...document.querySelectorAll('#messages .msg')]
-                   .find(e => e.querySelector('.body').textContent === arguments[0]);
-                 return m ? m.className + ' | ' + m.querySelector('.meta').textContent : null",
-                vec![json!(content)],
-            )
-            .await?;
-        Ok(classes.as_str().unwrap_or_default().to_owned())
-    }
-
-    /// How many shown messages have exactly this text.
-    async fn count(&self, content: &str) -> Result<u64, Box<dyn std::error::Error>> {
-        let n = self
-            .js(
-                "return [...document.querySelectorAll('#messages .body')]
-                   .filter(e => e.textContent === arguments[0]).length",
-                vec![json!(content)],
-            )
-            .await?;
-        Ok(n.as_u64().unwrap_or_default())
-    }
-
-    /// Waits until the side panel's text contains `text`.
-    async fn pane_shows(&self, text: &str) -> TestResult {
-        self.until(
-            &format!("{text:?} in the side panel"),
-            "return document.getElementById('pane').textContent.includes(arguments[0])",
-            vec![json!(text)],
-        )
-        .await?;
-        Ok(())
-    }
-
-    /// Registers or logs in through the form.
-    async fn sign_in(&self, origin: &str, username: &str, register: bool) -> TestResult {
-        self.client.goto(&format!("{origin}/")).await?;
-        self.until(
-            "the login form",
-            "return !document.getElementById('auth').hidden",
-            vec![],
-        )
-        .await?;
-        if register {
-            self.click("#auth-switch").await?;
-        }
-        self.type_into("#auth-username", username).await?;
-        self.type_into("#auth-password", "correct horse battery")
-            .await?;
-        self.click("#auth-submit").await?;
-        self.connected().await
-    }
-
-    async fn screenshot(&self, name: &str) -> TestResult {
-        if std::env::var_os("QUID_WEB_SCREENSHOTS").is_none() {
-            return Ok(());
-        }
-        let png = self.client.screenshot().await?;
-        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
-        std::fs::write(docs.join(name), png)?;
-        Ok(())
-    }
-}
+use serde_json::json;
 
 /// The whole story in two browsers and the CLI: register and log in, create a group and
 /// add members from the page; older history on request; a question only its target sees,
@@ -351,12 +94,7 @@ async fn story(
     // anna registers in the page, creates the group and adds bella and carol there
     anna.sign_in(origin, "anna", true).await?;
     anna.type_into("#create-name", "team\u{e007}").await?;
-    anna.until(
-        "the new group on screen",
-        "return document.getElementById('conv-name').textContent === 'team'",
-        vec![],
-    )
-    .await?;
+    anna.on_screen("team").await?;
     for name in ["bella", "carol"] {
         anna.type_into("#add-name", &format!("{name}\u{e007}"))
             .await?;
@@ -389,13 +127,7 @@ async fn story(
     bella
         .click("#groups button[data-group]:not([aria-current])")
         .await?;
-    bella
-        .until(
-            "team on screen",
-            "return document.getElementById('conv-name').textContent === 'team'",
-            vec![],
-        )
-        .await?;
+    bella.on_screen("team").await?;
 
     // a message typed in one browser reaches the other and the CLI; Shift+Enter breaks lines
     anna.say("hello from the browser").await?;
@@ -417,12 +149,7 @@ async fn story(
         shown.contains("private") && shown.contains("only you and carol can see this"),
         "{shown}"
     );
-    anna.js(
-        "const s = document.getElementById('send-to'); s.value = 'bella';
-         s.dispatchEvent(new Event('change'))",
-        vec![],
-    )
-    .await?;
+    anna.send_to("bella").await?;
     anna.say("psst, bella").await?;
     bella.shows("psst, bella").await?;
 
@@ -517,12 +244,7 @@ async fn story(
         )
         .await?;
     }
-    anna.js(
-        "const s = document.getElementById('send-to'); s.value = '';
-         s.dispatchEvent(new Event('change'))",
-        vec![],
-    )
-    .await?;
+    anna.send_to("").await?;
     anna.say("typed while offline").await?;
     server.restart().await?;
     carol
@@ -569,12 +291,7 @@ async fn story(
     tail.until(markup).await?;
 
     // a send the server refuses shows as failed, with retry (same client_id) and discard
-    anna.js(
-        "const s = document.getElementById('send-to'); s.add(new Option('nobody', 'nobody'));
-         s.value = 'nobody'; s.dispatchEvent(new Event('change'))",
-        vec![],
-    )
-    .await?;
+    anna.send_to("nobody").await?;
     anna.say("to nobody").await?;
     let failed = "return [...document.querySelectorAll('#pending .failed .status')]
                     .some(e => e.textContent.includes('not a member'))";
@@ -613,29 +330,19 @@ async fn story(
     bella
         .click("#leave-box button[data-action='leave-confirm']")
         .await?;
+    bella.on_screen("archive").await?;
     bella
         .until(
-            "archive on screen after leaving",
-            "return document.getElementById('conv-name').textContent === 'archive'
-               && document.querySelectorAll('#groups li').length === 1",
+            "one group left",
+            "return document.querySelectorAll('#groups li').length === 1",
             vec![],
         )
         .await?;
 
     // logout: back to the form, and a reload stays logged out (the cookie is gone)
     anna.click("#logout").await?;
-    anna.until(
-        "the login form",
-        "return !document.getElementById('auth').hidden",
-        vec![],
-    )
-    .await?;
+    anna.login_form().await?;
     anna.client.refresh().await?;
-    anna.until(
-        "the login form after a reload",
-        "return !document.getElementById('auth').hidden && document.getElementById('chat').hidden",
-        vec![],
-    )
-    .await?;
+    anna.login_form().await?;
     Ok(())
 }
