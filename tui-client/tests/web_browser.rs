@@ -18,14 +18,15 @@ use quid_shared::{CreateGroup, PostMessage};
 use serde_json::json;
 
 /// The whole story in two browsers and the CLI: register and log in, create a group and
-/// add members from the page; older history on request; a question only its target sees,
-/// answered with Reply; a message typed in one browser reaches the other and
-/// `quid tail`; a private message reaches only its target's browser; a commitment typed
-/// in a browser shows up with its liability (and why) in both side panels, and its
-/// creator revokes it there; after a server restart both pages reconnect and show what
-/// was sent meanwhile exactly once, including a message typed while offline; markup in a
-/// message is shown as text; a refused send fails with retry and discard; nothing is
-/// loaded from elsewhere; leaving a group; logout ends the session in the page.
+/// add members from the page; older history on request; a message typed in one browser
+/// reaches the other and `quid tail`; a private message reaches only its target's
+/// browser; a question only its target sees, answered with Reply; a commitment typed in a
+/// browser shows up with its liability in both side panels, a conditional one says why it
+/// binds (the other's amount), and the first is revoked there; after a server restart both
+/// pages reconnect and show what was sent meanwhile exactly once, including a message
+/// typed while offline; markup in a message is shown as text; a refused send fails with
+/// retry and discard; nothing is loaded from elsewhere; leaving a group; logout ends the
+/// session in the page.
 #[tokio::test]
 async fn two_browsers_and_the_cli_share_a_group() -> TestResult {
     let Some((chromium, chromedriver)) = browser() else {
@@ -152,6 +153,7 @@ async fn story(
     anna.send_to("bella").await?;
     anna.say("psst, bella").await?;
     bella.shows("psst, bella").await?;
+    anna.send_to("").await?;
 
     // the server's question is bella's alone; she answers it with Reply (reply_to)
     bella
@@ -218,8 +220,14 @@ async fn story(
             .await?;
         page.pane_shows("3 hours of cleaning — why?").await?;
     }
-    anna.click("#liabilities summary").await?;
-    anna.pane_shows("#1 bella: 3 hours of cleaning, unconditionally")
+    // anna's offer that follows from it: her liability says why, down to bella's amount
+    anna.say("If bella does 3 hours of cleaning, I will do 2 hours of cooking")
+        .await?;
+    for page in [anna, bella] {
+        page.pane_shows("2 hours of cooking — why?").await?;
+    }
+    anna.click("#liabilities summary").await?; // anna's, the first
+    anna.pane_shows("because bella is bound to ≥ 3 hours of cleaning (now 3 hours)")
         .await?;
     anna.screenshot("web-desktop.png").await?;
     bella.screenshot("web-phone.png").await?;
@@ -227,8 +235,9 @@ async fn story(
     bella.click("#toggle-pane").await?;
     bella.click("#commitments button[data-revoke]").await?;
     anna.until(
-        "the liability gone",
-        "return !document.getElementById('liabilities').textContent.includes('cleaning')",
+        "both liabilities gone",
+        "const text = document.getElementById('liabilities').textContent;
+         return !text.includes('cleaning') && !text.includes('cooking')",
         vec![],
     )
     .await?;
@@ -244,7 +253,6 @@ async fn story(
         )
         .await?;
     }
-    anna.send_to("").await?;
     anna.say("typed while offline").await?;
     server.restart().await?;
     carol

@@ -293,6 +293,13 @@ impl Page {
         if std::env::var_os("QUID_WEB_SCREENSHOTS").is_none() {
             return Ok(());
         }
+        // a passing notice would cover part of the picture
+        self.until(
+            "the notice gone",
+            "return document.getElementById('notice').hidden",
+            vec![],
+        )
+        .await?;
         let png = self.client.screenshot().await?;
         let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
         std::fs::write(docs.join(name), png)?;
