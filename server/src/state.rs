@@ -108,7 +108,7 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
             .context("cannot start the fan-out threads")?,
     );
     // Commitment detection is the hook called after each new user message.
-    let ledger = Arc::new(Ledger::new(store.clone()));
+    let ledger = Arc::new(Ledger::new(store.clone(), config.question_ttl));
     let hook = Arc::new(DetectionHook::new(Arc::clone(&ledger)));
     let pipeline = Pipeline::new(store.clone(), Arc::clone(&hub), hook);
     Ok(Arc::new(AppState {
