@@ -11,6 +11,7 @@
 //! - [`state`] — the shared state built once at start; where the message hook is installed.
 //! - [`server`] — the accept loop: hyper per connection, `/ws` to [`ws`], the rest to [`http`].
 //! - [`http`] — the JSON API as warp filters; every error as `{"error": {"code", "message"}}`.
+//! - [`web`] — the browser client: the files of `web/`, embedded, served at `/`.
 //! - [`ws`] — WebSocket upgrade, the per-connection session loop (join/replay, send, acks)
 //!   and each connection's outbox, through which every byte it is sent is written.
 //! - [`pipeline`] — the one path every message takes: validate, persist, publish, hook.
@@ -36,6 +37,7 @@ pub mod pipeline;
 mod server;
 pub mod state;
 pub mod store;
+pub mod web;
 pub mod ws;
 
 use std::net::SocketAddr;

@@ -68,9 +68,10 @@ impl AppState {
         (before < self.config.max_connections).then_some(slot)
     }
 
-    /// Whether a browser `Origin` may open sockets and make CORS requests.
-    pub fn origin_allowed(&self, origin: &str) -> bool {
-        self.config.cors_origin.iter().any(|o| o == origin)
+    /// Whether a request may act with the user's cookie: it comes from our own page, from
+    /// an origin in `CORS_ORIGIN`, or not from a page in a browser at all.
+    pub fn origin_allowed(&self, headers: &http::HeaderMap) -> bool {
+        crate::auth::origin::from_allowed_origin(headers, &self.config.cors_origin)
     }
 }
 
