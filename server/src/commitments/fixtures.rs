@@ -1,6 +1,6 @@
 //! Test fixtures shared by the commitment tests: users, conditions, promises, commitments.
 
-use quid_shared::{Commitment, CommitmentStatus, Condition, Id, Promise, UserRef};
+use quid_shared::{Commitment, CommitmentStatus, Condition, Id, Promise, Scope, UserRef};
 use time::OffsetDateTime;
 
 /// A user whose id is derived from the name, so tests can refer to it twice.
@@ -18,9 +18,18 @@ pub fn user(name: &str) -> UserRef {
 pub fn condition(who: Option<&str>, min: f64, unit: &str, action: &str) -> Condition {
     Condition {
         user: who.map(|w| user(w).id),
+        scope: Scope::Together,
         action: action.into(),
         min,
         unit: unit.into(),
+    }
+}
+
+/// Some member other than the creator, on their own, must do at least `min` of `action`.
+pub fn anyone(min: f64, unit: &str, action: &str) -> Condition {
+    Condition {
+        scope: Scope::Anyone,
+        ..condition(None, min, unit, action)
     }
 }
 

@@ -206,6 +206,7 @@ fn build(
             };
             Some(Condition {
                 user,
+                scope: Default::default(),
                 action: text(&q.action),
                 min: amount(q),
                 unit: text(&q.unit),
