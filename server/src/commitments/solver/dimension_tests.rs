@@ -4,27 +4,8 @@
 use quid_shared::Liability;
 use time::{Duration, OffsetDateTime};
 
-use super::super::fixtures::{anyone, commitment, condition, fixed, proportional, user};
+use super::super::fixtures::{anyone, commitment, condition, fixed, proportional, row, rows, user};
 use super::{diff, solve};
-
-/// `(user, action, unit, amount)` rows, for compact assertions.
-fn rows(liabilities: &[Liability]) -> Vec<(String, String, String, f64)> {
-    liabilities
-        .iter()
-        .map(|l| {
-            (
-                l.user.username.clone(),
-                l.action.clone(),
-                l.unit.clone(),
-                l.amount,
-            )
-        })
-        .collect()
-}
-
-fn row(user: &str, action: &str, unit: &str, amount: f64) -> (String, String, String, f64) {
-    (user.into(), action.into(), unit.into(), amount)
-}
 
 /// Issue 12's case: "if yuri does ≥ 90 minutes of ironing, I'll do 1 hour", and yuri
 /// offers 2 hours: the minutes meet the hours, and each is bound in their own unit.
