@@ -63,13 +63,17 @@ impl Drop for Probe {
     }
 }
 
+/// Naps until told to stop, and at least once.
 fn probe(stop: &AtomicBool) -> Histogram<u64> {
     let mut h = crate::stats::new_histogram();
-    while !stop.load(Ordering::Relaxed) {
+    loop {
         let before = Instant::now();
         std::thread::sleep(NAP);
         let over = before.elapsed().saturating_sub(NAP);
         h.saturating_record(u64::try_from(over.as_micros()).unwrap_or(u64::MAX).max(1));
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
     }
     h
 }
@@ -103,12 +107,11 @@ mod tests {
         assert!(s.oversleep.max_ms >= 39.9);
     }
 
-    /// A probe that runs a little while records its sleeps.
+    /// A probe stops when finished and its summary holds what its thread recorded —
+    /// at least its first nap, however soon it is stopped.
     #[test]
-    fn probe_records_its_sleeps() {
-        let p = Probe::start();
-        std::thread::sleep(Duration::from_millis(30));
-        let s = p.finish();
-        assert!(s.oversleep.count >= 5, "{s:?}");
+    fn probe_records_its_naps() {
+        let s = Probe::start().finish();
+        assert!(s.oversleep.count >= 1, "{s:?}");
     }
 }

@@ -115,6 +115,11 @@ pub struct Config {
     #[arg(long, env = "TOKEN_TTL", default_value = "7d", value_parser = parse_duration)]
     pub token_ttl: Duration,
 
+    /// How long a clarification question waits for its answer (e.g. 30m, 2h); after that
+    /// it is dropped and nothing is recorded. 0 closes every question at once.
+    #[arg(long, env = "QUESTION_TTL", default_value = "30m", value_parser = parse_duration)]
+    pub question_ttl: Duration,
+
     /// Log line format (the level comes from `RUST_LOG`, default `info`).
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

@@ -1,5 +1,6 @@
 //! The accept loop: every TCP connection is served by hyper (HTTP/1.1 with upgrades);
-//! `GET /ws` goes to our WebSocket upgrade, everything else to the warp routes. On
+//! `GET /ws` goes to our WebSocket upgrade, the page's files to [`crate::web`], everything
+//! else to the warp routes of the API. On
 //! shutdown it stops accepting and lets each connection finish gracefully.
 
 use std::convert::Infallible;
@@ -13,12 +14,16 @@ use hyper::service::Service;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
+use warp::Filter;
 
 use crate::state::AppState;
 
 /// Accepts connections until the state's shutdown token is cancelled.
 pub(crate) async fn accept_loop(state: Arc<AppState>, listener: TcpListener) {
-    let routes = TowerToHyperService::new(warp::service(crate::http::routes(state.clone())));
+    let routes = crate::web::routes()
+        .or(crate::http::routes(state.clone()))
+        .unify();
+    let routes = TowerToHyperService::new(warp::service(routes));
     loop {
         let accepted = tokio::select! {
             _ = state.shutdown.cancelled() => break,

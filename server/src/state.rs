@@ -11,6 +11,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::auth::Auth;
 use crate::config::Config;
+use crate::datadir::DataDirLock;
 use crate::hub::{ConnId, Hub, LocalHub};
 use crate::ledger::Ledger;
 use crate::ledger::detect::DetectionHook;
@@ -21,6 +22,8 @@ use crate::store::{Store, StoreOptions};
 /// Everything a request or a connection needs, behind one `Arc`.
 pub struct AppState {
     pub config: Config,
+    /// This process's hold on the data directory, given up at shutdown.
+    pub data_dir_lock: DataDirLock,
     pub store: Store,
     pub hub: Arc<dyn Hub>,
     pub pipeline: Pipeline,
@@ -65,9 +68,10 @@ impl AppState {
         (before < self.config.max_connections).then_some(slot)
     }
 
-    /// Whether a browser `Origin` may open sockets and make CORS requests.
-    pub fn origin_allowed(&self, origin: &str) -> bool {
-        self.config.cors_origin.iter().any(|o| o == origin)
+    /// Whether a request may act with the user's cookie: it comes from our own page, from
+    /// an origin in `CORS_ORIGIN`, or not from a page in a browser at all.
+    pub fn origin_allowed(&self, headers: &http::HeaderMap) -> bool {
+        crate::auth::origin::from_allowed_origin(headers, &self.config.cors_origin)
     }
 }
 
@@ -76,6 +80,7 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
     let prometheus = crate::metrics::install();
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
+    let data_dir_lock = DataDirLock::acquire(&config.data_dir)?;
     let secret = config
         .resolve_jwt_secret()
         .context("cannot read or create the JWT secret")?;
@@ -103,11 +108,12 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
             .context("cannot start the fan-out threads")?,
     );
     // Commitment detection is the hook called after each new user message.
-    let ledger = Arc::new(Ledger::new(store.clone()));
+    let ledger = Arc::new(Ledger::new(store.clone(), config.question_ttl));
     let hook = Arc::new(DetectionHook::new(Arc::clone(&ledger)));
     let pipeline = Pipeline::new(store.clone(), Arc::clone(&hub), hook);
     Ok(Arc::new(AppState {
         config,
+        data_dir_lock,
         store,
         hub,
         pipeline,

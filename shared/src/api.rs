@@ -119,3 +119,23 @@ pub struct Health {
     pub status: String,
     pub version: String,
 }
+
+/// A clarification question the server asked and the member has not answered yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenQuestion {
+    /// The question as asked.
+    pub text: String,
+    /// The `clarification_request` message that asked it: a reply to it is an answer.
+    pub message: Option<i64>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub asked_at: time::OffsetDateTime,
+    /// After this the question is dropped and nothing is recorded.
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: time::OffsetDateTime,
+}
+
+/// `GET /api/groups/:id/question`: the caller's open question in the group, if any.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QuestionReply {
+    pub question: Option<OpenQuestion>,
+}

@@ -48,6 +48,7 @@ async fn two_clients_see_each_other_in_order() -> anyhow::Result<()> {
     assert_eq!(seqs, (1..=10).collect::<Vec<_>>());
     assert_eq!(seen_a, seen_b);
     assert!(seen_a.iter().all(|m| m.kind == MessageKind::User));
+    // (how the deliveries are counted: `server_metrics.rs`)
     let alice_order: Vec<&str> = seen_a
         .iter()
         .filter(|m| m.author.as_ref().is_some_and(|u| u.id == alice.id()))
@@ -58,19 +59,6 @@ async fn two_clients_see_each_other_in_order() -> anyhow::Result<()> {
         (0..5)
             .map(|i| format!("from alice {i}"))
             .collect::<Vec<_>>()
-    );
-    // both sockets' deliveries are in the delivery-latency histogram of the scrape
-    let count = server.metric("quid_delivery_latency_seconds_count").await?;
-    let inf = server
-        .metric("quid_delivery_latency_seconds_bucket{le=\"+Inf\"}")
-        .await?;
-    assert!(count >= 2.0, "delivery latency count {count}");
-    assert_eq!(inf, count);
-    // ten messages to two sockets (the process's metrics also hold other tests' traffic)
-    let frames = server.metric("quid_frames_delivered_total").await?;
-    assert!(
-        frames >= 20.0 && frames >= count,
-        "frames delivered {frames}"
     );
     server.shutdown().await
 }
@@ -102,6 +90,7 @@ async fn non_member_join_is_refused_and_receives_nothing() -> anyhow::Result<()>
     a.send_message(group.id, "members only", "c1").await?;
     server.post(&alice, group.id, "still members only").await?;
     m.expect_no_frame(Duration::from_millis(300)).await?;
+    m.expect_pong_next().await?;
     // sending into the group is refused too
     m.send_frame(&ClientFrame::Send {
         group: group.id,
@@ -141,8 +130,10 @@ async fn same_client_id_twice_gives_one_message() -> anyhow::Result<()> {
     assert_eq!(first, second);
     assert_eq!(b.next_message().await?, first);
     b.expect_no_frame(Duration::from_millis(300)).await?;
-    let (_, head) = b.join(group.id, None).await?;
-    assert_eq!(head, 1);
+    // a copy pushed late would come before the next message, and take its seq
+    let next = server.post(&alice, group.id, "next").await?;
+    assert_eq!(b.next_message().await?, next);
+    assert_eq!(next.seq, first.seq + 1);
     server.shutdown().await
 }
 

@@ -1,7 +1,5 @@
 //! Groups over HTTP: create, list, show, add and remove members, membership checks.
 
-use std::time::Duration;
-
 use quid_shared::{ClientFrame, ErrorBody, Group, GroupList, MessagePage, ServerFrame};
 use quid_tests::{ClientOptions, TestServer};
 use reqwest::{Method, StatusCode};
@@ -158,8 +156,16 @@ async fn removed_during_a_long_replay() -> anyhow::Result<()> {
             since: Some(0),
         })
         .await?;
-    // the first page waits for bob to read; he is removed meanwhile
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // the replay has begun once its first message arrives; the rest of its first page
+    // waits for bob to read, and he is removed meanwhile
+    let mut replayed = 0;
+    match reader.next_frame().await? {
+        ServerFrame::NewMessage { message } => {
+            replayed += 1;
+            assert_eq!(message.seq, replayed);
+        }
+        other => anyhow::bail!("expected the replay to begin, got {other:?}"),
+    }
     let (status, _) = server
         .request(
             Method::DELETE,
@@ -170,7 +176,6 @@ async fn removed_during_a_long_replay() -> anyhow::Result<()> {
         .await?;
     assert_eq!(status, StatusCode::NO_CONTENT);
 
-    let mut replayed = 0;
     loop {
         match reader.next_frame().await? {
             ServerFrame::NewMessage { message } => {

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use quid_shared::{
     AddMember, AuthResponse, CommitmentList, CreateGroup, Credentials, ErrorBody, ErrorCode, Group,
-    GroupList, Id, LiabilityList, Message, MessageCreated, MessagePage, PostMessage, User,
+    GroupList, Id, LiabilityList, Message, MessageCreated, MessagePage, OpenQuestion, PostMessage,
+    QuestionReply, User,
 };
 use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
@@ -201,6 +202,13 @@ impl ApiClient {
     pub async fn liabilities(&self, group: Id) -> Result<LiabilityList, ApiError> {
         let path = format!("/api/groups/{group}/liabilities");
         self.send(self.request(Method::GET, &path)).await
+    }
+
+    /// `GET /api/groups/:id/question`: the caller's open clarification question there.
+    pub async fn open_question(&self, group: Id) -> Result<Option<OpenQuestion>, ApiError> {
+        let path = format!("/api/groups/{group}/question");
+        let reply: QuestionReply = self.send(self.request(Method::GET, &path)).await?;
+        Ok(reply.question)
     }
 
     /// `DELETE /api/commitments/:id` (creator only).

@@ -6,7 +6,8 @@
 //! - [`api`] — typed HTTP client; server errors keep the server's own message.
 //! - [`ws`] — the WebSocket connection manager: reconnect with backoff, rejoin with
 //!   `since`, dedupe by seq, report the true connection state.
-//! - [`cli`] — argument definitions, one module per subcommand group, exit codes.
+//! - [`context`] — the configuration and client every command starts from; exit codes.
+//! - [`cli`] — argument definitions, one module per subcommand group.
 //! - [`tui`] — the terminal chat: app state, a pure `update`, drawing, one event loop.
 //! - [`present`] — words for commitments and liabilities, shared by CLI and chat.
 //! - [`timefmt`] — message times in local time.
@@ -14,6 +15,7 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod context;
 pub mod present;
 pub mod timefmt;
 pub mod tui;

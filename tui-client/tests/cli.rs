@@ -176,3 +176,53 @@ async fn usage_errors_exit_2() -> TestResult {
     assert!(stderr(&out).contains("empty"), "{}", stderr(&out));
     Ok(())
 }
+
+/// While the server has a question open for alice, `quid send` says so on stderr with the
+/// command that answers it; `--reply-to` answers it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_hints_at_an_open_question() -> TestResult {
+    let server = Server::start().await?;
+    let alice = User::register(&server.url(), "alice").await?;
+    let bob = User::register(&server.url(), "bob").await?;
+    team(&alice, &[&bob]).await?;
+    let mut tail = alice.tail("team", 0)?;
+    alice
+        .ok(&[
+            "send",
+            "-g",
+            "team",
+            "I'll do some work if bob does 2 hours",
+        ])
+        .await?;
+    let asked = loop {
+        let seen = tail.next().await?;
+        if seen["kind"] == "clarification_request" {
+            break seen;
+        }
+    };
+    let out = alice
+        .run(&["send", "-g", "team", "anyone up for lunch?"])
+        .await?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let hint = stderr(&out);
+    let id = asked["id"].as_i64().ok_or("no id")?;
+    assert!(
+        hint.contains("quid asked you in team: How much work will you do?")
+            && hint.contains(&format!("--reply-to {id}")),
+        "{hint}"
+    );
+    let reply = alice
+        .ok(&[
+            "send",
+            "-g",
+            "team",
+            "--json",
+            "--reply-to",
+            &id.to_string(),
+            "3 hours",
+        ])
+        .await?;
+    let reply: serde_json::Value = serde_json::from_str(reply.trim())?;
+    assert_eq!(reply["kind"], "clarification_response");
+    Ok(())
+}

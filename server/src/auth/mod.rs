@@ -1,6 +1,8 @@
 //! Who is calling: argon2id password hashing (off the async threads), HS256 tokens with
-//! expiry, the token's place in a request, and the rules for usernames and passwords.
+//! expiry, the token's place in a request, the rules for usernames and passwords, and
+//! whether a browser request comes from an origin that may use the cookie.
 
+pub mod origin;
 mod password;
 mod rules;
 mod token;
@@ -12,7 +14,7 @@ use http::HeaderMap;
 
 pub use password::PasswordHasher;
 pub use rules::{PASSWORD_MAX_BYTES, validate_password, validate_username};
-pub use token::{AuthUser, TokenError, TokenKeys};
+pub use token::{AuthUser, TokenKeys};
 
 /// Errors of the account operations, mapped to HTTP answers at the edge.
 #[derive(Debug, thiserror::Error)]

@@ -1,4 +1,6 @@
 //! `quid-server`: parse the configuration, set up logging, run until SIGINT or SIGTERM.
+//! (The end-to-end tests build this file too, as `quid-node`: a dependency added
+//! here goes into `tests/Cargo.toml` as well.)
 
 use std::io::IsTerminal;
 

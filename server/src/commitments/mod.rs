@@ -19,5 +19,5 @@ pub mod units;
 mod fixtures;
 
 pub use model::{ModelError, Terms};
-pub use parser::{Context, Detection, Detector, Pending, RuleParser};
+pub use parser::{Context, Detection, Detector, Pending, RuleParser, reads_as_answer};
 pub use solver::{SolveError, diff, solve};

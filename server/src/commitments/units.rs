@@ -257,7 +257,8 @@ pub fn normalize_action(action: &str) -> String {
     words.join(" ")
 }
 
-/// Canonical units that read differently after exactly 1, and how.
+/// Canonical units that read differently after exactly 1, and how; a unit of several words
+/// ("hours per day", "times per week") reads its first word so.
 const SINGULARS: &[(&str, &str)] = &[
     ("seconds", "second"),
     ("minutes", "minute"),
@@ -265,9 +266,6 @@ const SINGULARS: &[(&str, &str)] = &[
     ("days", "day"),
     ("weeks", "week"),
     ("times", "time"),
-    ("times per day", "time per day"),
-    ("times per week", "time per week"),
-    ("times per month", "time per month"),
     ("cents", "cent"),
     ("euro cents", "euro cent"),
     ("pence", "penny"),
@@ -283,11 +281,21 @@ pub fn display_unit(amount: f64, unit: &str) -> String {
     if (amount - 1.0).abs() > f64::EPSILON {
         return unit.to_owned();
     }
-    SINGULARS
-        .iter()
-        .find(|(plural, _)| *plural == unit)
-        .map_or(unit, |(_, single)| single)
-        .to_owned()
+    let single = |plural: &str| {
+        SINGULARS
+            .iter()
+            .find(|(p, _)| *p == plural)
+            .map(|(_, single)| *single)
+    };
+    if let Some(single) = single(unit) {
+        return single.to_owned();
+    }
+    match unit.split_once(' ') {
+        Some((first, rest)) => {
+            single(first).map_or_else(|| unit.to_owned(), |single| format!("{single} {rest}"))
+        }
+        None => unit.to_owned(),
+    }
 }
 
 /// A number as a person writes it: no trailing zeros, at most six decimals.

@@ -1,11 +1,11 @@
-//! `POST /api/auth/register`, `POST /api/auth/login`, `GET /api/me`.
+//! `POST /api/auth/register`, `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`.
 
 use std::sync::Arc;
 
 use quid_shared::{AuthResponse, Credentials, User};
 use warp::http::StatusCode;
 use warp::reply::Response;
-use warp::{Filter, Rejection};
+use warp::{Filter, Rejection, Reply};
 
 use super::error::ApiError;
 use super::{authenticated, finish, json_body, json_status, with_state};
@@ -31,7 +31,10 @@ pub(super) fn routes(
         .and(with_state(state.clone()))
         .and(authenticated(state))
         .then(|state, user| async move { finish(me(state, user).await) });
-    register.or(login).unify().or(me).unify()
+    let logout = warp::path!("api" / "auth" / "logout")
+        .and(warp::post())
+        .map(logout);
+    register.or(login).unify().or(me).unify().or(logout).unify()
 }
 
 async fn register(state: Arc<AppState>, body: Credentials) -> Result<Response, ApiError> {
@@ -101,4 +104,17 @@ async fn me(state: Arc<AppState>, caller: AuthUser) -> Result<Response, ApiError
         .map_err(ApiError::from)?
         .ok_or_else(|| ApiError::unauthorized("this account no longer exists"))?;
     Ok(json_status(&user, StatusCode::OK))
+}
+
+/// `204`, and the `token` cookie cleared: a page cannot clear an HttpOnly cookie itself.
+/// Needs no token, so an expired one can be cleared too.
+fn logout() -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        warp::http::header::SET_COOKIE,
+        warp::http::HeaderValue::from_static(
+            "token=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0",
+        ),
+    );
+    response
 }

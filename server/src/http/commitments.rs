@@ -1,10 +1,11 @@
 //! Commitment routes: list and create a group's commitments (structured JSON, validated),
 //! revoke one (its creator only), and the group's current liabilities with, per entry, the
-//! commitments that make it binding. Every group route checks membership.
+//! commitments that make it binding; the caller's open clarification question. Every group
+//! route checks membership.
 
 use std::sync::Arc;
 
-use quid_shared::{CommitmentList, CreateCommitment, Id, LiabilityList};
+use quid_shared::{CommitmentList, CreateCommitment, Id, LiabilityList, QuestionReply};
 use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Filter, Rejection};
@@ -37,13 +38,19 @@ pub(super) fn routes(
         .then(|id, s, u| async move { finish(revoke(s, u, id).await) });
     let liabilities = warp::path!("api" / "groups" / Id / "liabilities")
         .and(warp::get())
-        .and(base)
+        .and(base.clone())
         .then(|g, s, u| async move { finish(liabilities(s, u, g).await) });
+    let question = warp::path!("api" / "groups" / Id / "question")
+        .and(warp::get())
+        .and(base)
+        .then(|g, s, u| async move { finish(question(s, u, g).await) });
     list.or(create)
         .unify()
         .or(revoke)
         .unify()
         .or(liabilities)
+        .unify()
+        .or(question)
         .unify()
 }
 
@@ -100,6 +107,13 @@ async fn liabilities(
     member_only(&state, &caller, group).await?;
     let liabilities = state.ledger.liabilities(group).await?;
     Ok(json_status(&LiabilityList { liabilities }, StatusCode::OK))
+}
+
+/// The caller's open clarification question in `group`, if any.
+async fn question(state: Arc<AppState>, caller: AuthUser, group: Id) -> Result<Response, ApiError> {
+    member_only(&state, &caller, group).await?;
+    let question = state.ledger.open_question(group, caller.id);
+    Ok(json_status(&QuestionReply { question }, StatusCode::OK))
 }
 
 impl From<LedgerError> for ApiError {

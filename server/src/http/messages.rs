@@ -14,9 +14,8 @@ use super::error::ApiError;
 use super::groups::require_member;
 use super::{authenticated, finish, json_body, json_status, with_state};
 use crate::auth::AuthUser;
-use crate::pipeline::UserPost;
 use crate::state::AppState;
-use crate::store::{groups, messages};
+use crate::store::{Draft, Recipient, groups, messages};
 
 /// Messages per page when `limit` is absent.
 const DEFAULT_LIMIT: u32 = 50;
@@ -102,13 +101,11 @@ async fn post(
 ) -> Result<Response, ApiError> {
     let posted = state
         .pipeline
-        .post(UserPost {
-            author: caller.as_ref(),
-            group: body.group_id,
-            content: body.content,
+        .post(Draft {
             client_id: body.client_id,
             reply_to: body.reply_to,
-            to: body.to,
+            to: body.to.map(Recipient::Named),
+            ..Draft::user(caller.as_ref(), body.group_id, body.content)
         })
         .await?;
     let status = if posted.created {

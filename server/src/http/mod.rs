@@ -4,6 +4,7 @@
 
 mod accounts;
 mod commitments;
+mod csrf;
 pub mod error;
 mod groups;
 mod messages;
@@ -25,7 +26,7 @@ const MAX_BODY_BYTES: u64 = 64 * 1024;
 
 /// Every HTTP route (everything but the WebSocket upgrade), with CORS and error shaping.
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
-    let api = accounts::routes(state.clone())
+    let routes = accounts::routes(state.clone())
         .or(groups::routes(state.clone()))
         .unify()
         .or(messages::routes(state.clone()))
@@ -34,22 +35,29 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(commitments::routes(state.clone()))
         .unify();
+    let api = csrf::guard(state.clone()).and(routes);
     let origins = &state.config.cors_origin;
     if origins.is_empty() {
         api.recover(error::recover).unify().boxed()
     } else {
+        let shaped = api.recover(error::recover).unify();
         let cors = warp::cors()
             .allow_origins(origins.iter().map(String::as_str))
             .allow_credentials(true)
             .allow_methods(["GET", "POST", "DELETE", "OPTIONS"])
             .allow_headers(["authorization", "content-type"]);
         // Errors are shaped before CORS wraps them, so a browser can read them too; the
-        // outer recover shapes CORS's own refusal of a foreign origin.
-        api.recover(error::recover)
-            .unify()
+        // outer recover shapes CORS's own refusal of a foreign origin. Our own page's
+        // requests are not cross-origin: CORS does not judge them.
+        let cross_origin = shaped
+            .clone()
             .with(cors)
             .map(Reply::into_response)
             .recover(error::recover)
+            .unify();
+        csrf::own_page()
+            .and(shaped)
+            .or(cross_origin)
             .unify()
             .boxed()
     }

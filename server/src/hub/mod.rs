@@ -6,6 +6,7 @@
 //! [`Sink`] that takes the frame without waiting (the WebSocket outbox writes it into the
 //! socket at once or keeps it, and closes a connection that falls too far behind).
 
+pub mod frame;
 mod local;
 mod recent;
 
@@ -43,7 +44,7 @@ impl Published {
     pub fn new(message: Message) -> Result<Arc<Published>, serde_json::Error> {
         let json = serde_json::to_vec(&message)?;
         let (head, tail) = NEW_MESSAGE;
-        let frame = crate::ws::text_frame(&[head, &json, tail]);
+        let frame = frame::text_frame(&[head, &json, tail]);
         let end = frame.len() - tail.len();
         Ok(Arc::new(Published {
             message,

@@ -4,14 +4,16 @@
 //! every start: for local use only.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use anyhow::Context;
 use quid_shared::{Condition, Id, Promise, UserRef};
 
-use super::Source;
+use super::{Ledger, Source};
+use crate::auth::PasswordHasher;
 use crate::commitments::Terms;
-use crate::state::AppState;
-use crate::store::{commitments as stored, groups, users};
+use crate::pipeline::Pipeline;
+use crate::store::{Store, commitments as stored, groups, users};
 
 /// The demo's members.
 pub const MEMBERS: [&str; 4] = ["anna", "bella", "celia", "cat"];
@@ -20,16 +22,22 @@ pub const GROUP: &str = "household";
 /// Where the demo password is kept, in the data directory.
 const PASSWORD_FILE: &str = "demo-password";
 
-/// Creates what is missing of the demo and prints how to log in.
-pub async fn set_up(state: &AppState) -> anyhow::Result<()> {
-    let password = password(state)?;
+/// Creates what is missing of the demo and prints how to log in; its password is kept in
+/// `data_dir`.
+pub async fn set_up(
+    ledger: &Ledger,
+    pipeline: &Pipeline,
+    hasher: &PasswordHasher,
+    data_dir: &Path,
+) -> anyhow::Result<()> {
+    let store = &ledger.store;
+    let password = password(data_dir)?;
     let mut ids = HashMap::new();
     for name in MEMBERS {
-        ids.insert(name, account(state, name, &password).await?);
+        ids.insert(name, account(store, hasher, name, &password).await?);
     }
     let anna = ids[&"anna"];
-    let existing = state
-        .store
+    let existing = store
         .read(move |conn| {
             let mine = groups::list_for_user(conn, anna)?;
             Ok(mine
@@ -42,8 +50,7 @@ pub async fn set_up(state: &AppState) -> anyhow::Result<()> {
         Some(group) => group,
         None => {
             let members: Vec<Id> = ids.values().copied().collect();
-            state
-                .store
+            store
                 .write(move |ctx| {
                     let group =
                         groups::create(ctx.conn(), anna, GROUP, Some("the --demo household"))?;
@@ -55,8 +62,7 @@ pub async fn set_up(state: &AppState) -> anyhow::Result<()> {
                 .await?
         }
     };
-    let seeded = !state
-        .store
+    let seeded = !store
         .read(move |conn| stored::in_group(conn, group))
         .await?
         .is_empty();
@@ -66,9 +72,8 @@ pub async fn set_up(state: &AppState) -> anyhow::Result<()> {
                 id: ids[name],
                 username: name.to_owned(),
             };
-            state
-                .ledger
-                .create(&state.pipeline, group, creator, terms, Source::default())
+            ledger
+                .create(pipeline, group, creator, terms, Source::default())
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot create a demo commitment of {name}: {e}"))?;
         }
@@ -142,8 +147,8 @@ pub fn household(id: &dyn Fn(&str) -> Id) -> Vec<(&'static str, Terms)> {
 }
 
 /// The demo password: kept in the data directory, generated on first use.
-fn password(state: &AppState) -> anyhow::Result<String> {
-    let path = state.config.data_dir.join(PASSWORD_FILE);
+fn password(data_dir: &Path) -> anyhow::Result<String> {
+    let path = data_dir.join(PASSWORD_FILE);
     if let Ok(existing) = std::fs::read_to_string(&path) {
         let existing = existing.trim().to_owned();
         if !existing.is_empty() {
@@ -162,17 +167,20 @@ fn password(state: &AppState) -> anyhow::Result<String> {
 }
 
 /// The id of account `name`, created with `password` if missing.
-async fn account(state: &AppState, name: &'static str, password: &str) -> anyhow::Result<Id> {
-    if let Some(found) = state
-        .store
+async fn account(
+    store: &Store,
+    hasher: &PasswordHasher,
+    name: &'static str,
+    password: &str,
+) -> anyhow::Result<Id> {
+    if let Some(found) = store
         .read(move |conn| users::by_username(conn, name))
         .await?
     {
         return Ok(found.user.id);
     }
-    let hash = state.auth.hasher.hash(password.to_owned()).await?;
-    let created = state
-        .store
+    let hash = hasher.hash(password.to_owned()).await?;
+    let created = store
         .write(move |ctx| users::insert(ctx.conn(), name, &hash))
         .await?
         .with_context(|| format!("cannot create demo user {name}"))?;

@@ -4,11 +4,12 @@
 //! it. A message the detector rules out by its words alone ([`Detector::may_detect`]) is
 //! not queued: most chat costs no store read.
 //!
-//! The worker asks the [`Detector`] and acts on what it says: a commitment is created, a
+//! The worker asks the [`Detector`] and acts on what it says: commitments are created, a
 //! question is recorded and sent privately to the author, a revocation is carried out.
-//! A message from an author with an open question (other than a private message to
-//! someone) is that question's answer: the pipeline stores it as a private
-//! `clarification_response` ([`MessageHook::is_answer`]).
+//! A message that reads as the answer to its author's open question (see [`super::questions`])
+//! is stored by the pipeline as a private `clarification_response`
+//! ([`MessageHook::is_answer`]); any other message goes to the group, and if it is a new
+//! offer it replaces the open question.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,11 +19,13 @@ use quid_shared::{Message, MessageKind};
 use serde_json::json;
 use tokio::sync::mpsc;
 
+use super::questions::Open;
 use super::{Ledger, LedgerError, Source};
-use crate::commitments::{Context, Detection, Detector, Pending, RuleParser};
-use crate::pipeline::{MessageHook, Pipeline, SystemPost, UserPost};
+use crate::commitments::{Context, Detection, Detector, RuleParser, Terms};
+use crate::pipeline::{MessageHook, Pipeline};
 use crate::store::commitments as stored;
 use crate::store::groups;
+use crate::store::{Draft, Recipient};
 
 /// Messages waiting for detection; beyond this, new ones are not examined (and logged).
 const QUEUE: usize = 4096;
@@ -79,10 +82,14 @@ impl MessageHook for DetectionHook {
     fn is_answer<'a>(
         &'a self,
         _pipeline: &'a Pipeline,
-        post: &'a UserPost,
+        post: &'a Draft,
     ) -> Pin<Box<dyn Future<Output = bool> + Send + 'a>> {
         // Answered from memory, so a client's sends are never reordered by a read.
-        let answer = post.to.is_none() && self.ledger.has_open_question(post.group, post.author.id);
+        let answer = post.to.is_none()
+            && post.author.as_ref().is_some_and(|a| {
+                self.ledger
+                    .answers(post.group, a.id, &post.content, post.reply_to)
+            });
         Box::pin(std::future::ready(answer))
     }
 }
@@ -119,7 +126,7 @@ impl Worker {
                 Ok((groups::members(conn, group)?, mine))
             })
             .await?;
-        let pending = if answering {
+        let open = if answering {
             self.ledger.take_question(group, author_id).await?
         } else {
             None
@@ -129,20 +136,30 @@ impl Worker {
             members: &members,
             commitments: &commitments,
         };
-        let pending: Option<Pending> = pending.and_then(|p| serde_json::from_str(&p).ok());
-        let detection = match &pending {
-            Some(pending) => self.detector.answer(pending, &message.content, &context),
-            None if answering => return Ok(()),
+        let detection = match &open {
+            Some(open) => self
+                .detector
+                .answer(&open.pending, &message.content, &context),
+            None if answering => {
+                return self.tell(pipeline, message, "dropped", DROPPED).await;
+            }
             None => self.detector.detect(&message.content, &context),
         };
-        // An "answer" that completes nothing may be a new message in its own right (a
+        // An answer that completes nothing may be a new message in its own right (a
         // whole new commitment, or a withdrawal): read it as one.
         let detection = match detection {
-            Detection::Nothing if pending.is_some() => {
+            Detection::Nothing if open.is_some() => {
                 self.detector.detect(&message.content, &context)
             }
             detection => detection,
         };
+        // A new offer (or withdrawal) while a question is open replaces the question.
+        if !answering
+            && detection != Detection::Nothing
+            && self.ledger.has_open_question(group, author_id)
+        {
+            self.ledger.take_question(group, author_id).await?;
+        }
         // A commitment and its source text are public: the text of a private message (an
         // answer, whose words may be spliced into the sentence it completes) is not kept.
         let source = Source {
@@ -150,66 +167,97 @@ impl Worker {
             message: Some(message.id),
         };
         match detection {
-            Detection::Nothing if pending.is_some() => {
-                // An answer that answers nothing: the author hears so, privately, and the
-                // question is closed rather than left waiting.
-                let post = SystemPost {
-                    group,
-                    kind: MessageKind::ClarificationRequest,
-                    content: "I could not use that as an answer, so I have dropped my question \
-                              and recorded nothing. If you meant it for the group, send it again."
-                        .into(),
-                    private_to: Some(author_id),
-                    reply_to: Some(message.id),
-                    meta: json!({ "need": "dropped" }),
-                };
-                pipeline.emit(post).await?;
-                Ok(())
+            // An answer that answers nothing: the author hears so, privately, and the
+            // question is closed rather than left waiting.
+            Detection::Nothing if open.is_some() => {
+                self.tell(pipeline, message, "dropped", DROPPED).await
             }
             Detection::Nothing => Ok(()),
-            Detection::Commitment(terms) => {
-                match self
-                    .ledger
-                    .create(pipeline, group, author, terms, source)
-                    .await
-                {
-                    Err(LedgerError::Invalid(why)) => {
-                        // The author hears why, privately; nobody else sees the attempt.
-                        let post = SystemPost {
-                            group,
-                            kind: MessageKind::ClarificationRequest,
-                            content: format!(
-                                "I read this as a commitment but cannot record it: {why}."
-                            ),
-                            private_to: Some(author_id),
-                            reply_to: Some(message.id),
-                            meta: json!({ "need": "invalid" }),
-                        };
-                        pipeline.emit(post).await?;
-                        Ok(())
-                    }
-                    other => other.map(|_| ()),
+            Detection::Commitments(all) => {
+                for terms in all {
+                    self.create(pipeline, message, terms, source.clone())
+                        .await?;
                 }
+                Ok(())
             }
+            Detection::Commitment(terms) => self.create(pipeline, message, terms, source).await,
             Detection::Revoke { id } => self
                 .ledger
                 .revoke(pipeline, id, author_id, Some(message.id))
                 .await
                 .map(|_| ()),
             Detection::Clarify { question, pending } => {
-                let encoded = serde_json::to_string(&pending).unwrap_or_default();
-                self.ledger.ask(group, author_id, encoded).await?;
-                let post = SystemPost {
-                    group,
-                    kind: MessageKind::ClarificationRequest,
-                    content: question,
-                    private_to: Some(author_id),
+                let post = Draft {
+                    to: Some(Recipient::Id(author_id)),
                     reply_to: Some(message.id),
                     meta: json!({ "need": pending.need }),
+                    ..Draft::system(group, MessageKind::ClarificationRequest, question.clone())
                 };
-                pipeline.emit(post).await?;
-                Ok(())
+                let open = Open {
+                    pending,
+                    question,
+                    message: None,
+                    members: members.iter().map(|m| m.username.clone()).collect(),
+                    asked_at: 0,
+                };
+                self.ledger
+                    .ask(pipeline, group, author_id, open, post)
+                    .await
             }
         }
     }
+
+    /// Creates a commitment read from `message`; one the group refuses is explained to
+    /// the author privately, and nobody else sees the attempt.
+    async fn create(
+        &self,
+        pipeline: &Pipeline,
+        message: &Message,
+        terms: Terms,
+        source: Source,
+    ) -> Result<(), LedgerError> {
+        let Some(author) = message.author.clone() else {
+            return Ok(());
+        };
+        match self
+            .ledger
+            .create(pipeline, message.group, author, terms, source)
+            .await
+        {
+            Err(LedgerError::Invalid(why)) => {
+                let text = format!("I read this as a commitment but cannot record it: {why}.");
+                self.tell(pipeline, message, "invalid", &text).await
+            }
+            other => other.map(|_| ()),
+        }
+    }
+
+    /// Tells `message`'s author something privately, in reply to it.
+    async fn tell(
+        &self,
+        pipeline: &Pipeline,
+        message: &Message,
+        need: &str,
+        text: &str,
+    ) -> Result<(), LedgerError> {
+        let Some(author) = &message.author else {
+            return Ok(());
+        };
+        let post = Draft {
+            to: Some(Recipient::Id(author.id)),
+            reply_to: Some(message.id),
+            meta: json!({ "need": need }),
+            ..Draft::system(
+                message.group,
+                MessageKind::ClarificationRequest,
+                text.to_owned(),
+            )
+        };
+        pipeline.emit(post).await?;
+        Ok(())
+    }
 }
+
+/// What the author hears when an answer completes nothing.
+const DROPPED: &str = "I could not use that as an answer, so I have dropped my question and \
+                       recorded nothing. If you meant it for the group, send it again.";

@@ -6,12 +6,14 @@
 //! each change is announced exactly once.
 //!
 //! - [`detect`] — the message hook: commitment detection off the request path.
+//! - [`questions`] — open clarification questions, and what answers them.
 //! - [`demo`] — the household group `quid-server --demo` sets up.
 
 pub mod demo;
 pub mod detect;
+pub mod questions;
 
-use std::collections::HashSet;
+use std::time::Duration;
 
 use quid_shared::{Commitment, Id, Liability, LiabilityChange, MessageKind, UserRef};
 use serde_json::json;
@@ -19,10 +21,10 @@ use tokio::sync::Mutex;
 
 use crate::commitments::units::{display_unit, format_amount};
 use crate::commitments::{self, ModelError, SolveError, Terms};
-use crate::pipeline::{Pipeline, PipelineError, SystemPost};
+use crate::pipeline::{Pipeline, PipelineError};
 use crate::store::commitments::{self as stored, NewCommitment, Revocation};
 use crate::store::groups::{self, Membership};
-use crate::store::{Store, StoreError};
+use crate::store::{Draft, Store, StoreError};
 
 /// Why a ledger operation did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -59,56 +61,21 @@ pub struct Ledger {
     store: Store,
     /// Serialises changes with their announcements.
     changes: Mutex<()>,
-    /// `(group, user)` of every open clarification question, mirrored from the store so
-    /// that telling an answer from a new message needs no database read.
-    open_questions: std::sync::Mutex<HashSet<(Id, Id)>>,
+    /// Every open clarification question, mirrored from the store.
+    questions: questions::Questions,
+    /// How long a question waits for its answer.
+    question_ttl: Duration,
 }
 
 impl Ledger {
-    pub fn new(store: Store) -> Ledger {
+    /// The ledger over `store`; a clarification question expires after `question_ttl`.
+    pub fn new(store: Store, question_ttl: Duration) -> Ledger {
         Ledger {
             store,
             changes: Mutex::new(()),
-            open_questions: Default::default(),
+            questions: Default::default(),
+            question_ttl,
         }
-    }
-
-    /// Reads the open questions from the store (once, at start).
-    pub async fn load_open_questions(&self) -> Result<(), LedgerError> {
-        let open = self.store.read(stored::open_questions).await?;
-        self.questions().extend(open);
-        Ok(())
-    }
-
-    /// Whether `user` has an open question in `group`.
-    pub fn has_open_question(&self, group: Id, user: Id) -> bool {
-        self.questions().contains(&(group, user))
-    }
-
-    /// Records the open question for `user` in `group` (replacing an earlier one).
-    pub async fn ask(&self, group: Id, user: Id, pending: String) -> Result<(), LedgerError> {
-        self.store
-            .write(move |ctx| stored::set_pending(ctx.conn(), group, user, &pending))
-            .await?;
-        self.questions().insert((group, user));
-        Ok(())
-    }
-
-    /// Removes and returns the open question for `user` in `group`.
-    pub async fn take_question(&self, group: Id, user: Id) -> Result<Option<String>, LedgerError> {
-        let taken = self
-            .store
-            .write(move |ctx| stored::take_pending(ctx.conn(), group, user))
-            .await?;
-        self.questions().remove(&(group, user));
-        Ok(taken)
-    }
-
-    /// The open questions; still consistent if a holder panicked (each change is one call).
-    fn questions(&self) -> std::sync::MutexGuard<'_, HashSet<(Id, Id)>> {
-        self.open_questions
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Creates a commitment of `creator` in `group` (validated against the group's members),
@@ -271,13 +238,10 @@ impl Ledger {
         reply_to: Option<i64>,
         meta: serde_json::Value,
     ) -> Result<(), LedgerError> {
-        let post = SystemPost {
-            group,
-            kind,
-            content,
-            private_to: None,
+        let post = Draft {
             reply_to,
             meta,
+            ..Draft::system(group, kind, content)
         };
         pipeline.emit(post).await?;
         Ok(())

@@ -13,7 +13,8 @@ use std::pin::Pin;
 
 use quid_shared::Message;
 
-use super::{Pipeline, UserPost};
+use super::Pipeline;
+use crate::store::Draft;
 
 /// Called after each new user message is published.
 pub trait MessageHook: Send + Sync + 'static {
@@ -21,21 +22,13 @@ pub trait MessageHook: Send + Sync + 'static {
     /// Also called for `clarification_response` messages (see [`is_answer`](Self::is_answer)).
     fn after_publish(&self, pipeline: &Pipeline, message: &Message);
 
-    /// Whether `post` answers a question the server asked its author; if so it is stored
+    /// Whether `draft` (a member's message) answers a question the server asked its author; if so it is stored
     /// as a `clarification_response` private to the author instead of a `user` message.
     fn is_answer<'a>(
         &'a self,
         _pipeline: &'a Pipeline,
-        _post: &'a UserPost,
+        _draft: &'a Draft,
     ) -> Pin<Box<dyn Future<Output = bool> + Send + 'a>> {
         Box::pin(std::future::ready(false))
     }
-}
-
-/// The hook that does nothing, until commitment detection is installed.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct NoDetection;
-
-impl MessageHook for NoDetection {
-    fn after_publish(&self, _pipeline: &Pipeline, _message: &Message) {}
 }

@@ -11,13 +11,12 @@ mod validate;
 
 use std::sync::Arc;
 
-use quid_shared::{ErrorCode, Id, Message, MessageKind, UserRef};
+use quid_shared::{ErrorCode, Message, MessageKind};
 
 use crate::hub::{Hub, Published};
-use crate::store::{Store, StoreError};
+use crate::store::{Draft, Recipient, Store, StoreError};
 
-pub use hook::{MessageHook, NoDetection};
-pub use validate::{validate_client_id, validate_content};
+pub use hook::MessageHook;
 
 /// Why a message was not accepted.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +33,9 @@ pub enum PipelineError {
     /// The author is not a member of the group.
     #[error("not a member of this group")]
     NotMember,
+    /// The author already sent another message with this client id.
+    #[error("{0}")]
+    Conflict(String),
     /// The database failed or is shutting down.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -47,59 +49,11 @@ impl PipelineError {
             PipelineError::TooLarge(_) => ErrorCode::TooLarge,
             PipelineError::GroupNotFound => ErrorCode::NotFound,
             PipelineError::NotMember => ErrorCode::Forbidden,
+            PipelineError::Conflict(_) => ErrorCode::Conflict,
             PipelineError::Store(StoreError::Closed) => ErrorCode::Unavailable,
             PipelineError::Store(_) => ErrorCode::Internal,
         }
     }
-}
-
-/// Who a private message is for: a member named by id or username (as clients write
-/// it), or a user id (as the server knows it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recipient {
-    Named(String),
-    Id(Id),
-}
-
-/// A message before it is stored.
-#[derive(Debug, Clone)]
-pub struct Draft {
-    pub group: Id,
-    pub kind: MessageKind,
-    /// `None` for messages the server emits.
-    pub author: Option<UserRef>,
-    pub content: String,
-    /// Makes the message private to this member.
-    pub to: Option<Recipient>,
-    pub reply_to: Option<i64>,
-    /// The author's idempotency key.
-    pub client_id: Option<String>,
-    pub meta: serde_json::Value,
-}
-
-/// A user's message, as `send` and `POST /api/messages` carry it.
-#[derive(Debug, Clone)]
-pub struct UserPost {
-    pub author: UserRef,
-    pub group: Id,
-    pub content: String,
-    pub client_id: Option<String>,
-    pub reply_to: Option<i64>,
-    /// A member's id or username: makes the message private to them.
-    pub to: Option<String>,
-}
-
-/// A message the server emits (author `None`): commitments, liabilities, clarification
-/// requests.
-#[derive(Debug, Clone)]
-pub struct SystemPost {
-    pub group: Id,
-    pub kind: MessageKind,
-    pub content: String,
-    /// Makes the message private to this member.
-    pub private_to: Option<Id>,
-    pub reply_to: Option<i64>,
-    pub meta: serde_json::Value,
 }
 
 /// The stored message, and whether this call created it (`false`: the same `client_id`
@@ -138,53 +92,54 @@ impl Pipeline {
         &self.inner.store
     }
 
-    /// A member's message: stored as kind `user`, published, then handed to the hook.
+    /// A member's message (a [`Draft::user`]): stored, published, then handed to the hook.
     /// An answer to a question the server asked (see [`MessageHook::is_answer`]) is stored
     /// as a `clarification_response` private to its author.
-    pub async fn post(&self, post: UserPost) -> Result<Posted, PipelineError> {
-        let (kind, to) = if self.inner.hook.is_answer(self, &post).await {
-            let author = Recipient::Id(post.author.id);
-            (MessageKind::ClarificationResponse, Some(author))
-        } else {
-            (MessageKind::User, post.to.map(Recipient::Named))
-        };
-        let draft = Draft {
-            group: post.group,
-            kind,
-            author: Some(post.author),
-            content: post.content,
-            to,
-            reply_to: post.reply_to,
-            client_id: post.client_id,
-            meta: serde_json::Value::Null,
-        };
+    pub async fn post(&self, mut draft: Draft) -> Result<Posted, PipelineError> {
+        let author = draft.author.as_ref().map(|a| a.id);
+        if let Some(author) = author
+            && self.inner.hook.is_answer(self, &draft).await
+        {
+            draft.kind = MessageKind::ClarificationResponse;
+            draft.to = Some(Recipient::Id(author));
+        }
         self.submit(draft).await
     }
 
-    /// A message from the server itself (no author), e.g. `commitment` or `liability`.
-    pub async fn emit(&self, post: SystemPost) -> Result<Message, PipelineError> {
-        let draft = Draft {
-            group: post.group,
-            kind: post.kind,
-            author: None,
-            content: post.content,
-            to: post.private_to.map(Recipient::Id),
-            reply_to: post.reply_to,
-            client_id: None,
-            meta: post.meta,
-        };
+    /// A message from the server itself (a [`Draft::system`]), e.g. `commitment` or
+    /// `liability`.
+    pub async fn emit(&self, draft: Draft) -> Result<Message, PipelineError> {
         Ok(self.submit(draft).await?.message)
+    }
+
+    /// Like [`emit`](Self::emit), and `stored` is called with the message once it is
+    /// committed, before it is published: what must be known of it before anyone can
+    /// answer it (the id of a question) is known in time.
+    pub async fn emit_and(
+        &self,
+        draft: Draft,
+        stored: impl FnOnce(&Message) + Send + 'static,
+    ) -> Result<Message, PipelineError> {
+        Ok(self.write(draft, Some(Box::new(stored))).await?.message)
     }
 
     /// The general form behind [`post`](Self::post) and [`emit`](Self::emit): any kind,
     /// with or without an author. The hook runs for new messages of kind `user`.
     pub async fn submit(&self, draft: Draft) -> Result<Posted, PipelineError> {
+        self.write(draft, None).await
+    }
+
+    async fn write(
+        &self,
+        draft: Draft,
+        stored: Option<persist::Stored>,
+    ) -> Result<Posted, PipelineError> {
         validate::validate_draft(&draft)?;
         let hub = Arc::clone(&self.inner.hub);
         let posted = self
             .inner
             .store
-            .write_one(move |ctx| persist::persist(ctx, draft, hub))
+            .write_one(move |ctx| persist::persist(ctx, draft, hub, stored))
             .await?;
         if posted.created {
             let m = &posted.message;

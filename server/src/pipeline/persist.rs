@@ -3,53 +3,54 @@
 
 use std::sync::Arc;
 
-use quid_shared::Id;
+use quid_shared::{Id, Message};
 
 use crate::hub::{Hub, Published};
-use crate::store::{StoreError, WriteCtx, groups, messages};
+use crate::store::{Draft, Recipient, StoreError, WriteCtx, groups, messages};
 
-use super::{Draft, PipelineError, Posted, Recipient};
+use super::{PipelineError, Posted};
 use groups::Membership;
+
+/// Called with a new message after its commit, before it is published.
+pub(super) type Stored = Box<dyn FnOnce(&Message) + Send>;
 
 /// Runs inside the writer's transaction; see the module doc. Its one write is the insert,
 /// made last, so it runs without a savepoint ([`Store::write_one`](crate::store::Store::write_one)).
 ///
-/// A retry (same author and `client_id`) is answered with the original message, whatever
-/// changed since: the insert itself finds it (unique index), and so does a failing check,
-/// so a new message pays for no lookup.
+/// A retry (same author and `client_id`, same group, content and `reply_to`) is answered
+/// with the original message, whatever changed since: the insert itself finds it (unique
+/// index), and so does a failing check, so a new message pays for no lookup. The same
+/// key with another group, content or `reply_to` is a conflict, never answered with the
+/// earlier message (the client would take its new one for sent).
 pub(super) fn persist(
     ctx: &mut WriteCtx<'_>,
     draft: Draft,
     hub: Arc<dyn Hub>,
+    stored: Option<Stored>,
 ) -> Result<Posted, PipelineError> {
+    let retry = Retry::of(&draft);
     let target = match check(ctx, &draft) {
         Ok(target) => target,
         Err(e) => {
-            let author = draft.author.as_ref().map(|a| a.id);
-            return original(ctx, author, draft.client_id.as_deref())?.ok_or(e);
+            return match earlier(ctx, retry.as_ref())? {
+                Earlier::Same(original) => Ok(original),
+                Earlier::None | Earlier::Other(_) => Err(e),
+            };
         }
     };
     let kind = draft.kind;
-    let retry = (draft.author.as_ref().map(|a| a.id), draft.client_id.clone());
-    let inserted = messages::insert(
-        ctx,
-        messages::NewMessage {
-            group: draft.group,
-            kind,
-            author: draft.author,
-            content: draft.content,
-            target,
-            reply_to: draft.reply_to,
-            client_id: draft.client_id,
-            meta: draft.meta,
-        },
-    )?;
+    let inserted = messages::insert(ctx, draft, target)?;
     let Some(message) = inserted else {
-        return original(ctx, retry.0, retry.1.as_deref())?.ok_or_else(|| {
-            PipelineError::Store(StoreError::Corrupt(
+        return match earlier(ctx, retry.as_ref())? {
+            Earlier::Same(original) => Ok(original),
+            Earlier::Other(client_id) => Err(PipelineError::Conflict(format!(
+                "client_id {client_id} was already used for another message; \
+                 give every message a fresh one"
+            ))),
+            Earlier::None => Err(PipelineError::Store(StoreError::Corrupt(
                 "a message with this client id exists but cannot be read".into(),
-            ))
-        });
+            ))),
+        };
     };
     let published = match Published::new(message.clone()) {
         Ok(published) => Some(published),
@@ -59,8 +60,12 @@ pub(super) fn persist(
         }
     };
     let publish = published.clone();
+    let stored = stored.map(|call| (call, message.clone()));
     ctx.after_commit(move || {
         metrics::counter!("quid_messages_persisted_total", "kind" => kind.as_str()).increment(1);
+        if let Some((call, message)) = stored {
+            call(&message);
+        }
         if let Some(published) = publish {
             hub.publish(published);
         }
@@ -112,20 +117,55 @@ fn check(ctx: &mut WriteCtx<'_>, draft: &Draft) -> Result<Option<Id>, PipelineEr
     Ok(target)
 }
 
-/// The message `author` already sent with `client_id`, as a retry's answer.
-fn original(
-    ctx: &WriteCtx<'_>,
-    author: Option<Id>,
-    client_id: Option<&str>,
-) -> Result<Option<Posted>, StoreError> {
-    let (Some(author), Some(client_id)) = (author, client_id) else {
-        return Ok(None);
+/// What makes a send the retry of an earlier one: its author's idempotency key, and the
+/// message it carries.
+struct Retry {
+    author: Id,
+    client_id: String,
+    group: Id,
+    content: String,
+    reply_to: Option<i64>,
+}
+
+impl Retry {
+    /// `None` for a draft without an author or a client id: it is never a retry.
+    fn of(draft: &Draft) -> Option<Retry> {
+        Some(Retry {
+            author: draft.author.as_ref()?.id,
+            client_id: draft.client_id.clone()?,
+            group: draft.group,
+            content: draft.content.clone(),
+            reply_to: draft.reply_to,
+        })
+    }
+}
+
+/// What the author already sent with the retry's client id.
+enum Earlier {
+    None,
+    /// The same message: the retry's answer.
+    Same(Posted),
+    /// Another message; holds the client id.
+    Other(String),
+}
+
+fn earlier(ctx: &WriteCtx<'_>, retry: Option<&Retry>) -> Result<Earlier, StoreError> {
+    let Some(retry) = retry else {
+        return Ok(Earlier::None);
     };
-    Ok(
-        messages::by_client_id(ctx.conn(), author, client_id)?.map(|message| Posted {
+    let Some(message) = messages::by_client_id(ctx.conn(), retry.author, &retry.client_id)? else {
+        return Ok(Earlier::None);
+    };
+    let same = message.group == retry.group
+        && message.content == retry.content
+        && message.reply_to == retry.reply_to;
+    Ok(if same {
+        Earlier::Same(Posted {
             message,
             created: false,
             published: None,
-        }),
-    )
+        })
+    } else {
+        Earlier::Other(retry.client_id.clone())
+    })
 }

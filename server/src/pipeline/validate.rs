@@ -2,10 +2,11 @@
 
 use quid_shared::limits::{MAX_CLIENT_ID_BYTES, MAX_CONTENT_CHARS, MIN_CONTENT_CHARS};
 
-use super::{Draft, PipelineError, Recipient};
+use super::PipelineError;
+use crate::store::{Draft, Recipient};
 
 /// Content must have 1 to 5000 characters and not be only white space.
-pub fn validate_content(content: &str) -> Result<(), PipelineError> {
+fn validate_content(content: &str) -> Result<(), PipelineError> {
     if content.trim().chars().count() < MIN_CONTENT_CHARS {
         return Err(PipelineError::Invalid(
             "content must not be empty or only white space".into(),
@@ -21,7 +22,7 @@ pub fn validate_content(content: &str) -> Result<(), PipelineError> {
 }
 
 /// A client id must have 1 to 128 bytes.
-pub fn validate_client_id(client_id: &str) -> Result<(), PipelineError> {
+fn validate_client_id(client_id: &str) -> Result<(), PipelineError> {
     if client_id.is_empty() || client_id.len() > MAX_CLIENT_ID_BYTES {
         return Err(PipelineError::Invalid(format!(
             "client_id must have 1 to {MAX_CLIENT_ID_BYTES} bytes"

@@ -133,13 +133,21 @@ pub fn set_pending(
     Ok(())
 }
 
-/// Every open question, as `(group, user)`.
-pub fn open_questions(conn: &Connection) -> Result<Vec<(Id, Id)>, StoreError> {
-    let mut statement = conn.prepare_cached("SELECT group_id, user_id FROM clarifications")?;
-    let rows = statement.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+/// Every open question, as `(group, user, pending, asked at)` (Unix milliseconds).
+pub fn open_questions(conn: &Connection) -> Result<Vec<(Id, Id, String, i64)>, StoreError> {
+    let mut statement =
+        conn.prepare_cached("SELECT group_id, user_id, pending, created_at FROM clarifications")?;
+    let rows = statement.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })?;
     rows.map(|row| {
-        let (group, user) = row?;
-        Ok((parse_id(&group)?, parse_id(&user)?))
+        let (group, user, pending, at) = row?;
+        Ok((parse_id(&group)?, parse_id(&user)?, pending, at))
     })
     .collect()
 }

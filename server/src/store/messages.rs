@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params, params};
 
-use super::{StoreError, WriteCtx, from_ms, now_ms, parse_id};
+use super::{Draft, StoreError, WriteCtx, from_ms, now_ms, parse_id};
 use quid_shared::{Id, Message, MessageKind, UserRef};
 
 /// The visibility rule as SQL over `messages m`, for the viewer bound as `:viewer`:
@@ -18,24 +18,15 @@ const COLUMNS: &str = "m.id, m.group_id, m.seq, m.kind, m.author, u.username, m.
      m.private, m.target, m.reply_to, m.client_id, m.created_at, m.meta";
 const FROM: &str = "messages m LEFT JOIN users u ON u.id = m.author";
 
-/// A message about to be stored; the writer assigns `id`, `seq` and `created_at`.
-#[derive(Debug, Clone)]
-pub struct NewMessage {
-    pub group: Id,
-    pub kind: MessageKind,
-    pub author: Option<UserRef>,
-    pub content: String,
-    /// Makes the message private to this user.
-    pub target: Option<Id>,
-    pub reply_to: Option<i64>,
-    pub client_id: Option<String>,
-    pub meta: serde_json::Value,
-}
-
-/// Stores `new` with the group's next `seq` and returns it as delivered; `None` (and
-/// nothing stored, no `seq` used) when its author already sent a message with the same
-/// `client_id` — the unique index decides, so a new message needs no lookup first.
-pub fn insert(ctx: &mut WriteCtx<'_>, new: NewMessage) -> Result<Option<Message>, StoreError> {
+/// Stores `new` (private to `target`, its recipient resolved) with the group's next `seq`
+/// and returns it as delivered; `None` (and nothing stored, no `seq` used) when its author
+/// already sent a message with the same `client_id` — the unique index decides, so a new
+/// message needs no lookup first.
+pub fn insert(
+    ctx: &mut WriteCtx<'_>,
+    new: Draft,
+    target: Option<Id>,
+) -> Result<Option<Message>, StoreError> {
     let seq = ctx.next_seq(new.group)?;
     let created_at = now_ms();
     let created = from_ms(created_at)?;
@@ -59,8 +50,8 @@ pub fn insert(ctx: &mut WriteCtx<'_>, new: NewMessage) -> Result<Option<Message>
             new.kind.as_str(),
             new.author.as_ref().map(|a| a.id.to_string()),
             new.content,
-            new.target.is_some(),
-            new.target.map(|t| t.to_string()),
+            target.is_some(),
+            target.map(|t| t.to_string()),
             new.reply_to,
             new.client_id,
             created_at,
@@ -77,8 +68,8 @@ pub fn insert(ctx: &mut WriteCtx<'_>, new: NewMessage) -> Result<Option<Message>
         kind: new.kind,
         author: new.author,
         content: new.content,
-        private: new.target.is_some(),
-        target: new.target,
+        private: target.is_some(),
+        target,
         reply_to: new.reply_to,
         client_id: new.client_id,
         created_at: created,

@@ -2,8 +2,8 @@
 //! seq numbering, paging and idempotency lookups.
 
 use super::*;
-use crate::store::{Store, StoreOptions, groups, users};
-use quid_shared::{Id, MessageKind, UserRef};
+use crate::store::{Draft, Store, StoreOptions, groups, users};
+use quid_shared::{Id, UserRef};
 
 fn options() -> StoreOptions {
     StoreOptions {
@@ -25,17 +25,11 @@ async fn user(store: &Store, name: &'static str) -> UserRef {
 }
 
 async fn post(store: &Store, group: Id, author: &UserRef, target: Option<Id>, text: &str) {
-    let new = NewMessage {
-        group,
-        kind: MessageKind::User,
-        author: Some(author.clone()),
-        content: text.to_owned(),
-        target,
-        reply_to: None,
-        client_id: None,
-        meta: serde_json::Value::Null,
-    };
-    store.write(move |ctx| insert(ctx, new)).await.unwrap();
+    let new = Draft::user(author.clone(), group, text.to_owned());
+    store
+        .write(move |ctx| insert(ctx, new, target))
+        .await
+        .unwrap();
 }
 
 /// The SQL visibility filter returns exactly the messages `Message::visible_to` allows,
@@ -142,17 +136,15 @@ async fn client_id_lookup_survives_reopen() {
         .write(move |ctx| groups::create(ctx.conn(), creator, "g", None))
         .await
         .unwrap();
-    let new = NewMessage {
-        group,
-        kind: MessageKind::User,
-        author: Some(alice.clone()),
-        content: "hello".into(),
-        target: None,
-        reply_to: None,
+    let new = Draft {
         client_id: Some("c-1".into()),
         meta: serde_json::json!({"k": 1}),
+        ..Draft::user(alice.clone(), group, "hello".into())
     };
-    let stored = store.write(move |ctx| insert(ctx, new)).await.unwrap();
+    let stored = store
+        .write(move |ctx| insert(ctx, new, None))
+        .await
+        .unwrap();
     store.shutdown().await;
 
     let store = Store::open(&path, options()).unwrap();
@@ -178,20 +170,18 @@ async fn repeated_client_id_stores_nothing_and_keeps_seqs_dense() {
         .write(move |ctx| groups::create(ctx.conn(), creator, "g", None))
         .await
         .unwrap();
-    let new = |client_id: &str| NewMessage {
-        group,
-        kind: MessageKind::User,
-        author: Some(alice.clone()),
-        content: "hello".into(),
-        target: None,
-        reply_to: None,
+    let new = |client_id: &str| Draft {
         client_id: Some(client_id.to_owned()),
-        meta: serde_json::Value::Null,
+        ..Draft::user(alice.clone(), group, "hello".into())
     };
     let (first, again, next) = (new("c-1"), new("c-1"), new("c-2"));
     let stored = store
         .write(move |ctx| -> Result<_, StoreError> {
-            Ok((insert(ctx, first)?, insert(ctx, again)?, insert(ctx, next)?))
+            Ok((
+                insert(ctx, first, None)?,
+                insert(ctx, again, None)?,
+                insert(ctx, next, None)?,
+            ))
         })
         .await
         .unwrap();

@@ -12,6 +12,7 @@
 
 mod checkpoint;
 pub mod commitments;
+mod draft;
 mod error;
 pub mod groups;
 pub mod messages;
@@ -27,8 +28,8 @@ use std::thread::JoinHandle;
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
+pub use draft::{Draft, Recipient};
 pub use error::StoreError;
-pub use migrations::{MIGRATIONS, Migration};
 pub use writer::WriteCtx;
 
 use checkpoint::Checkpointer;

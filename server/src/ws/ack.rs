@@ -4,6 +4,7 @@
 use quid_shared::{Id, ServerFrame};
 
 use super::wire;
+use crate::hub::frame::put_text_frame;
 use crate::pipeline::Posted;
 
 /// `ServerFrame::Ack` as serde writes it: the client id goes between the first two
@@ -29,7 +30,7 @@ impl Ack {
                 let id = serde_json::to_string(&client_id).unwrap_or_else(|_| "\"\"".into());
                 let [head, middle, tail] = ACK;
                 let parts = [head, id.as_bytes(), middle, &published.json, tail];
-                wire::put_text_frame(&mut frame, &parts);
+                put_text_frame(&mut frame, &parts);
             }
             None => wire::put_server_frame(
                 &mut frame,

@@ -14,8 +14,9 @@
 
 use quid_shared::{ErrorCode, Id, Message, ServerFrame};
 
+use super::end::End;
 use super::frames;
-use super::session::{End, Session};
+use super::link::Link;
 use super::wire;
 use crate::store::groups::{self, Membership};
 use crate::store::{StoreError, messages};
@@ -23,15 +24,15 @@ use crate::store::{StoreError, messages};
 /// Messages read per replay query.
 const PAGE: u32 = 1000;
 
-pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -> Result<(), End> {
-    let was_joined = session.outbox.hold(group);
+pub(super) async fn join(link: &Link, group: Id, since: Option<i64>) -> Result<(), End> {
+    let was_joined = link.outbox.hold(group);
     if !was_joined {
-        session.state.hub.subscribe(group, session.subscriber());
+        link.state.hub.subscribe(group, link.subscriber());
     }
-    let viewer = session.user.id;
-    let kept = since.and_then(|since| session.state.hub.missed(group, viewer, since));
+    let viewer = link.user.id;
+    let kept = since.and_then(|since| link.state.hub.missed(group, viewer, since));
     let read_history = kept.is_none();
-    let snapshot = session
+    let snapshot = link
         .state
         .store
         .read(move |conn| {
@@ -54,18 +55,18 @@ pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -
     let (head, mut page) = match snapshot {
         Ok(Ok(found)) => found,
         Ok(Err(membership)) => {
-            session.outbox.leave(group);
-            session.state.hub.unsubscribe(group, session.conn);
+            link.outbox.leave(group);
+            link.state.hub.unsubscribe(group, link.conn);
             let (code, text) = match membership {
                 Membership::NoGroup => (ErrorCode::NotFound, "group not found"),
                 _ => (ErrorCode::Forbidden, "you are not a member of this group"),
             };
-            return session.send(frames::error(code, text, Some("join".into())));
+            return link.send(frames::error(code, text, Some("join".into())));
         }
         Err(e) => {
-            session.outbox.abort(group, was_joined);
+            link.outbox.abort(group, was_joined);
             if !was_joined {
-                session.state.hub.unsubscribe(group, session.conn);
+                link.state.hub.unsubscribe(group, link.conn);
             }
             let (code, text) = match e {
                 StoreError::Closed => (ErrorCode::Unavailable, "the server is shutting down"),
@@ -74,7 +75,7 @@ pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -
                     (ErrorCode::Internal, "internal error; try joining again")
                 }
             };
-            return session.send(frames::error(code, text, Some("join".into())));
+            return link.send(frames::error(code, text, Some("join".into())));
         }
     };
     let source = match (since, &kept) {
@@ -88,26 +89,26 @@ pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -
             let put = |out: &mut Vec<u8>| out.extend_from_slice(&published.frame);
             (published.message.seq, put)
         });
-        if session.outbox.replay(group, frames)?.is_none() {
+        if link.outbox.replay(group, frames)?.is_none() {
             return Ok(());
         }
-        return open(session, group, since, kept.head);
+        return open(link, group, since, kept.head);
     }
     loop {
         let full = page.len() == PAGE as usize;
-        let Some(last) = session.outbox.replay(group, page.into_iter().map(fresh))? else {
+        let Some(last) = link.outbox.replay(group, page.into_iter().map(fresh))? else {
             // the membership ended during the replay (left or removed, and told so):
             // there is nothing more to send
             return Ok(());
         };
         // a long replay goes out page by page, as fast as the client reads it
-        session.drain().await?;
+        link.drain().await?;
         if !full || last >= head {
             break;
         }
         // everything the page held is written by now: `last` is at least its newest seq
         let cursor = last;
-        page = session
+        page = link
             .state
             .store
             .read(move |conn| {
@@ -119,7 +120,7 @@ pub(super) async fn join(session: &mut Session, group: Id, since: Option<i64>) -
                 End::Broken
             })?;
     }
-    open(session, group, since, head)
+    open(link, group, since, head)
 }
 
 /// A message read from the database, with what writes its frame.
@@ -132,8 +133,8 @@ fn fresh(message: Message) -> (i64, impl FnOnce(&mut Vec<u8>)) {
 }
 
 /// Writes `joined` and lets live messages through.
-fn open(session: &mut Session, group: Id, since: Option<i64>, head: i64) -> Result<(), End> {
+fn open(link: &Link, group: Id, since: Option<i64>, head: i64) -> Result<(), End> {
     let joined = ServerFrame::Joined { group, head };
-    tracing::debug!(conn = session.conn, user = %session.user.id, %group, since, head, "join");
-    Ok(session.outbox.open(group, head, &joined)?)
+    tracing::debug!(conn = link.conn, user = %link.user.id, %group, since, head, "join");
+    Ok(link.outbox.open(group, head, &joined)?)
 }

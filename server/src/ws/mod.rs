@@ -4,23 +4,25 @@
 //! buffer), while everything sent goes through the connection's outbox, which writes
 //! frames encoded once for all recipients straight into the socket.
 //!
-//! Layout: `upgrade` (HTTP side), `session` (the loop), `join` (exact replay), `outbox`
+//! Layout: `upgrade` (HTTP side), `session` (the loop), `link` (a connection as the loop
+//! and a join share it), `end` (why a session ends), `join` (exact replay), `outbox`
 //! (outgoing bytes and join gates), `gates` (a connection's groups, sorted), `duplex`
-//! (the stream tungstenite sees), `wire` (frame encoding), `ack` (acks around the
+//! (the stream tungstenite sees), `wire` (the session's own frames), `ack` (acks around the
 //! message's shared JSON), `frames` (parsing client frames, error frames).
 
 mod ack;
 mod duplex;
+mod end;
 mod frames;
 mod gates;
 mod join;
+mod link;
 mod outbox;
 mod session;
 mod upgrade;
 mod wire;
 
 pub use upgrade::upgrade;
-pub use wire::text_frame;
 
 use quid_shared::limits::MAX_FRAME_BYTES;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;

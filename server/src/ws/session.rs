@@ -11,88 +11,36 @@ use std::sync::Arc;
 use futures_util::stream::FuturesUnordered;
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use quid_shared::{ClientFrame, ErrorCode, ServerFrame, close_code};
+use quid_shared::{ClientFrame, ErrorCode, ServerFrame};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes};
-use tokio_util::sync::CancellationToken;
 
 use super::ack::Ack;
 use super::duplex::Duplex;
+use super::end::{End, guard};
 use super::frames;
-use super::outbox::{Broken, Outbox, Outgoing};
+use super::link::Link;
+use super::outbox::{Outbox, Outgoing};
 use crate::auth::AuthUser;
-use crate::hub::{ConnId, Subscriber};
-use crate::metrics::{DropReason, count_drop};
-use crate::pipeline::{Pipeline, PipelineError, UserPost};
+use crate::metrics::count_drop;
+use crate::pipeline::{Pipeline, PipelineError};
 use crate::state::AppState;
+use crate::store::{Draft, Recipient};
 
 /// The upgraded socket as tungstenite reads it.
 pub(super) type Socket = WebSocketStream<Duplex>;
 
 type Reply = Pin<Box<dyn Future<Output = Outgoing> + Send>>;
 
-/// Why a session ended; decides the close code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum End {
-    ClientClosed,
-    Shutdown,
-    SlowReader,
-    Oversized,
-    Flood,
-    Idle,
-    Expired,
-    Unsupported,
-    Broken,
-}
-
-impl End {
-    fn close_frame(self) -> Option<(u16, &'static str)> {
-        match self {
-            End::ClientClosed | End::Broken => None,
-            End::Shutdown => Some((close_code::GOING_AWAY, "server shutting down")),
-            End::SlowReader => Some((
-                close_code::SLOW_READER,
-                "outgoing queue overflowed; reconnect and join with since",
-            )),
-            End::Oversized => Some((close_code::TOO_BIG, "frame larger than 64 KiB")),
-            End::Flood => Some((close_code::FLOOD, "rate limit exceeded")),
-            End::Idle => Some((close_code::IDLE_TIMEOUT, "no pong received")),
-            End::Expired => Some((close_code::UNAUTHORIZED, "token expired; log in again")),
-            End::Unsupported => Some((close_code::UNSUPPORTED, "binary frames are not supported")),
-        }
-    }
-
-    fn drop_reason(self) -> Option<DropReason> {
-        match self {
-            End::Oversized => Some(DropReason::Oversized),
-            End::Flood => Some(DropReason::Flood),
-            End::Idle => Some(DropReason::Idle),
-            End::Expired => Some(DropReason::Auth),
-            End::Unsupported => Some(DropReason::Protocol),
-            // slow readers are counted by the hub when it detects them
-            _ => None,
-        }
-    }
-}
-
 pub(super) struct Session {
-    pub(super) state: Arc<AppState>,
-    pub(super) user: AuthUser,
-    pub(super) conn: ConnId,
+    link: Link,
     socket: Socket,
-    pub(super) outbox: Arc<Outbox>,
     limiter: DefaultDirectRateLimiter,
     limited_in_row: u32,
     pending: FuturesUnordered<Reply>,
     awaiting_pong: bool,
-}
-
-impl From<Broken> for End {
-    fn from(_: Broken) -> End {
-        End::Broken
-    }
 }
 
 impl Session {
@@ -112,34 +60,27 @@ impl Session {
                 Quota::per_second(rate).allow_burst(burst),
                 state.rate_clock.clone(),
             ),
-            state,
-            user,
-            conn,
+            link: Link {
+                state,
+                user,
+                conn,
+                outbox,
+            },
             socket,
-            outbox,
             limited_in_row: 0,
             pending: FuturesUnordered::new(),
             awaiting_pong: false,
         }
     }
 
-    /// This connection as the hub sees it.
-    pub(super) fn subscriber(&self) -> Subscriber {
-        Subscriber {
-            conn: self.conn,
-            user: self.user.id,
-            sink: self.outbox.clone(),
-        }
-    }
-
     /// Serves the connection until it ends, then closes it with the right code.
     pub(super) async fn run(mut self) {
-        let period = self.state.config.ping_interval;
+        let period = self.link.state.config.ping_interval;
         let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let max_in_flight = self.state.config.max_in_flight.max(1);
-        let shutdown = self.state.shutdown.clone();
-        let outbox = Arc::clone(&self.outbox);
+        let max_in_flight = self.link.state.config.max_in_flight.max(1);
+        let shutdown = self.link.state.shutdown.clone();
+        let outbox = Arc::clone(&self.link.outbox);
         // Every handler below is boxed: a task is as large as its largest await point, so
         // inlined handlers would size every idle connection's task for the busiest step
         // (in a debug build 2.8 KB -> 1.7 KB per connection). The price is one small
@@ -149,7 +90,7 @@ impl Session {
                 biased;
                 _ = shutdown.cancelled() => Err(End::Shutdown),
                 _ = outbox.slow.cancelled() => Err(End::SlowReader),
-                _ = outbox.has_waiting() => Box::pin(self.drain()).await,
+                _ = outbox.has_waiting() => Box::pin(self.link.drain()).await,
                 Some(reply) = self.pending.next(), if !self.pending.is_empty() => {
                     self.reply(reply)
                 }
@@ -165,29 +106,24 @@ impl Session {
         Box::pin(self.close(end)).await;
     }
 
-    /// Writes out the bytes the socket did not take at once.
-    pub(super) async fn drain(&mut self) -> Result<(), End> {
-        guard(self.outbox.drain(), &self.outbox.slow, &self.state.shutdown).await
-    }
-
     /// Sends one finished reply, with every other one already finished, in one write.
     fn reply(&mut self, first: Outgoing) -> Result<(), End> {
         let mut replies = vec![first];
         while let Some(Some(reply)) = self.pending.next().now_or_never() {
             replies.push(reply);
         }
-        Ok(self.outbox.send(replies)?)
+        Ok(self.link.outbox.send(replies)?)
     }
 
     /// Sends one frame now.
-    pub(super) fn send(&mut self, frame: ServerFrame) -> Result<(), End> {
-        Ok(self.outbox.send(vec![Outgoing::Frame(frame)])?)
+    fn send(&self, frame: ServerFrame) -> Result<(), End> {
+        self.link.send(frame)
     }
 
     /// Each ping interval: a connection whose token has expired is closed (4001), one
     /// that did not answer the last ping is idle (4000), the others are pinged.
     async fn on_ping_tick(&mut self) -> Result<(), End> {
-        if self.user.expired() {
+        if self.link.user.expired() {
             return Err(End::Expired);
         }
         if self.awaiting_pong {
@@ -196,8 +132,8 @@ impl Session {
         self.awaiting_pong = true;
         guard(
             self.socket.send(Message::Ping(Bytes::new())),
-            &self.outbox.slow,
-            &self.state.shutdown,
+            &self.link.outbox.slow,
+            &self.link.state.shutdown,
         )
         .await
     }
@@ -210,7 +146,7 @@ impl Session {
                 return Err(End::ClientClosed);
             }
             Some(Err(e)) => {
-                tracing::debug!(conn = self.conn, error = %e, "socket error");
+                tracing::debug!(conn = self.link.conn, error = %e, "socket error");
                 return Err(End::Broken);
             }
             Some(Ok(message)) => message,
@@ -218,13 +154,18 @@ impl Session {
         self.awaiting_pong = false;
         match message {
             Message::Text(text) => {
-                self.state.conn_metrics.frames_received.increment(1);
+                self.link.state.conn_metrics.frames_received.increment(1);
                 self.on_text(text).await
             }
             Message::Binary(_) => Err(End::Unsupported),
             // tungstenite queues the pong; push it out
             Message::Ping(_) => {
-                guard(self.socket.flush(), &self.outbox.slow, &self.state.shutdown).await
+                guard(
+                    self.socket.flush(),
+                    &self.link.outbox.slow,
+                    &self.link.state.shutdown,
+                )
+                .await
             }
             Message::Pong(_) | Message::Frame(_) => Ok(()),
             Message::Close(_) => Err(End::ClientClosed),
@@ -234,7 +175,7 @@ impl Session {
     async fn on_text(&mut self, text: Utf8Bytes) -> Result<(), End> {
         if self.limiter.check().is_err() {
             self.limited_in_row += 1;
-            if self.limited_in_row > self.state.config.rate_burst {
+            if self.limited_in_row > self.link.state.config.rate_burst {
                 return Err(End::Flood);
             }
             let error = frames::error(
@@ -250,11 +191,11 @@ impl Session {
             Ok(ClientFrame::Ping { nonce }) => self.send(ServerFrame::Pong { nonce }),
             // boxed for the same reason as the handlers in `run`
             Ok(ClientFrame::Join { group, since }) => {
-                Box::pin(super::join::join(self, group, since)).await
+                Box::pin(super::join::join(&self.link, group, since)).await
             }
             Ok(ClientFrame::Leave { group }) => {
-                if self.outbox.leave(group) {
-                    self.state.hub.unsubscribe(group, self.conn);
+                if self.link.outbox.leave(group) {
+                    self.link.state.hub.unsubscribe(group, self.link.conn);
                 }
                 self.send(ServerFrame::Left { group })
             }
@@ -265,24 +206,24 @@ impl Session {
                 reply_to,
                 to,
             }) => {
-                let post = UserPost {
-                    author: self.user.as_ref(),
-                    group,
-                    content,
+                let post = Draft {
                     client_id: Some(client_id),
                     reply_to,
-                    to,
+                    to: to.map(Recipient::Named),
+                    ..Draft::user(self.link.user.as_ref(), group, content)
                 };
-                self.pending
-                    .push(Box::pin(post_and_ack(self.state.pipeline.clone(), post)));
+                self.pending.push(Box::pin(post_and_ack(
+                    self.link.state.pipeline.clone(),
+                    post,
+                )));
                 Ok(())
             }
         }
     }
 
     async fn close(mut self, end: End) {
-        for group in self.outbox.leave_all() {
-            self.state.hub.unsubscribe(group, self.conn);
+        for group in self.link.outbox.leave_all() {
+            self.link.state.hub.unsubscribe(group, self.link.conn);
         }
         if let Some(reason) = end.drop_reason() {
             count_drop(reason);
@@ -292,17 +233,17 @@ impl Session {
                 code: CloseCode::from(code),
                 reason: Utf8Bytes::from_static(reason),
             });
-            let timeout = self.state.config.close_timeout;
+            let timeout = self.link.state.config.close_timeout;
             let _ = self.socket.close(frame).await;
-            let _ = tokio::time::timeout(timeout, self.outbox.drain()).await;
+            let _ = tokio::time::timeout(timeout, self.link.outbox.drain()).await;
         }
-        self.state.conn_metrics.active.decrement(1);
-        tracing::debug!(conn = self.conn, user = %self.user.id, reason = ?end, "disconnect");
+        self.link.state.conn_metrics.active.decrement(1);
+        tracing::debug!(conn = self.link.conn, user = %self.link.user.id, reason = ?end, "disconnect");
     }
 }
 
 /// Runs a `send` through the pipeline and turns the outcome into `ack` or `error`.
-async fn post_and_ack(pipeline: Pipeline, post: UserPost) -> Outgoing {
+async fn post_and_ack(pipeline: Pipeline, post: Draft) -> Outgoing {
     let client_id = post.client_id.clone().unwrap_or_default();
     match pipeline.post(post).await {
         Ok(posted) => Outgoing::Ack(Ack::new(client_id, posted)),
@@ -316,22 +257,5 @@ async fn post_and_ack(pipeline: Pipeline, post: UserPost) -> Outgoing {
             };
             Outgoing::Frame(frames::error(e.code(), message, Some(client_id)))
         }
-    }
-}
-
-/// Awaits a socket write unless the connection is found slow or the server stops.
-async fn guard<F, E>(
-    write: F,
-    slow: &CancellationToken,
-    shutdown: &CancellationToken,
-) -> Result<(), End>
-where
-    F: Future<Output = Result<(), E>>,
-{
-    tokio::select! {
-        biased;
-        result = write => result.map_err(|_| End::Broken),
-        _ = slow.cancelled() => Err(End::SlowReader),
-        _ = shutdown.cancelled() => Err(End::Shutdown),
     }
 }

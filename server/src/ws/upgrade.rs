@@ -1,4 +1,4 @@
-//! The HTTP side of `GET /ws`: refuse a disallowed `Origin` (403), a missing/invalid
+//! The HTTP side of `GET /ws`: refuse a page of another site (403), a missing/invalid
 //! token (401) or a connection beyond `--max-connections` (503) without upgrading,
 //! otherwise answer 101 and start the session on the upgraded connection.
 
@@ -25,12 +25,9 @@ use super::session::Session;
 
 /// Answers an upgrade request; on success the session runs as a tracked task.
 pub async fn upgrade(state: Arc<AppState>, mut request: Request<Incoming>) -> Response {
-    if let Some(origin) = request.headers().get(header::ORIGIN) {
-        let allowed = origin.to_str().is_ok_and(|o| state.origin_allowed(o));
-        if !allowed {
-            count_drop(DropReason::Origin);
-            return error_response(ErrorCode::Forbidden, "origin not allowed");
-        }
+    if !state.origin_allowed(request.headers()) {
+        count_drop(DropReason::Origin);
+        return error_response(ErrorCode::Forbidden, "origin not allowed");
     }
     let token = token_from_request(request.headers(), request.uri().query());
     let user = match token.map(|t| state.auth.tokens.verify(t)) {

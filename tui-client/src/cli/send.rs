@@ -16,6 +16,9 @@ pub struct SendArgs {
     /// Make the message private to this member (username or id)
     #[arg(long)]
     pub to: Option<String>,
+    /// Reply to this message (its id; a reply to a question of the server answers it)
+    #[arg(long, value_name = "ID")]
+    pub reply_to: Option<i64>,
     /// Print the stored message as JSON
     #[arg(long)]
     pub json: bool,
@@ -39,11 +42,33 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<(), CliError> {
             group_id: group.id,
             content,
             client_id: Some(uuid::Uuid::new_v4().to_string()),
-            reply_to: None,
+            reply_to: args.reply_to,
             to: args.to,
         })
         .await?;
-    output::message(&message, &group, args.json)
+    output::message(&message, &group, args.json)?;
+    if message.kind != quid_shared::MessageKind::ClarificationResponse {
+        hint_open_question(api, &group).await;
+    }
+    Ok(())
+}
+
+/// One line on stderr when the server has asked the author something in this group that
+/// is still unanswered, so a script's user knows their next message may be read as the
+/// answer. Best effort: a failure to ask is not the send's failure.
+async fn hint_open_question(api: &crate::api::ApiClient, group: &quid_shared::Group) {
+    if let Ok(Some(question)) = api.open_question(group.id).await {
+        let reply = question
+            .message
+            .map(|id| format!(" --reply-to {id}"))
+            .unwrap_or_default();
+        eprintln!(
+            "quid asked you in {}: {} (answer with: quid send -g {}{reply} '…')",
+            group.name,
+            output::printable(&question.text),
+            group.name,
+        );
+    }
 }
 
 async fn read_stdin() -> Result<String, CliError> {

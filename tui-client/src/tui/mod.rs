@@ -32,7 +32,7 @@ use self::app::App;
 use self::effects::Executor;
 use self::event::Event;
 use self::marks::ReadMarks;
-use crate::cli::{CliError, Context};
+use crate::context::{CliError, Context};
 use crate::ws;
 
 /// Most events applied between two draws (a replay burst is drawn once, not 100 times).

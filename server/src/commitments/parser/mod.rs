@@ -1,29 +1,46 @@
-//! Commitment detection in chat: text + the group + the author's commitments -> a
-//! commitment, a clarification question, a revocation, or nothing.
+//! Commitment detection in chat: text + the group + the author's commitments -> commitments,
+//! a clarification question, a withdrawal, or nothing.
 //!
 //! Detection sits behind the [`Detector`] trait; [`RuleParser`] is the deterministic,
-//! offline default (an LLM-backed detector can implement the same trait and fall back to
-//! it). It never invents a commitment: where it is unsure, it asks.
+//! offline default. It never records a wrong commitment: a message is read as an offer only
+//! when every part of it that says something is placed; where anything is unclear, it asks
+//! the author, privately (the rule and the phrasings it reads are in `docs/commitments.md`).
 //!
-//! - `lexer` — text -> tokens; `quantity` — "5h of work", "$20", "twice a day";
-//! - `names` — who a word refers to; `sentence` — the grammar of a commitment sentence;
-//! - `terms` — from a sentence's parts to complete terms (or what to ask);
-//! - `clarify` — pending questions and how answers are spliced back in.
+//! - `lexer` — text -> tokens; `cursor` — the matchers the grammar is written with;
+//! - `words` — word lists (numbers, verbs, hedges, time words); `phrase` — action phrases;
+//! - `quantity` — "5h of work", "$20 for pizza", "half an hour", "twice a week";
+//! - `names` — who a subject is; `condition` — "if / provided / as long as …" clauses;
+//! - `offer` — the author's stance and promises; `share` — proportional promises and limits;
+//! - `clause` — one sentence, chatter trimmed; `message` — the sentences together;
+//! - `draft` — an offer as read, checked and completed into terms (or a question);
+//! - `withdraw` — "I back out", "cancel my cooking offer";
+//! - `clarify` — pending questions, what reads as an answer, and how answers are spliced in.
 
+mod chatter;
 mod clarify;
+mod clause;
+mod condition;
+mod cursor;
+pub mod draft;
 mod lexer;
+mod message;
 mod names;
+mod offer;
+mod phrase;
 mod quantity;
-mod sentence;
-mod terms;
+mod share;
+mod tails;
+mod withdraw;
+mod words;
 
 use quid_shared::{Commitment, UserRef};
 
-pub use clarify::{Need, Pending};
+pub use clarify::{Allow, Need, Pending, reads_as_answer, says_no};
 
 use super::model::Terms;
 use clarify::Answered;
-use sentence::Reading;
+use message::Reading;
+use withdraw::Withdrawal;
 
 /// What the detector needs to know besides the text.
 #[derive(Debug, Clone, Copy)]
@@ -40,6 +57,8 @@ pub struct Context<'a> {
 pub enum Detection {
     /// Complete, normalised and valid terms by the author.
     Commitment(Terms),
+    /// Several offers in one message, each complete and valid.
+    Commitments(Vec<Terms>),
     /// Ask the author `question` (privately); `pending` is kept for their answer.
     Clarify {
         question: String,
@@ -70,40 +89,85 @@ pub trait Detector: Send + Sync {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RuleParser;
 
+impl RuleParser {
+    /// Reads `text`, with what the author has already agreed to.
+    fn read(&self, text: &str, context: &Context<'_>, allow: &Allow) -> Detection {
+        let (author, members) = (context.author, context.members);
+        let offer = message::has_offer(text, author, members);
+        match withdraw::read(text, context.commitments, members) {
+            Withdrawal::None => {}
+            _ if offer => {
+                let why = "it both withdraws and offers: send the withdrawal and the new \
+                           offer as two messages";
+                return ask(text, Need::Restate { why: why.into() }, Allow::default());
+            }
+            Withdrawal::One(id) => return Detection::Revoke { id },
+            Withdrawal::Which => {
+                let candidates = context
+                    .commitments
+                    .iter()
+                    .map(|c| (c.id, c.summary.clone()))
+                    .collect();
+                return ask(text, Need::Revoke { candidates }, Allow::default());
+            }
+        }
+        match message::read(text, author, members, allow) {
+            Reading::Nothing => Detection::Nothing,
+            Reading::Terms(mut all) if all.len() == 1 => Detection::Commitment(all.remove(0)),
+            Reading::Terms(all) if all.is_empty() => Detection::Nothing,
+            Reading::Terms(all) => Detection::Commitments(all),
+            Reading::Ask(need) => ask(text, need, allow.clone()),
+        }
+    }
+}
+
 impl Detector for RuleParser {
     fn detect(&self, text: &str, context: &Context<'_>) -> Detection {
-        if let Some(detection) = revocation(text, context) {
-            return detection;
-        }
-        match sentence::read(text, context.author, context.members) {
-            Reading::Nothing => Detection::Nothing,
-            Reading::Terms(terms) => Detection::Commitment(terms),
-            Reading::Ask(need) => ask(text, need),
-        }
+        self.read(text, context, &Allow::default())
     }
 
     fn answer(&self, pending: &Pending, answer: &str, context: &Context<'_>) -> Detection {
         let usernames: Vec<String> = context.members.iter().map(|m| m.username.clone()).collect();
         match clarify::apply(pending, answer, &usernames) {
-            Answered::Text(text) => self.detect(&text, context),
+            Answered::Text(text, allow) => self.read(&text, context, &allow),
             Answered::Revoke(id) => Detection::Revoke { id },
             Answered::Dropped => Detection::Nothing,
         }
     }
 
-    /// Most chat is ruled out by its words alone: neither "I" followed by a modal (or a
-    /// hedge) nor a request to withdraw — the same tests [`detect`](Self::detect) starts with.
+    /// Most chat is ruled out by its words alone: no offer's stance ("I'll", "I can",
+    /// "happy to", "count me in for"), no hedge, nothing "from me", no "we will", and no
+    /// word of withdrawing.
     fn may_detect(&self, text: &str) -> bool {
         let tokens = lexer::tokenize(text);
-        asks_to_revoke(text, &tokens) || sentence::may_read(&tokens)
+        let marked = |t: &lexer::Token| {
+            matches!(t.text.as_str(), "me" | "we" | "let")
+                || offer::HEDGE_ADVERBS.contains(&t.text.as_str())
+        };
+        if tokens.iter().any(marked) || withdraw::may_be(text) {
+            return true;
+        }
+        (0..tokens.len()).any(|at| {
+            [true, false].into_iter().any(|opening| {
+                let mut c = cursor::Cursor {
+                    tokens: &tokens,
+                    at,
+                };
+                matches!(
+                    offer::stance(&mut c, opening),
+                    Some(offer::Stance::Firm | offer::Stance::Hedged)
+                )
+            })
+        })
     }
 }
 
 /// A clarification of `text` for `need`.
-fn ask(text: &str, need: Need) -> Detection {
+fn ask(text: &str, need: Need, allow: Allow) -> Detection {
     let pending = Pending {
         text: text.to_owned(),
         need,
+        allow,
     };
     Detection::Clarify {
         question: pending.question(),
@@ -111,68 +175,7 @@ fn ask(text: &str, need: Need) -> Detection {
     }
 }
 
-/// "I withdraw my commitment", "cancel my last offer": which commitment, or a question.
-fn revocation(text: &str, context: &Context<'_>) -> Option<Detection> {
-    let tokens = lexer::tokenize(text);
-    if !asks_to_revoke(text, &tokens) {
-        return None;
-    }
-    let has = |words: &[&str]| tokens.iter().any(|t| words.contains(&t.text.as_str()));
-    let commitments = context.commitments;
-    let newest = commitments.iter().max_by_key(|c| (c.created_at, c.id));
-    let chosen = if has(&["last", "latest", "recent", "previous", "newest"]) {
-        newest
-    } else if has(&["first", "oldest", "earliest"]) {
-        commitments.iter().min_by_key(|c| (c.created_at, c.id))
-    } else if let [only] = commitments {
-        Some(only)
-    } else {
-        let lower = text.to_lowercase();
-        let mut mentioned = commitments
-            .iter()
-            .filter(|c| c.promises.iter().any(|p| lower.contains(&p.action)));
-        match (mentioned.next(), mentioned.next()) {
-            (Some(one), None) => Some(one),
-            _ => None,
-        }
-    };
-    Some(match chosen {
-        Some(commitment) => Detection::Revoke { id: commitment.id },
-        None if commitments.is_empty() => Detection::Nothing,
-        None => {
-            let candidates = commitments
-                .iter()
-                .map(|c| (c.id, c.summary.clone()))
-                .collect();
-            ask(text, Need::Revoke { candidates })
-        }
-    })
-}
-
-/// A verb of withdrawing and its object ("withdraw … commitment", "take back … offer"),
-/// and not a question.
-fn asks_to_revoke(text: &str, tokens: &[lexer::Token]) -> bool {
-    let has = |words: &[&str]| tokens.iter().any(|t| words.contains(&t.text.as_str()));
-    let verb = has(&[
-        "withdraw",
-        "cancel",
-        "revoke",
-        "retract",
-        "rescind",
-        "withdrawing",
-        "cancelling",
-    ]) || text.to_lowercase().contains("take back");
-    let object = has(&[
-        "commitment",
-        "offer",
-        "promise",
-        "pledge",
-        "commitments",
-        "offers",
-        "promises",
-    ]);
-    verb && object && !has(&["?"])
-}
-
+#[cfg(test)]
+mod corpus;
 #[cfg(test)]
 mod tests;

@@ -1,219 +1,708 @@
-//! Recognises one amount of something in a clause: "5h work", "3 hours of coding", "$20",
-//! "40% of the rent", "the dishes twice a day", or a vague "some work" (amount missing).
+//! One amount of something as people write it: "5h work", "3 hours of coding", "$20 for
+//! pizza", "40% of the rent", "twice a week", "half an hour", "an hour and a half", "1h30",
+//! "a couple of hours", "3 cups of coffee", "2 hours a week of gardening" — or a vague one
+//! ("some work") or one that is only a bound ("at most 2 hours"), which the grammar asks
+//! about instead of recording.
 
-use super::super::units::{known_unit, normalize_action};
-use super::lexer::{Token, number};
+use super::super::units::known_unit;
+use super::cursor::Cursor;
+use super::draft::{Amount, Quantity};
+use super::lexer::digits;
+use super::phrase;
+use super::words::{fraction_word, number_word, times_word};
 
-/// What a clause says about an amount. Missing parts are `None`; the spans let a
-/// clarification answer be spliced back into the text.
+/// How an amount is bounded, as written.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Bound {
+    /// "2 hours", "at least 2 hours", "2 hours or more".
+    #[default]
+    AtLeast,
+    /// "more than 2 hours": a strict bound, which cannot be recorded.
+    Strict,
+    /// "at most 2 hours", "up to 2 hours", "less than 2 hours".
+    Upper,
+    /// "about 2 hours", "2-3 hours", "2 or 3 hours".
+    Rough,
+}
+
+/// A quantity read at the cursor, and its bound.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Quantity {
-    pub amount: Option<f64>,
-    pub unit: Option<String>,
-    pub action: Option<String>,
-    /// Byte range of a vague word ("some") standing where the amount should be.
-    pub vague: Option<(usize, usize)>,
-    /// Byte offset just after a number that has no unit.
-    pub bare_number_end: Option<usize>,
-    /// Tokens used, counted from the start of the slice.
-    pub consumed: usize,
-    /// Byte offset just after the last token used.
-    pub end: usize,
+pub struct Read {
+    pub quantity: Quantity,
+    pub bound: Bound,
 }
 
-/// Words that end an action phrase.
-const STOPS: &[&str] = &[
-    "if", "plus", "and", ",", "up", "each", "at", "every", "?", "too", "as", "then", "for", "when",
-    "provided", "but", "or", "so", "in", "total", "+", "you", "him", "her", "them", "us", "me",
-    "tomorrow", "today", "tonight", "later", "now", "back", "soon", "by", "on", "before", "after",
-    "until", "this", "next", "with", "to", "from", "during", "since",
+/// Words before an amount that only introduce it.
+const INTRODUCERS: &[&[&str]] = &[
+    &["at", "least"],
+    &["a", "minimum", "of"],
+    &["minimum", "of"],
+    &["minimum"],
+    &["min"],
+    &["no", "less", "than"],
+    &["not", "less", "than"],
+    &["a", "full"],
+    &["a", "whole"],
+    &["full"],
+    &["whole"],
+    &["exactly"],
+    &["precisely"],
+    &["another"],
+    &[">="],
+    &[">", "="],
 ];
-/// Words that stand for a missing amount.
-const VAGUE: &[&str] = &["some", "more", "a bit of", "a little", "a few", "something"];
-/// Words that only introduce an amount.
-const FILLERS: &[&str] = &[
-    "at", "least", "a", "minimum", "of", "≥", "the", "an", "another",
+/// Words before an amount that make it a strict lower bound.
+const STRICT: &[&[&str]] = &[&["more", "than"], &["over"], &["above"], &[">"]];
+/// Words before an amount that make it an upper bound.
+const UPPER: &[&[&str]] = &[
+    &["up", "to"],
+    &["at", "most"],
+    &["no", "more", "than"],
+    &["not", "more", "than"],
+    &["less", "than"],
+    &["fewer", "than"],
+    &["under"],
+    &["max"],
+    &["maximum"],
+    &["a", "maximum", "of"],
+    &["<"],
+];
+/// Words before an amount that make it rough.
+const ROUGH: &[&[&str]] = &[
+    &["about"],
+    &["around"],
+    &["roughly"],
+    &["approximately"],
+    &["approx"],
+    &["~"],
+    &["like"],
+    &["something", "like"],
+    &["circa"],
+    &["almost"],
+    &["nearly"],
+];
+/// Words standing where an amount should be.
+const VAGUE: &[&[&str]] = &[
+    &["a", "little", "bit", "of"],
+    &["a", "little", "bit"],
+    &["a", "bit", "of"],
+    &["a", "bit"],
+    &["a", "little"],
+    &["a", "few"],
+    &["a", "lot", "of"],
+    &["a", "lot"],
+    &["lots", "of"],
+    &["plenty", "of"],
+    &["a", "number", "of"],
+    &["some"],
+    &["few"],
+    &["several"],
+    &["more"],
+    &["extra"],
+    &["whatever"],
+    &["enough"],
+    &["any"],
+    &["much"],
+    &["many"],
 ];
 
-/// How often: "once", "twice", "thrice".
-fn times_word(token: &str) -> Option<f64> {
-    match token {
-        "once" => Some(1.0),
-        "twice" => Some(2.0),
-        "thrice" => Some(3.0),
-        _ => None,
-    }
-}
-
-/// A period after a frequency ("a day", "per week", "daily"): the canonical unit and the
-/// number of tokens it takes.
-fn period(tokens: &[Token]) -> Option<(&'static str, usize)> {
-    let text = |i: usize| tokens.get(i).map_or("", |t| t.text.as_str());
-    let unit = |word: &str| match word {
-        "day" | "daily" => Some("times per day"),
-        "week" | "weekly" => Some("times per week"),
-        "month" | "monthly" => Some("times per month"),
+/// A number at the cursor in digits or words ("2.5", "twenty five", "a couple of",
+/// "a hundred"), with "and a half" added.
+pub fn number(c: &mut Cursor<'_>) -> Option<f64> {
+    let start = *c;
+    let vulgar = |word: &str| match word {
+        "½" => Some(0.5),
+        "¼" => Some(0.25),
+        "¾" => Some(0.75),
+        "⅓" => Some(1.0 / 3.0),
+        "⅔" => Some(2.0 / 3.0),
         _ => None,
     };
-    if matches!(text(0), "a" | "per" | "each" | "every") {
-        return unit(text(1)).map(|u| (u, 2));
+    if let Some(v) = vulgar(c.peek(0)) {
+        c.at += 1;
+        return Some(v);
     }
-    unit(text(0))
-        .filter(|_| text(0).ends_with("ly"))
-        .map(|u| (u, 1))
+    let value = if let Some(v) = digits(c.peek(0)) {
+        c.at += 1;
+        // "3/4", "1 1/2", "1½": fractions
+        if c.peek(0) == "/"
+            && let Some(d) = digits(c.peek(1)).filter(|d| *d > 0.0)
+        {
+            c.at += 2;
+            return Some(v / d);
+        }
+        if let Some(f) = vulgar(c.peek(0)) {
+            c.at += 1;
+            return Some(v + f);
+        }
+        if let (Some(n), "/", Some(d)) = (digits(c.peek(0)), c.peek(1), digits(c.peek(2)))
+            && d > n
+        {
+            c.at += 3;
+            return Some(v + n / d);
+        }
+        // "1,5": a decimal comma, written without spaces
+        if c.peek(0) == ","
+            && (1..=2).contains(&c.peek(1).len())
+            && c.peek(1).chars().all(|d| d.is_ascii_digit())
+            && adjacent(c)
+        {
+            let decimals = format!("0.{}", c.peek(1));
+            c.at += 2;
+            return Some(v + digits(&decimals).unwrap_or(0.0));
+        }
+        // "1,000": a thousands separator, written without spaces
+        let mut v = v;
+        while c.peek(0) == ","
+            && c.peek(1).len() == 3
+            && c.peek(1).chars().all(|d| d.is_ascii_digit())
+            && c.token(0).zip(c.token(1)).is_some_and(|(comma, next)| {
+                c.tokens
+                    .get(c.at - 1)
+                    .is_some_and(|before| before.end == comma.start)
+                    && comma.end == next.start
+            })
+        {
+            v = v * 1000.0 + digits(c.peek(1)).unwrap_or(0.0);
+            c.at += 2;
+        }
+        v
+    } else if c
+        .eat_any_phrase(&[&["a", "couple", "of"], &["couple", "of"], &["a", "couple"]])
+        .is_some()
+    {
+        2.0
+    } else if c.eat_phrase(&["half", "a", "dozen"]) {
+        6.0
+    } else if c.eat_phrase(&["a", "dozen"]) {
+        12.0
+    } else if c.at_phrase(&["a|one", "hundred|thousand"]) {
+        c.at += 1;
+        let v = number_word(c.peek(0))?;
+        c.at += 1;
+        v
+    } else {
+        let word = c.peek(0);
+        let composed = word
+            .split_once('-')
+            .and_then(|(tens, ones)| Some(number_word(tens)? + number_word(ones)?));
+        let v = composed.or_else(|| number_word(word))?;
+        c.at += 1;
+        let mut v = v;
+        if (20.0..100.0).contains(&v)
+            && v % 10.0 == 0.0
+            && let Some(ones) = number_word(c.peek(0)).filter(|o| *o < 10.0)
+        {
+            v += ones;
+            c.at += 1;
+        }
+        if v < 10.0 && c.peek(0) == "hundred" {
+            v *= 100.0;
+            c.at += 1;
+        }
+        v
+    };
+    if !value.is_finite() {
+        *c = start;
+        return None;
+    }
+    let mut value = value;
+    if c.eat_phrase(&["and", "a", "half"]) {
+        value += 0.5;
+    }
+    Some(value)
 }
 
-/// The action phrase at the start of `tokens`: words up to a stop word, articles dropped.
-fn action_phrase(tokens: &[Token]) -> (Option<String>, usize) {
-    let words: Vec<&str> = tokens
-        .iter()
-        .map(|t| t.text.as_str())
-        .take_while(|w| !STOPS.contains(w) && number(w).is_none() && times_word(w).is_none())
-        .collect();
-    let phrase = normalize_action(&words.join(" "));
-    let phrase = (!phrase.is_empty() && !FILLERS.contains(&phrase.as_str())).then_some(phrase);
-    (phrase, words.len())
+/// Whether the token at the cursor touches the ones before and after it ("1,5").
+fn adjacent(c: &Cursor<'_>) -> bool {
+    let before = c.at.checked_sub(1).and_then(|i| c.tokens.get(i));
+    match (before, c.token(0), c.token(1)) {
+        (Some(b), Some(t), Some(n)) => b.end == t.start && t.end == n.start,
+        _ => false,
+    }
 }
 
-/// The unit at the start of `tokens` (longest known spelling first) and its token count.
-fn unit_at(tokens: &[Token]) -> Option<(String, usize)> {
-    for length in (1..=3).rev() {
-        if tokens.len() < length {
-            continue;
+/// A known unit at the cursor (longest spelling first), without taking it.
+fn unit_ahead(c: &Cursor<'_>) -> Option<(&'static str, usize)> {
+    (1..=3).rev().find_map(|length| {
+        let words: Vec<&str> = (0..length).map(|i| c.peek(i)).collect();
+        if words.iter().any(|w| w.is_empty()) {
+            return None;
         }
-        let words: Vec<&str> = tokens[..length].iter().map(|t| t.text.as_str()).collect();
-        if let Some(unit) = known_unit(&words.join(" ")) {
-            return Some((unit.to_owned(), length));
-        }
+        known_unit(&words.join(" ")).map(|u| (u, length))
+    })
+}
+
+/// Units "a"/"an" can stand for one of ("an hour", "a day", "a dollar").
+fn single_unit(c: &Cursor<'_>) -> Option<(&'static str, usize)> {
+    unit_ahead(c).filter(|(u, _)| {
+        matches!(
+            *u,
+            "hours" | "minutes" | "days" | "weeks" | "usd" | "eur" | "gbp" | "times"
+        )
+    })
+}
+
+/// A period after an amount ("a week", "per day", "daily", "every month"): the suffix of
+/// the unit, and it is taken.
+pub fn period(c: &mut Cursor<'_>) -> Option<&'static str> {
+    let named = |word: &str| match word {
+        "day" | "daily" => Some("day"),
+        "week" | "weekly" | "wk" => Some("week"),
+        "month" | "monthly" => Some("month"),
+        "year" | "yearly" | "annually" => Some("year"),
+        _ => None,
+    };
+    if matches!(c.peek(0), "a" | "per" | "each" | "every" | "/")
+        && let Some(p) = named(c.peek(1))
+    {
+        c.at += 2;
+        return Some(p);
+    }
+    if matches!(
+        c.peek(0),
+        "daily" | "weekly" | "monthly" | "yearly" | "annually"
+    ) {
+        let p = named(c.peek(0));
+        c.at += 1;
+        return p;
     }
     None
 }
 
-/// The first quantity in `tokens`, if any part of one (a number, `$`, a frequency word or a
-/// vague amount) is there.
-pub fn find(tokens: &[Token]) -> Option<Quantity> {
-    let text = |i: usize| tokens.get(i).map_or("", |t| t.text.as_str());
-    let start = (0..tokens.len()).find(|i| {
-        let word = text(*i);
-        number(word).is_some()
-            || word == "$"
-            || word == "€"
-            || times_word(word).is_some()
-            || VAGUE.contains(&word)
-            || (word == "a" && matches!(text(i + 1), "bit" | "little" | "few"))
-    })?;
-    let (before, _) = action_phrase(&tokens[..start]);
-    let mut quantity = Quantity {
-        action: before,
-        ..Quantity::default()
-    };
-    let mut i = start;
-    if matches!(text(i), "$" | "€") {
-        quantity.unit = Some(if text(i) == "$" { "usd" } else { "eur" }.to_owned());
-        i += 1;
-    }
-    if let Some(times) = times_word(text(i)) {
-        quantity.amount = Some(times);
-        i += 1;
-        let (unit, used) = period(&tokens[i..]).map_or(("times", 0), |p| p);
-        quantity.unit = Some(unit.to_owned());
-        i += used;
-    } else if let Some(amount) = number(text(i)) {
-        quantity.amount = Some(amount);
-        i += 1;
-        if quantity.unit.is_none() {
-            if text(i) == "times" || text(i) == "x" {
-                let (unit, used) = period(&tokens[i + 1..]).map_or(("times", 0), |p| p);
-                quantity.unit = Some(unit.to_owned());
-                i += 1 + used;
-            } else if let Some((unit, used)) = unit_at(&tokens[i..]) {
-                quantity.unit = Some(unit);
-                i += used;
-            } else if text(i + 1) == "of" && !STOPS.contains(&text(i)) && !text(i).is_empty() {
-                quantity.unit = Some(text(i).to_owned());
-                i += 1;
-            } else {
-                quantity.bare_number_end = Some(tokens[i - 1].end);
-            }
-        }
-    } else {
-        let words = if text(i) == "a" {
-            2 + usize::from(text(i + 2) == "of")
-        } else {
-            1
-        };
-        quantity.vague = Some((tokens[i].start, tokens[i + words - 1].end));
-        i += words;
-    }
-    if text(i) == "of" {
-        i += 1;
-    }
-    let (after, used) = action_phrase(&tokens[i..]);
-    if quantity.action.is_none() || after.is_some() {
-        quantity.action = after.or(quantity.action);
-    }
-    quantity.consumed = i + used;
-    quantity.end = tokens[..quantity.consumed].last().map_or(0, |t| t.end);
-    Some(quantity)
+/// The unit with its period: "times" + week -> "times per week", "hours" + week ->
+/// "hours per week".
+fn with_period(unit: &str, period: &str) -> String {
+    format!("{unit} per {period}")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::super::lexer::tokenize;
-    use super::*;
-
-    fn parts(text: &str) -> (Option<f64>, Option<String>, Option<String>) {
-        let q = find(&tokenize(text)).unwrap_or_default();
-        (q.amount, q.unit, q.action)
+/// An amount with its unit at the cursor. Returns the amount, the unit if one was written,
+/// and whether it was a vague word.
+fn amount_and_unit(c: &mut Cursor<'_>) -> Option<(Amount, Option<String>)> {
+    let start = *c;
+    // "$20", "€15", "£10"
+    if let Some(sign) = c.eat_one(&["$", "€", "£"]) {
+        let value = number(c)?;
+        let unit = match sign {
+            "$" => "usd",
+            "€" => "eur",
+            _ => "gbp",
+        };
+        return Some((Amount::Known(value), Some(unit.to_owned())));
     }
-
-    fn some(
-        amount: f64,
-        unit: &str,
-        action: &str,
-    ) -> (Option<f64>, Option<String>, Option<String>) {
-        (Some(amount), Some(unit.into()), Some(action.into()))
+    // "a half hour"
+    if c.at_phrase(&["a", "half"]) {
+        let mut probe = *c;
+        probe.at += 2;
+        if let Some((unit, used)) = single_unit(&probe) {
+            c.at = probe.at + used;
+            return Some((Amount::Known(0.5), Some(unit.to_owned())));
+        }
     }
-
-    /// The spellings the grammar promises all give amount, unit and action.
-    #[test]
-    fn quantities_in_their_many_spellings() {
-        assert_eq!(parts("5h work"), some(5.0, "hours", "work"));
-        assert_eq!(
-            parts("at least 5 hours of coding"),
-            some(5.0, "hours", "coding")
-        );
-        assert_eq!(parts("40% of the rent"), some(40.0, "percent", "rent"));
-        assert_eq!(
-            parts("the dishes twice a day"),
-            some(2.0, "times per day", "dishes")
-        );
-        assert_eq!(
-            parts("7 dB of AC/DC volume reduction"),
-            some(7.0, "dB", "ac/dc volume reduction")
-        );
-        assert_eq!(
-            parts("3 times per week of trash"),
-            some(3.0, "times per week", "trash")
-        );
-        assert_eq!(parts("3 cups of coffee"), some(3.0, "cups", "coffee"));
-        assert_eq!(parts("$20"), (Some(20.0), Some("usd".into()), None));
-        assert_eq!(parts("3h if"), (Some(3.0), Some("hours".into()), None));
+    // "half an hour", "half a day"
+    if c.at_phrase(&["half", "a|an"]) {
+        let mut probe = *c;
+        probe.at += 2;
+        if let Some((unit, used)) = single_unit(&probe) {
+            c.at = probe.at + used;
+            return Some((Amount::Known(0.5), Some(unit.to_owned())));
+        }
     }
-
-    /// A vague or unit-less amount is recognised as incomplete, with where to fix it.
-    #[test]
-    fn incomplete_quantities() {
-        let q = find(&tokenize("some work if")).unwrap_or_default();
-        assert_eq!(
-            (q.amount, q.vague, q.action.as_deref()),
-            (None, Some((0, 4)), Some("work"))
-        );
-        let q = find(&tokenize("do 3 if")).unwrap_or_default();
-        assert_eq!(
-            (q.amount, q.unit, q.bare_number_end),
-            (Some(3.0), None, Some(4))
-        );
-        assert_eq!(find(&tokenize("be there")), None);
+    // "a quarter of an hour", "quarter of an hour", "a quarter hour", "three quarters of an hour"
+    {
+        let mut probe = *c;
+        let parts = if probe.eat_phrase(&["three", "quarters"]) {
+            Some(0.75)
+        } else if probe
+            .eat_any_phrase(&[&["a", "quarter"], &["quarter"]])
+            .is_some()
+        {
+            Some(0.25)
+        } else {
+            None
+        };
+        if let Some(value) = parts {
+            probe.eat_phrase(&["of"]);
+            probe.eat_one(&["a", "an"]);
+            if let Some((unit, used)) = single_unit(&probe) {
+                c.at = probe.at + used;
+                return Some((Amount::Known(value), Some(unit.to_owned())));
+            }
+        }
     }
+    // "an hour", "an hour and a half", "a day"
+    if c.at_phrase(&["a|an|one"]) {
+        let mut probe = *c;
+        probe.at += 1;
+        if let Some((unit, used)) = single_unit(&probe) {
+            probe.at += used;
+            let mut value = 1.0;
+            if probe.eat_phrase(&["and", "a", "half"]) {
+                value = 1.5;
+            } else if let Some(minutes) = minutes_after(&mut probe, unit) {
+                value += minutes;
+            }
+            *c = probe;
+            return Some((Amount::Known(value), Some(unit.to_owned())));
+        }
+    }
+    for vague in VAGUE {
+        let mut probe = *c;
+        if probe.eat_phrase(vague) {
+            let span = (
+                start.token(0).map_or(0, |t| t.start),
+                probe.end_of_previous(),
+            );
+            // "some 3 hours" is an amount after all
+            if digits(probe.peek(0)).is_some() {
+                break;
+            }
+            *c = probe;
+            let unit = unit_ahead(c).map(|(u, used)| {
+                c.at += used;
+                u.to_owned()
+            });
+            return Some((Amount::Vague(span), unit));
+        }
+    }
+    // "a bottle of wine", "a load of laundry": one of a unit of its own
+    if c.at_phrase(&["a|an|one"])
+        && c.peek(2) == "of"
+        && phrase::unit_word(c.peek(1))
+        && !matches!(
+            c.peek(1),
+            "couple"
+                | "lot"
+                | "bit"
+                | "few"
+                | "number"
+                | "dozen"
+                | "little"
+                | "quarter"
+                | "third"
+                | "half"
+        )
+    {
+        let unit = c.peek(1).to_owned();
+        c.at += 2;
+        return Some((Amount::Known(1.0), Some(unit)));
+    }
+    if let Some(times) = times_word(c.peek(0)) {
+        c.at += 1;
+        let unit = match period(c) {
+            Some(p) => with_period("times", p),
+            None => "times".to_owned(),
+        };
+        return Some((Amount::Known(times), Some(unit)));
+    }
+    let value = number(c)?;
+    if let Some(sign) = c.eat_one(&["$", "€", "£", "%"]) {
+        let unit = match sign {
+            "$" => "usd",
+            "€" => "eur",
+            "£" => "gbp",
+            _ => "percent",
+        };
+        return Some((Amount::Known(value), Some(unit.to_owned())));
+    }
+    // "3/4 of an hour", "½ of a day"
+    if value < 1.0 && c.at_phrase(&["of", "a|an"]) {
+        let mut probe = *c;
+        probe.at += 2;
+        if let Some((unit, used)) = single_unit(&probe) {
+            c.at = probe.at + used;
+            return Some((Amount::Known(value), Some(unit.to_owned())));
+        }
+    }
+    if c.eat_one(&["times", "x"]).is_some() {
+        let unit = match period(c) {
+            Some(p) => with_period("times", p),
+            None => "times".to_owned(),
+        };
+        return Some((Amount::Known(value), Some(unit)));
+    }
+    if let Some((unit, used)) = unit_ahead(c) {
+        c.at += used;
+        let mut value = value;
+        if c.eat_phrase(&["and", "a", "half"]) {
+            value += 0.5;
+        } else if let Some(minutes) = minutes_after(c, unit) {
+            value += minutes;
+        }
+        return Some((Amount::Known(value), Some(unit.to_owned())));
+    }
+    // "3 cups of coffee", "2 loads of laundry": a unit of its own
+    if phrase::unit_word(c.peek(0)) && c.peek(1) == "of" {
+        let unit = c.peek(0).to_owned();
+        c.at += 1;
+        return Some((Amount::Known(value), Some(unit)));
+    }
+    Some((Amount::Known(value), None))
+}
+
+/// Whether the number at the cursor is written in a way that could mean something else:
+/// "1.000" (a thousand, or one?), "5k", "2m".
+fn unclear_number(c: &Cursor<'_>) -> bool {
+    let word = c.peek(0);
+    let mut probe = *c;
+    probe.eat_one(&["$", "€", "£"]);
+    let word = if word.starts_with(|ch: char| ch.is_ascii_digit()) {
+        word
+    } else {
+        probe.peek(0)
+    };
+    let thousands = word.split_once('.').is_some_and(|(_, decimals)| {
+        decimals.len() == 3 && decimals.chars().all(|d| d.is_ascii_digit())
+    });
+    let next = if word == c.peek(0) {
+        c.peek(1)
+    } else {
+        probe.peek(1)
+    };
+    thousands
+        || matches!(
+            next,
+            "k" | "m" | "bn" | "grand" | "mil" | "million" | "thousand"
+        )
+}
+
+/// "30" or "30 min" or "and 30 minutes" after an amount of hours: the fraction of an hour.
+fn minutes_after(c: &mut Cursor<'_>, unit: &str) -> Option<f64> {
+    if unit != "hours" {
+        return None;
+    }
+    let mut probe = *c;
+    probe.eat_phrase(&["and"]);
+    let minutes = digits(probe.peek(0))?;
+    if !(0.0..60.0).contains(&minutes) {
+        return None;
+    }
+    probe.at += 1;
+    let named = probe
+        .eat_any_phrase(&[&["minutes"], &["minute"], &["mins"], &["min"], &["m"]])
+        .is_some();
+    if !named && c.peek(0) == "and" {
+        return None;
+    }
+    *c = probe;
+    Some(minutes / 60.0)
+}
+
+/// A quantity at the cursor: bound words, the amount, its unit, a period, and the action
+/// after it ("of cleaning", "cleaning", "on snacks", "for pizza", "towards the gift").
+pub fn read(c: &mut Cursor<'_>) -> Option<Read> {
+    let start = *c;
+    let mut bound = Bound::AtLeast;
+    // "the 3 bathrooms", "my 2 hours": a count of particular things
+    if c.at_phrase(&["the|my|our|those|these|his|her|their"]) && {
+        let mut probe = *c;
+        probe.at += 1;
+        number(&mut probe).is_some()
+    } {
+        c.at += 1;
+        bound = Bound::Rough;
+    }
+    // "between 2 and 3 hours"
+    if c.at_phrase(&["between"]) && {
+        let mut probe = *c;
+        probe.at += 1;
+        number(&mut probe).is_some() && probe.eat_one(&["and", "-"]).is_some()
+    } {
+        c.at += 1;
+        number(c);
+        c.at += 1;
+        bound = Bound::Rough;
+    }
+    loop {
+        if c.eat_any_phrase(INTRODUCERS).is_some() {
+            continue;
+        }
+        if c.eat_any_phrase(STRICT).is_some() {
+            bound = Bound::Strict;
+            continue;
+        }
+        if c.eat_any_phrase(UPPER).is_some() {
+            bound = Bound::Upper;
+            continue;
+        }
+        if c.eat_any_phrase(ROUGH).is_some() {
+            bound = Bound::Rough;
+            continue;
+        }
+        break;
+    }
+    if unclear_number(c) {
+        bound = Bound::Rough;
+    }
+    let Some((amount, unit)) = amount_and_unit(c) else {
+        *c = start;
+        return None;
+    };
+    // "20 euro cents": two units for one amount
+    let period_next = {
+        let mut probe = *c;
+        period(&mut probe).is_some()
+    };
+    let second_unit =
+        unit_ahead(c).is_some() || matches!(c.peek(0), "cents" | "cent" | "pence" | "p");
+    if unit.is_some() && !period_next && second_unit {
+        bound = Bound::Rough;
+    }
+    let unit_at = (unit.is_none()).then(|| c.end_of_previous());
+    let mut quantity = Quantity {
+        amount,
+        unit,
+        unit_at,
+        ..Quantity::default()
+    };
+    // "6 people", "3 pizzas", "5 shirts": a count of things, which is not an amount of
+    // doing anything the grammar can name
+    if quantity.unit.is_none()
+        && phrase::unit_word(c.peek(0))
+        && (c.peek(0).ends_with('s')
+            || matches!(c.peek(0), "people" | "children" | "men" | "women"))
+        && super::words::verb(c.peek(0)).is_none()
+    {
+        quantity.unclear = Some("I could not tell what the number counts");
+        c.at += 1;
+    }
+    // "2-3 hours", "2 to 3 hours", "2 or 3 hours", "2 hours or so", "2ish"
+    if c.at_phrase(&["-|to|or"]) && {
+        let mut probe = *c;
+        probe.at += 1;
+        number(&mut probe).is_some()
+    } {
+        c.at += 1;
+        number(c);
+        if quantity.unit.is_none()
+            && let Some((unit, used)) = unit_ahead(c)
+        {
+            c.at += used;
+            quantity.unit = Some(unit.to_owned());
+            quantity.unit_at = None;
+        }
+        bound = Bound::Rough;
+    }
+    if c.eat_any_phrase(&[&["or", "so"], &["ish"], &["-", "ish"]])
+        .is_some()
+    {
+        bound = Bound::Rough;
+    }
+    if c.eat_any_phrase(&[&["or", "more"], &["+"], &["at", "least"], &["minimum"]])
+        .is_some()
+    {
+        bound = if bound == Bound::Rough {
+            bound
+        } else {
+            Bound::AtLeast
+        };
+    }
+    if c.eat_any_phrase(&[&["or", "less"], &["at", "most"], &["max"], &["tops"]])
+        .is_some()
+    {
+        bound = Bound::Upper;
+    }
+    if let Some(p) = period(c) {
+        quantity.unit = quantity.unit.map(|u| period_unit(&u, p));
+    }
+    quantity.action_at = c.end_of_previous();
+    quantity.action = action_after(c);
+    if quantity.action.is_some() {
+        if let Some(p) = period(c) {
+            quantity.unit = quantity.unit.map(|u| period_unit(&u, p));
+        }
+    }
+    Some(Read { quantity, bound })
+}
+
+/// A unit with a period added, unless it has one.
+fn period_unit(unit: &str, period: &str) -> String {
+    if unit.contains(" per ") {
+        unit.to_owned()
+    } else {
+        with_period(unit, period)
+    }
+}
+
+/// The action after an amount: "of cleaning", "cleaning", "on snacks", "for pizza",
+/// "towards the gift", "to the fund". A custom unit ("3 cups of coffee") is read by the
+/// caller before this.
+fn action_after(c: &mut Cursor<'_>) -> Option<String> {
+    let mut probe = *c;
+    if probe.eat_one(&["of"]).is_some()
+        && let Some(action) = phrase::noun_phrase(&mut probe)
+    {
+        *c = probe;
+        return Some(action);
+    }
+    let mut probe = *c;
+    if probe
+        .eat_one(&["on", "for", "towards", "toward", "to", "into"])
+        .is_some()
+        && let Some(action) = phrase::noun_phrase(&mut probe)
+    {
+        *c = probe;
+        return Some(action);
+    }
+    phrase::noun_phrase(c)
+}
+
+/// A fraction of something: "half", "a third", "a quarter", "50%", "10 percent", "twice",
+/// "double": the rate it stands for.
+pub fn rate(c: &mut Cursor<'_>) -> Option<f64> {
+    let start = *c;
+    c.eat_one(&["a", "one"]);
+    if let Some(f) = fraction_word(c.peek(0)) {
+        c.at += 1;
+        return Some(f);
+    }
+    *c = start;
+    if c.eat_one(&["twice", "double"]).is_some() {
+        return Some(2.0);
+    }
+    if c.eat_one(&["triple"]).is_some() {
+        return Some(3.0);
+    }
+    if let Some(value) = number(c)
+        && c.eat_any_phrase(&[&["%"], &["percent"], &["per", "cent"], &["pct"]])
+            .is_some()
+    {
+        return Some(value / 100.0);
+    }
+    *c = start;
+    None
+}
+
+/// A frequency without a number: "every week", "each day", "daily" — once per period.
+pub fn frequency_only(c: &mut Cursor<'_>) -> Option<Quantity> {
+    let unit = if c
+        .eat_any_phrase(&[
+            &["every", "day"],
+            &["each", "day"],
+            &["daily"],
+            &["every", "night"],
+            &["nightly"],
+        ])
+        .is_some()
+    {
+        "times per day"
+    } else if c
+        .eat_any_phrase(&[&["every", "week"], &["each", "week"], &["weekly"]])
+        .is_some()
+    {
+        "times per week"
+    } else if c
+        .eat_any_phrase(&[&["every", "month"], &["each", "month"], &["monthly"]])
+        .is_some()
+    {
+        "times per month"
+    } else {
+        return None;
+    };
+    Some(Quantity {
+        amount: Amount::Known(1.0),
+        unit: Some(unit.to_owned()),
+        action_at: c.end_of_previous(),
+        ..Quantity::default()
+    })
 }

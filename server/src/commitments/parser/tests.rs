@@ -268,14 +268,35 @@ fn may_detect_rules_out_plain_chat_only() {
     }
 }
 
-/// Names match case-insensitively and by unique prefix; "the group" is the aggregate.
+/// Names match case-insensitively; a prefix ("Ali" may be someone else) is asked about
+/// with the member it begins suggested, and "yes" completes it; "the group" is the
+/// aggregate.
 #[test]
 fn names_by_prefix_and_group_words() {
     assert_eq!(
         summary(&detect_by(
             "bob",
-            "if ALI does 2h of work I'll do 1h of work"
+            "if ALICE does 2h of work I'll do 1h of work"
         )),
+        "1 hour of work if alice does ≥ 2 hours of work"
+    );
+    let members = members();
+    let bob = user("bob");
+    let context = Context {
+        author: &bob,
+        members: &members,
+        commitments: &[],
+    };
+    let asked = RuleParser.detect("if ALI does 2h of work I'll do 1h of work", &context);
+    assert_eq!(
+        question(&asked),
+        "I don't see ALI in this group — did you mean alice?"
+    );
+    let Detection::Clarify { pending, .. } = asked else {
+        panic!("expected a question");
+    };
+    assert_eq!(
+        summary(&RuleParser.answer(&pending, "yes", &context)),
         "1 hour of work if alice does ≥ 2 hours of work"
     );
     let t = terms(detect_by(

@@ -51,6 +51,8 @@ fn units_read_singular_after_one() {
     assert_eq!(display_unit(1.0, "euro cents"), "euro cent");
     assert_eq!(display_unit(1.0, "pence"), "penny");
     assert_eq!(display_unit(90.0, "minutes"), "minutes");
+    assert_eq!(display_unit(1.0, "hours per day"), "hour per day");
+    assert_eq!(display_unit(1.0, "days per month"), "day per month");
 }
 
 /// Units of one dimension convert exactly; units of none convert only to themselves.

@@ -1,11 +1,11 @@
 //! What each `/command` does to the chat and which requests it makes.
 
-use super::super::app::{App, PaneFocus};
+use super::super::app::{App, Outgoing, PaneFocus};
 use super::super::commands::Command;
 use super::super::effects::{ApiRequest, Effect};
-use super::keys::send;
 use super::{pane_requests, switch_to};
 use crate::api::{ApiError, find_group};
+use crate::ws::WsCommand;
 
 /// Carries out a parsed command.
 pub fn apply(app: &mut App, command: Command) -> Vec<Effect> {
@@ -107,4 +107,27 @@ fn show_pane(app: &mut App, focus: PaneFocus) -> Vec<Effect> {
 fn no_group(app: &mut App) -> Vec<Effect> {
     app.error("no group open: /create NAME or /join GROUP");
     Vec::new()
+}
+
+/// Sends a message to the group on screen (private to `to` when given).
+pub fn send(app: &mut App, content: String, to: Option<String>) -> Vec<Effect> {
+    let client_id = app.next_client_id();
+    let Some(view) = app.active_group_mut() else {
+        app.error("no group to send to: /create NAME or /join GROUP");
+        return Vec::new();
+    };
+    view.scroll = 0;
+    let outgoing = Outgoing {
+        client_id,
+        group: view.group.id,
+        content,
+        to,
+    };
+    app.outbox.push(outgoing.clone());
+    vec![Effect::Ws(WsCommand::Send {
+        group: outgoing.group,
+        content: outgoing.content,
+        client_id: outgoing.client_id,
+        to: outgoing.to,
+    })]
 }

@@ -4,12 +4,11 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui_textarea::{CursorMove, Input};
 
-use super::super::app::{App, Completion, Outgoing, new_input};
+use super::super::app::{App, Completion, new_input};
 use super::super::commands::{self, Command, candidates, word_before};
 use super::super::effects::{ApiRequest, Effect};
 use super::super::ui;
 use super::{command, switch_to, toggle_pane};
-use crate::ws::WsCommand;
 
 /// Lines one mouse-wheel notch scrolls.
 const WHEEL_LINES: usize = 3;
@@ -140,32 +139,9 @@ fn submit(app: &mut App) -> Vec<Effect> {
         }
         None => {
             let content = text.strip_prefix('/').unwrap_or(&text).to_owned();
-            send(app, content, None)
+            command::send(app, content, None)
         }
     }
-}
-
-/// Sends a message to the group on screen (private to `to` when given).
-pub fn send(app: &mut App, content: String, to: Option<String>) -> Vec<Effect> {
-    let client_id = app.next_client_id();
-    let Some(view) = app.active_group_mut() else {
-        app.error("no group to send to: /create NAME or /join GROUP");
-        return Vec::new();
-    };
-    view.scroll = 0;
-    let outgoing = Outgoing {
-        client_id,
-        group: view.group.id,
-        content,
-        to,
-    };
-    app.outbox.push(outgoing.clone());
-    vec![Effect::Ws(WsCommand::Send {
-        group: outgoing.group,
-        content: outgoing.content,
-        client_id: outgoing.client_id,
-        to: outgoing.to,
-    })]
 }
 
 fn remember(app: &mut App, text: &str) {
