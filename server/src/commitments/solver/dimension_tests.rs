@@ -159,6 +159,12 @@ fn diff_across_units() {
             ("cyd".into(), "usd".into(), 2.0, 0.0),
         ]
     );
+    // Two of one dimension announced before units were compared: the larger stands.
+    let both = vec![
+        liability("ann", 2.0, "hours"),
+        liability("ann", 30.0, "minutes"),
+    ];
+    assert!(diff(&both, &[liability("ann", 120.0, "minutes")]).is_empty());
     // A third of an hour and 20 minutes are one amount, whatever the f64 rounding.
     let third = vec![liability("ann", 1.0 / 3.0, "hours")];
     let twenty = vec![liability("ann", 20.0, "minutes")];
@@ -211,47 +217,34 @@ fn someone_else_needs_one_member_with_enough() {
 /// Mutual "someone else" conditions bind like mutual named ones: the greatest fixed point.
 #[test]
 fn mutual_someone_else_binds() {
-    let result = solve(&[
+    let ann = || {
         commitment(
             1,
             "ann",
             vec![anyone(1.0, "hours", "work")],
             vec![fixed(1.0, "hours", "work")],
-        ),
+        )
+    };
+    let bob = |minutes| {
         commitment(
             2,
             "bob",
             vec![anyone(30.0, "minutes", "work")],
-            vec![fixed(60.0, "minutes", "work")],
-        ),
-    ])
-    .unwrap();
+            vec![fixed(minutes, "minutes", "work")],
+        )
+    };
     assert_eq!(
-        rows(&result),
+        rows(&solve(&[ann(), bob(60.0)]).unwrap()),
         vec![
             row("ann", "work", "hours", 1.0),
             row("bob", "work", "minutes", 60.0)
         ]
     );
-    // ann needs someone at 1 hour; bob offers 45 minutes only: ann's falls, and so bob's.
-    let result = solve(&[
-        commitment(
-            1,
-            "ann",
-            vec![anyone(1.0, "hours", "work")],
-            vec![fixed(1.0, "hours", "work")],
-        ),
-        commitment(
-            2,
-            "bob",
-            vec![anyone(30.0, "minutes", "work")],
-            vec![fixed(45.0, "minutes", "work")],
-        ),
-        commitment(3, "cyd", vec![], vec![fixed(50.0, "minutes", "work")]),
-    ])
-    .unwrap();
+    // ann needs someone at 1 hour, and bob offers 45 minutes, cyd 50: ann's falls, while
+    // bob's holds on cyd alone.
+    let cyd = commitment(3, "cyd", vec![], vec![fixed(50.0, "minutes", "work")]);
     assert_eq!(
-        rows(&result),
+        rows(&solve(&[ann(), bob(45.0), cyd]).unwrap()),
         vec![
             row("bob", "work", "minutes", 45.0),
             row("cyd", "work", "minutes", 50.0)

@@ -9,6 +9,7 @@ mod linear;
 mod point;
 mod problem;
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use quid_shared::{Commitment, Id, Liability, LiabilityChange};
@@ -16,7 +17,7 @@ use thiserror::Error;
 
 use super::exact;
 use super::model::ModelError;
-use super::units::{Measure, convert, measure};
+use super::units::{Measure, compare, convert, measure};
 
 /// Why a set of commitments cannot be solved.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -93,10 +94,10 @@ pub fn diff(old: &[Liability], new: &[Liability]) -> Vec<LiabilityChange> {
     type Pair<'a> = (Option<&'a Liability>, Option<&'a Liability>);
     let mut pairs: BTreeMap<Key, Pair<'_>> = BTreeMap::new();
     for liability in old {
-        pairs.entry(key(liability)).or_default().0 = Some(liability);
+        keep_larger(&mut pairs.entry(key(liability)).or_default().0, liability);
     }
     for liability in new {
-        pairs.entry(key(liability)).or_default().1 = Some(liability);
+        keep_larger(&mut pairs.entry(key(liability)).or_default().1, liability);
     }
     pairs
         .into_values()
@@ -122,6 +123,19 @@ pub fn diff(old: &[Liability], new: &[Liability]) -> Vec<LiabilityChange> {
             })
         })
         .collect()
+}
+
+/// Puts `liability` in `slot` unless the one there is at least as large. Liabilities
+/// announced before amounts were compared by value may hold two of one dimension ("2 hours"
+/// and "30 minutes" of work): the larger stands for both, as the solver now reads them.
+fn keep_larger<'a>(slot: &mut Option<&'a Liability>, liability: &'a Liability) {
+    let held_is_larger = slot.is_some_and(|held| {
+        compare(held.amount, &held.unit, liability.amount, &liability.unit)
+            .is_some_and(|order| order != Ordering::Less)
+    });
+    if !held_is_larger {
+        *slot = Some(liability);
+    }
 }
 
 #[cfg(test)]
