@@ -3,18 +3,41 @@
 //! A commitment holds `conditions` (all must hold; none = unconditional) and `promises`
 //! (at least one). A promise yields `base + min(cap, rate * max(0, L_ref - threshold))` of
 //! its `(action, unit)`, where `L_ref` is `ref_user`'s liability for `(ref_action, ref_unit)`,
-//! or with `ref_user: null` the sum over the members other than the creator.
+//! or with `ref_user: null` the sum over the members other than the creator. Amounts of one
+//! dimension (minutes and hours, cents and dollars) are compared by value; each keeps the
+//! unit its author wrote.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::{Id, UserRef};
 
-/// One condition: `user` (or, with `None`, all members but the creator together) must be
-/// liable for at least `min` of `(action, unit)`.
+/// Whose amount a condition without a `user` looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// The other members together (their sum): "the others", "everyone else", "in total".
+    #[default]
+    Together,
+    /// At least one other member on their own: "someone else", "anyone else".
+    Anyone,
+}
+
+impl Scope {
+    /// Whether this is the default, [`Scope::Together`] (left out of the JSON).
+    pub fn is_together(&self) -> bool {
+        *self == Scope::Together
+    }
+}
+
+/// One condition: `user` (or, with `None`, the members but the creator: together, or any
+/// one of them, as `scope` says) must be liable for at least `min` of `(action, unit)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Condition {
     pub user: Option<Id>,
+    /// Whose amount counts when `user` is `None`; must be `Together` when `user` is set.
+    #[serde(default, skip_serializing_if = "Scope::is_together")]
+    pub scope: Scope,
     pub action: String,
     pub min: f64,
     pub unit: String,
@@ -108,7 +131,8 @@ pub struct CommitmentList {
     pub commitments: Vec<Commitment>,
 }
 
-/// What one user is bound to do of one `(action, unit)`, and the commitments that bind it.
+/// What one user is bound to do of one action (in one dimension), and the commitments that
+/// bind it; `unit` is the unit of the promise that yields it (on a tie, the oldest's).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Liability {
     pub user: UserRef,
@@ -126,7 +150,8 @@ pub struct LiabilityList {
 }
 
 /// One entry of a `liability` message's `meta.changes`: `old -> new` for one user and
-/// quantity (0 when absent before or after).
+/// quantity (0 when absent before or after), both in `unit` (the new liability's unit, or
+/// the old one's when it disappeared).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiabilityChange {
     pub user: UserRef,

@@ -2,7 +2,8 @@
 //! f64 out, so that `0.99` means ninety-nine hundredths and a cycle solves to exactly 100.
 //!
 //! Amounts are small fractions almost always, so they live in an `i64` fraction and move
-//! to a big-integer fraction only when an operation would overflow: exact either way.
+//! to a big-integer fraction ([`big`]) only when an operation would overflow, and back as
+//! soon as a result fits again: exact either way.
 
 use std::cmp::Ordering;
 use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub, SubAssign};
@@ -10,6 +11,8 @@ use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub, SubAssign};
 use num_bigint::BigInt;
 use num_rational::{BigRational, Ratio};
 use num_traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub, ToPrimitive, Zero};
+
+mod big;
 
 /// An exact amount.
 #[derive(Debug, Clone)]
@@ -37,12 +40,14 @@ impl Exact {
         }
     }
 
-    fn big(&self) -> BigRational {
-        match self {
-            Exact::Small(value) => {
-                BigRational::new(BigInt::from(*value.numer()), BigInt::from(*value.denom()))
+    /// A reduced big fraction in its smallest form: small whenever it fits, so that a big
+    /// value is never equal to a small one.
+    fn from_big(value: BigRational) -> Exact {
+        match (value.numer().to_i64(), value.denom().to_i64()) {
+            (Some(numerator), Some(denominator)) => {
+                Exact::Small(Ratio::new_raw(numerator, denominator))
             }
-            Exact::Big(value) => value.clone(),
+            _ => Exact::Big(value),
         }
     }
 }
@@ -73,11 +78,7 @@ pub fn from_f64(value: f64) -> Option<Exact> {
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let numerator: BigInt = format!("{whole}{fraction}").parse().ok()?;
     let denominator = num_traits::pow(BigInt::from(10), fraction.len());
-    let exact = BigRational::new(numerator, denominator);
-    Some(match (exact.numer().to_i64(), exact.denom().to_i64()) {
-        (Some(numerator), Some(denominator)) => Exact::Small(Ratio::new(numerator, denominator)),
-        _ => Exact::Big(exact),
-    })
+    Some(Exact::from_big(BigRational::new(numerator, denominator)))
 }
 
 /// The nearest f64 to an exact amount.
@@ -89,18 +90,25 @@ pub fn to_f64(value: &Exact) -> f64 {
     .unwrap_or(f64::NAN)
 }
 
-/// One binary operation: checked on the small form, big when it overflows or is big already.
+/// One binary operation: checked on the small form, big when it overflows or is big already,
+/// and back to small when the result fits again.
 macro_rules! operation {
     ($trait:ident, $method:ident, $checked:ident) => {
         impl $trait<&Exact> for &Exact {
             type Output = Exact;
             fn $method(self, other: &Exact) -> Exact {
-                if let (Exact::Small(a), Exact::Small(b)) = (self, other) {
-                    if let Some(result) = IntegerFastPath::$checked(a, b) {
-                        return Exact::Small(result);
+                let result = match (self, other) {
+                    (Exact::Small(a), Exact::Small(b)) => {
+                        if let Some(result) = IntegerFastPath::$checked(a, b) {
+                            return Exact::Small(result);
+                        }
+                        big::$method(&big_of(a), &big_of(b))
                     }
-                }
-                Exact::Big(self.big().$method(other.big()))
+                    (Exact::Big(a), Exact::Big(b)) => big::$method(a, b),
+                    (Exact::Big(a), Exact::Small(b)) => big::$method(a, &big_of(b)),
+                    (Exact::Small(a), Exact::Big(b)) => big::$method(&big_of(a), b),
+                };
+                Exact::from_big(result)
             }
         }
         impl $trait<&Exact> for Exact {
@@ -122,6 +130,11 @@ macro_rules! operation {
             }
         }
     };
+}
+
+/// A small fraction as a big one.
+fn big_of(value: &Ratio<i64>) -> BigRational {
+    BigRational::new_raw(BigInt::from(*value.numer()), BigInt::from(*value.denom()))
 }
 
 operation!(Add, add, checked_add);
@@ -193,7 +206,12 @@ impl Neg for Exact {
 
 impl PartialEq for Exact {
     fn eq(&self, other: &Exact) -> bool {
-        self.cmp(other) == Ordering::Equal
+        // Fractions are kept reduced with a positive denominator: equal means identical.
+        match (self, other) {
+            (Exact::Small(a), Exact::Small(b)) => a.numer() == b.numer() && a.denom() == b.denom(),
+            (Exact::Big(a), Exact::Big(b)) => a.numer() == b.numer() && a.denom() == b.denom(),
+            _ => self.cmp(other) == Ordering::Equal,
+        }
     }
 }
 
@@ -206,12 +224,25 @@ impl PartialOrd for Exact {
 }
 
 impl Ord for Exact {
+    /// By cross-multiplication (denominators are positive): exact, and without the
+    /// repeated divisions of comparing continued fractions.
     fn cmp(&self, other: &Exact) -> Ordering {
         match (self, other) {
-            (Exact::Small(a), Exact::Small(b)) => a.cmp(b),
-            _ => self.big().cmp(&other.big()),
+            (Exact::Small(a), Exact::Small(b)) => {
+                let left = i128::from(*a.numer()) * i128::from(*b.denom());
+                let right = i128::from(*b.numer()) * i128::from(*a.denom());
+                left.cmp(&right)
+            }
+            (Exact::Big(a), Exact::Big(b)) => cross(a, b),
+            (Exact::Big(a), Exact::Small(b)) => cross(a, &big_of(b)),
+            (Exact::Small(a), Exact::Big(b)) => cross(&big_of(a), b),
         }
     }
+}
+
+/// Compares two big fractions with positive denominators.
+fn cross(a: &BigRational, b: &BigRational) -> Ordering {
+    (a.numer() * b.denom()).cmp(&(b.numer() * a.denom()))
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
-//! Test fixtures shared by the commitment tests: users, conditions, promises, commitments.
+//! Test fixtures shared by the commitment tests: users, conditions, promises, commitments,
+//! and liabilities as rows.
 
-use quid_shared::{Commitment, CommitmentStatus, Condition, Id, Promise, UserRef};
+use quid_shared::{
+    Commitment, CommitmentStatus, Condition, Id, Liability, Promise, Scope, UserRef,
+};
 use time::OffsetDateTime;
 
 /// A user whose id is derived from the name, so tests can refer to it twice.
@@ -18,9 +21,18 @@ pub fn user(name: &str) -> UserRef {
 pub fn condition(who: Option<&str>, min: f64, unit: &str, action: &str) -> Condition {
     Condition {
         user: who.map(|w| user(w).id),
+        scope: Scope::Together,
         action: action.into(),
         min,
         unit: unit.into(),
+    }
+}
+
+/// Some member other than the creator, on their own, must do at least `min` of `action`.
+pub fn anyone(min: f64, unit: &str, action: &str) -> Condition {
+    Condition {
+        scope: Scope::Anyone,
+        ..condition(None, min, unit, action)
     }
 }
 
@@ -69,4 +81,27 @@ pub fn commitment(
         created_at: OffsetDateTime::UNIX_EPOCH,
         revoked_at: None,
     }
+}
+
+/// One liability as `(user, action, unit, amount)`, for compact assertions.
+pub type Row = (String, String, String, f64);
+
+/// Liabilities as [`Row`]s.
+pub fn rows(liabilities: &[Liability]) -> Vec<Row> {
+    liabilities
+        .iter()
+        .map(|l| {
+            (
+                l.user.username.clone(),
+                l.action.clone(),
+                l.unit.clone(),
+                l.amount,
+            )
+        })
+        .collect()
+}
+
+/// One [`Row`].
+pub fn row(user: &str, action: &str, unit: &str, amount: f64) -> Row {
+    (user.into(), action.into(), unit.into(), amount)
 }

@@ -2,7 +2,8 @@
 //!
 //! # Layout
 //!
-//! - [`units`] — normalisation of actions and units (`hrs` -> `hours`, `$` -> `usd`, ...).
+//! - [`units`] — normalisation of actions and units (`hrs` -> `hours`, `$` -> `usd`, ...),
+//!   and the dimensions units convert within (minutes and hours, cents and dollars).
 //! - [`model`] — the validated commitment model on the wire DTOs, and its plain-words summary.
 //! - [`exact`] — exact rationals: wire f64 in, exact arithmetic inside, f64 out.
 //! - [`solver`] — the one liability solver (greatest fixed point) and the liability diff.

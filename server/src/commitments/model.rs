@@ -1,10 +1,10 @@
 //! The validated commitment model on top of the wire DTOs: normalisation, validation with a
 //! message a person understands, and the plain-words summary everyone sees in the chat.
 
-use quid_shared::{Condition, Id, Promise, UserRef};
+use quid_shared::{Condition, Id, Promise, Scope, UserRef};
 use thiserror::Error;
 
-use super::units::{display_unit, format_amount, normalize_action, normalize_unit};
+use super::units::{display_unit, format_amount, measure, normalize_action, normalize_unit};
 
 /// Why a commitment cannot be accepted; the message is shown to its author as is.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -25,8 +25,14 @@ pub enum ModelError {
     ConditionOnSelf,
     #[error("a promise cannot grow with your own amount: name someone else, or \"the others\"")]
     ReferenceToSelf,
-    #[error("{action} in {unit} is promised twice: make it one promise")]
-    DuplicatePromise { action: String, unit: String },
+    #[error("{action} is promised twice (in {unit}, and in {other}): make it one promise")]
+    DuplicatePromise {
+        action: String,
+        unit: String,
+        other: String,
+    },
+    #[error("a condition is on one member or on \"someone else\", not both: drop one")]
+    ScopeWithUser,
     #[error("that person is not a member of this group")]
     NotAMember(Id),
 }
@@ -118,6 +124,9 @@ pub fn validate(
         amount("condition's minimum", condition.min)?;
         named(&condition.action, &condition.unit)?;
         match condition.user {
+            Some(_) if condition.scope != Scope::Together => {
+                return Err(ModelError::ScopeWithUser);
+            }
             Some(user) if user == creator => return Err(ModelError::ConditionOnSelf),
             Some(user) if !is_member(user) => return Err(ModelError::NotAMember(user)),
             _ => {}
@@ -126,20 +135,18 @@ pub fn validate(
     for promise in promises {
         validate_promise(promise, creator, &is_member)?;
     }
-    if promises.len() > 1 {
-        let mut seen = Vec::new();
-        for promise in promises {
-            let key = (
-                normalize_action(&promise.action),
-                normalize_unit(&promise.unit),
-            );
-            if seen.contains(&key) {
-                return Err(ModelError::DuplicatePromise {
-                    action: key.0,
-                    unit: key.1,
-                });
-            }
-            seen.push(key);
+    // One action in one dimension is one quantity: "1 hour" and "30 minutes" of it clash.
+    for (index, promise) in promises.iter().enumerate().skip(1) {
+        let action = normalize_action(&promise.action);
+        let earlier = promises[..index].iter().find(|p| {
+            normalize_action(&p.action) == action && measure(&p.unit) == measure(&promise.unit)
+        });
+        if let Some(earlier) = earlier {
+            return Err(ModelError::DuplicatePromise {
+                action,
+                unit: normalize_unit(&earlier.unit),
+                other: normalize_unit(&promise.unit),
+            });
         }
     }
     Ok(())
@@ -210,12 +217,14 @@ fn quantity_words(amount: f64, unit: &str, action: &str) -> String {
     )
 }
 
-/// "alice does ≥ 5 hours of work" / "the others together do ≥ 10 hours of work".
+/// "alice does ≥ 5 hours of work" / "the others together do ≥ 10 hours of work" /
+/// "someone else does ≥ 2 hours of cleaning".
 fn condition_words(condition: &Condition, name: &dyn Fn(Id) -> String) -> String {
     let quantity = quantity_words(condition.min, &condition.unit, &condition.action);
-    match condition.user {
-        Some(user) => format!("{} does ≥ {quantity}", name(user)),
-        None => format!("the others together do ≥ {quantity}"),
+    match (condition.user, condition.scope) {
+        (Some(user), _) => format!("{} does ≥ {quantity}", name(user)),
+        (None, Scope::Together) => format!("the others together do ≥ {quantity}"),
+        (None, Scope::Anyone) => format!("someone else does ≥ {quantity}"),
     }
 }
 

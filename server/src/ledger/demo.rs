@@ -89,6 +89,7 @@ pub async fn set_up(
 pub fn household(id: &dyn Fn(&str) -> Id) -> Vec<(&'static str, Terms)> {
     let condition = |who: Option<&str>, min: f64, unit: &str, action: &str| Condition {
         user: who.map(id),
+        scope: Default::default(),
         action: action.into(),
         min,
         unit: unit.into(),

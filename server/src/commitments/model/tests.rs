@@ -1,6 +1,8 @@
 //! Validation messages and plain-words summaries of the commitment model.
 
-use super::super::fixtures::{condition, fixed, proportional, user};
+use quid_shared::{Condition, Scope};
+
+use super::super::fixtures::{anyone, condition, fixed, proportional, user};
 use super::{ModelError, Terms};
 
 fn terms(conditions: Vec<quid_shared::Condition>, promises: Vec<quid_shared::Promise>) -> Terms {
@@ -128,5 +130,66 @@ fn validation_explains_what_is_wrong() {
     assert!(
         ModelError::UncappedProportion.to_string().contains("up to"),
         "the message tells the author what to write"
+    );
+}
+
+/// "Someone else" reads as such, cannot name a member, and old JSON without a scope is
+/// "the others together".
+#[test]
+fn someone_else_conditions() {
+    let t = terms(
+        vec![anyone(2.0, "hours", "cleaning")],
+        vec![fixed(90.0, "mins", "cleaning")],
+    )
+    .normalized();
+    assert_eq!(
+        t.summary(&[]),
+        "90 minutes of cleaning if someone else does ≥ 2 hours of cleaning"
+    );
+    let me = user("me").id;
+    assert_eq!(t.validate(me, None), Ok(()));
+    let mut named = anyone(2.0, "hours", "cleaning");
+    named.user = Some(user("bob").id);
+    assert_eq!(
+        terms(vec![named], vec![fixed(1.0, "h", "cleaning")]).validate(me, None),
+        Err(ModelError::ScopeWithUser)
+    );
+    let old: Condition =
+        serde_json::from_str(r#"{"user":null,"action":"work","min":10,"unit":"hours"}"#)
+            .expect("a condition without a scope");
+    assert_eq!(old.scope, Scope::Together);
+    let json = serde_json::to_value(anyone(1.0, "h", "work")).expect("serialisable");
+    assert_eq!(json["scope"], "anyone");
+    let json = serde_json::to_value(condition(None, 1.0, "h", "work")).expect("serialisable");
+    assert!(
+        json.get("scope").is_none(),
+        "the default is left out: {json}"
+    );
+}
+
+/// Two promises of one action in one dimension are one quantity promised twice, whatever
+/// their units; in two dimensions they are two quantities.
+#[test]
+fn duplicates_are_found_across_units() {
+    let me = user("me").id;
+    let check = |promises| terms(vec![], promises).validate(me, None);
+    assert_eq!(
+        check(vec![
+            fixed(1.0, "h", "work"),
+            fixed(30.0, "minutes", "the work")
+        ]),
+        Err(ModelError::DuplicatePromise {
+            action: "work".into(),
+            unit: "hours".into(),
+            other: "minutes".into(),
+        })
+    );
+    assert_eq!(
+        check(vec![fixed(1.0, "h", "work"), fixed(30.0, "usd", "work")]),
+        Ok(())
+    );
+    assert_eq!(
+        check(vec![fixed(5.0, "$", "rent"), fixed(50.0, "¢", "rent")]).map_err(|e| e.to_string()),
+        Err("rent is promised twice (in usd, and in cents): make it one promise".into())
     );
 }

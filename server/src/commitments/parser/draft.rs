@@ -471,6 +471,7 @@ fn build(offer: &OfferDraft, author: &UserRef) -> Result<Terms, Need> {
         };
         conditions.push(Condition {
             user,
+            scope: Default::default(),
             action: text(action_of(q)),
             min: known(q),
             unit: text(q.unit.clone()),

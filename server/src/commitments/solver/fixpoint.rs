@@ -11,7 +11,8 @@
 
 use super::super::exact::{self, Exact};
 use super::convex::{self, Piece};
-use super::problem::{Problem, Reference};
+use super::point::Point;
+use super::problem::Problem;
 
 /// Assumptions of the outer loop.
 struct Configuration {
@@ -22,85 +23,14 @@ struct Configuration {
 }
 
 /// The liabilities (per variable) and which commitments hold there.
-pub struct FixedPoint {
-    pub values: Vec<Exact>,
+pub struct FixedPoint<'a> {
+    pub point: Point<'a>,
     pub holding: Vec<bool>,
 }
 
-/// Who reads each variable, by variable and, for "the others", by quantity.
-struct Readers {
-    entries_by_var: Vec<Vec<usize>>,
-    entries_by_quantity: Vec<Vec<usize>>,
-    pledges_by_var: Vec<Vec<usize>>,
-    pledges_by_quantity: Vec<Vec<usize>>,
-}
-
-impl Readers {
-    fn new(problem: &Problem) -> Readers {
-        let mut readers = Readers {
-            entries_by_var: vec![Vec::new(); problem.vars.len()],
-            entries_by_quantity: vec![Vec::new(); problem.quantities.len()],
-            pledges_by_var: vec![Vec::new(); problem.vars.len()],
-            pledges_by_quantity: vec![Vec::new(); problem.quantities.len()],
-        };
-        for (index, entry) in problem.entries.iter().enumerate() {
-            for requirement in &entry.requirements {
-                match requirement.reference {
-                    Reference::Zero => {}
-                    Reference::Var(var) => readers.entries_by_var[var].push(index),
-                    Reference::Others { quantity, .. } => {
-                        readers.entries_by_quantity[quantity].push(index);
-                    }
-                }
-            }
-        }
-        for (index, pledge) in problem.pledges.iter().enumerate() {
-            match pledge.proportion.as_ref().map(|p| &p.reference) {
-                None | Some(Reference::Zero) => {}
-                Some(Reference::Var(var)) => readers.pledges_by_var[*var].push(index),
-                Some(Reference::Others { quantity, .. }) => {
-                    readers.pledges_by_quantity[*quantity].push(index);
-                }
-            }
-        }
-        readers
-    }
-
-    /// The pledges whose proportional part reads `var`.
-    fn pledges(&self, problem: &Problem, var: usize) -> impl Iterator<Item = usize> + '_ {
-        let quantity = problem.vars[var].1;
-        self.pledges_by_var[var]
-            .iter()
-            .chain(&self.pledges_by_quantity[quantity])
-            .copied()
-    }
-
-    /// The commitments and pledges that read a variable in `moved` (the others were
-    /// checked at a point equal to this one where they read).
-    fn suspects(&self, problem: &Problem, moved: &[usize]) -> Suspects {
-        let mut suspects = Suspects {
-            entries: Vec::new(),
-            pledges: Vec::new(),
-        };
-        let mut quantities: Vec<usize> = moved.iter().map(|var| problem.vars[*var].1).collect();
-        quantities.sort_unstable();
-        quantities.dedup();
-        for &var in moved {
-            suspects.entries.extend(&self.entries_by_var[var]);
-            suspects.pledges.extend(&self.pledges_by_var[var]);
-        }
-        for quantity in quantities {
-            suspects.entries.extend(&self.entries_by_quantity[quantity]);
-            suspects.pledges.extend(&self.pledges_by_quantity[quantity]);
-        }
-        suspects
-    }
-}
-
-/// The greatest fixed point of `problem.step`.
-pub fn greatest(problem: &Problem) -> FixedPoint {
-    let readers = Readers::new(problem);
-    let mut bound = top(problem);
+/// The greatest fixed point of the liability operator.
+pub fn greatest(problem: &Problem) -> FixedPoint<'_> {
+    let mut bound = Point::new(problem, top(problem));
     // Everything is assumed at the top; what fails there fails everywhere below it.
     let mut configuration = Configuration {
         holding: vec![true; problem.entries.len()],
@@ -121,22 +51,20 @@ pub fn greatest(problem: &Problem) -> FixedPoint {
         .map(|var| pieces_of(problem, &configuration, *var))
         .collect();
     let mut changed = all_vars;
-    let reading = |var: usize| -> Vec<usize> {
-        readers
-            .pledges(problem, var)
-            .map(|p| problem.pledges[p].var)
-            .collect()
-    };
     loop {
-        let candidate = convex::greatest_below(problem, &pieces, &bound, &changed, &reading);
-        let moved: Vec<usize> = (0..bound.len())
-            .filter(|var| candidate[*var] != bound[*var])
+        let candidate = convex::greatest_below(problem, &pieces, &bound, &changed);
+        let moved: Vec<usize> = (0..problem.vars.len())
+            .filter(|var| candidate.x()[*var] != bound.x()[*var])
             .collect();
-        let suspects = readers.suspects(problem, &moved);
-        changed = narrow(problem, &mut configuration, &candidate, suspects);
+        changed = narrow(
+            problem,
+            &mut configuration,
+            &candidate,
+            suspects(problem, &moved),
+        );
         if changed.is_empty() {
             return FixedPoint {
-                values: candidate,
+                point: candidate,
                 holding: configuration.holding,
             };
         }
@@ -145,6 +73,32 @@ pub fn greatest(problem: &Problem) -> FixedPoint {
         }
         bound = candidate;
     }
+}
+
+/// The commitments and pledges that read a variable in `moved` (the others were checked
+/// at a point equal to this one where they read).
+fn suspects(problem: &Problem, moved: &[usize]) -> Suspects {
+    let readers = &problem.readers;
+    let mut suspects = Suspects {
+        entries: Vec::new(),
+        pledges: Vec::new(),
+    };
+    let mut quantities: Vec<usize> = moved.iter().map(|var| problem.vars[*var].1).collect();
+    quantities.sort_unstable();
+    quantities.dedup();
+    for &var in moved {
+        suspects.entries.extend(&readers.entries_by_var[var]);
+        suspects.pledges.extend(&readers.pledges_by_var[var]);
+    }
+    for quantity in quantities {
+        suspects
+            .entries
+            .extend(&readers.entries_by_quantity[quantity]);
+        suspects
+            .pledges
+            .extend(&readers.pledges_by_quantity[quantity]);
+    }
+    suspects
 }
 
 /// Everyone at the most any of their promises can yield: above every fixed point.
@@ -170,18 +124,17 @@ struct Suspects {
     pledges: Vec<usize>,
 }
 
-/// Drops the assumptions among `suspects` that fail at `x`. Returns the variables whose
+/// Drops the assumptions among `suspects` that fail at `point`. Returns the variables whose
 /// pieces changed.
 fn narrow(
     problem: &Problem,
     configuration: &mut Configuration,
-    x: &[Exact],
+    point: &Point<'_>,
     suspects: Suspects,
 ) -> Vec<usize> {
-    let point = problem.point(x);
     let mut changed = Vec::new();
     for entry in suspects.entries {
-        if configuration.holding[entry] && !problem.holds(entry, &point) {
+        if configuration.holding[entry] && !point.holds(entry) {
             configuration.holding[entry] = false;
             changed.extend(
                 problem.entries[entry]
@@ -197,7 +150,7 @@ fn narrow(
             continue;
         };
         if configuration.capped[index]
-            && (problem.value(&p.reference, &point) - &p.threshold) * &p.rate < p.cap
+            && (point.value(&p.reference) - &p.threshold) * &p.rate < p.cap
         {
             configuration.capped[index] = false;
             changed.push(pledge.var);

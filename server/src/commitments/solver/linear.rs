@@ -1,7 +1,9 @@
 //! Exact linear algebra for one piece of the solver: strongly connected components of a
-//! dependency graph (dependencies first) and Gaussian elimination over the rationals.
+//! dependency graph (dependencies first) and sparse Gaussian elimination over the rationals.
 
-use super::super::exact::Exact;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::super::exact::{self, Exact};
 
 /// The strongly connected components of the graph `edges` (node -> nodes it reads),
 /// restricted to the nodes in `nodes`, ordered so that every component comes after the
@@ -61,33 +63,78 @@ pub fn components(nodes: &[usize], edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
     order
 }
 
-/// Solves `matrix · x = rhs` exactly; `None` if the matrix is singular.
-pub fn solve(mut matrix: Vec<Vec<Exact>>, mut rhs: Vec<Exact>) -> Option<Vec<Exact>> {
-    let size = rhs.len();
-    for column in 0..size {
-        let pivot = (column..size).find(|row| !matrix[*row][column].is_zero())?;
-        matrix.swap(column, pivot);
-        rhs.swap(column, pivot);
-        let pivot_value = matrix[column][column].clone();
-        let pivot_row = matrix[column].clone();
-        let pivot_rhs = rhs[column].clone();
-        for (row, (coefficients, value)) in matrix.iter_mut().zip(rhs.iter_mut()).enumerate() {
-            if row == column || coefficients[column].is_zero() {
-                continue;
-            }
-            let factor = &coefficients[column] / &pivot_value;
-            for (coefficient, pivot) in coefficients.iter_mut().zip(&pivot_row).skip(column) {
-                *coefficient -= &factor * pivot;
-            }
-            *value -= &factor * &pivot_rhs;
+/// One linear equation: `sum of coefficient · x[column] over terms = rhs`.
+#[derive(Debug, Clone)]
+pub struct Equation {
+    pub terms: Vec<(usize, Exact)>,
+    pub rhs: Exact,
+}
+
+/// Solves a square system of sparse equations exactly; `None` if it is singular.
+///
+/// Columns are eliminated in `order` (every column once), each by the remaining equation
+/// that mentions it with the fewest terms, so that a system whose rows read one shared
+/// column (a total) besides their own costs O(n), not O(n³): eliminating a row's own
+/// column only touches the few rows that mention it.
+pub fn solve(equations: Vec<Equation>, order: &[usize]) -> Option<Vec<Exact>> {
+    let size = equations.len();
+    let mut rows: Vec<BTreeMap<usize, Exact>> = Vec::with_capacity(size);
+    let mut rhs = Vec::with_capacity(size);
+    // Per column, the rows not yet used as a pivot that mention it.
+    let mut mentions: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); size];
+    for (index, equation) in equations.into_iter().enumerate() {
+        let mut row: BTreeMap<usize, Exact> = BTreeMap::new();
+        for (column, coefficient) in equation.terms {
+            *row.entry(column).or_insert_with(exact::zero) += &coefficient;
         }
+        row.retain(|_, coefficient| !coefficient.is_zero());
+        for column in row.keys() {
+            mentions[*column].insert(index);
+        }
+        rows.push(row);
+        rhs.push(equation.rhs);
     }
-    Some(
-        rhs.into_iter()
-            .zip(matrix.iter().enumerate())
-            .map(|(value, (row, coefficients))| value / &coefficients[row])
-            .collect(),
-    )
+    let mut pivots = Vec::with_capacity(size);
+    for &column in order {
+        let pivot = mentions[column]
+            .iter()
+            .copied()
+            .min_by_key(|row| rows[*row].len())?;
+        let pivot_row = rows[pivot].clone();
+        for other in pivot_row.keys() {
+            mentions[*other].remove(&pivot);
+        }
+        let pivot_value = pivot_row.get(&column)?.clone();
+        let pivot_rhs = rhs[pivot].clone();
+        let targets: Vec<usize> = mentions[column].iter().copied().collect();
+        for target in targets {
+            let factor = &rows[target][&column] / &pivot_value;
+            for (other, coefficient) in &pivot_row {
+                let entry = rows[target].entry(*other).or_insert_with(exact::zero);
+                *entry -= &factor * coefficient;
+                if entry.is_zero() {
+                    rows[target].remove(other);
+                    mentions[*other].remove(&target);
+                } else {
+                    mentions[*other].insert(target);
+                }
+            }
+            rhs[target] -= &factor * &pivot_rhs;
+        }
+        pivots.push((column, pivot));
+    }
+    // Each pivot row mentions only its column and columns eliminated after it.
+    let mut values = vec![exact::zero(); size];
+    for &(column, pivot) in pivots.iter().rev() {
+        let mut value = rhs[pivot].clone();
+        for (other, coefficient) in &rows[pivot] {
+            if *other != column {
+                value -= coefficient * &values[*other];
+            }
+        }
+        values[column] = value / &rows[pivot][&column];
+    }
+    Some(values)
 }
 
 #[cfg(test)]
@@ -109,16 +156,43 @@ mod tests {
         assert!(position(1) < position(0));
     }
 
+    fn equation(terms: &[(usize, Exact)], rhs: Exact) -> Equation {
+        Equation {
+            terms: terms.to_vec(),
+            rhs,
+        }
+    }
+
     /// A 2x2 system solves exactly; a singular one is reported.
     #[test]
     fn gaussian_elimination_is_exact() {
         // x - 0.99 y = 1, -0.99 x + y = 1  ->  x = y = 100
-        let matrix = vec![vec![q(1, 1), q(-99, 100)], vec![q(-99, 100), q(1, 1)]];
+        let system = vec![
+            equation(&[(0, q(1, 1)), (1, q(-99, 100))], q(1, 1)),
+            equation(&[(0, q(-99, 100)), (1, q(1, 1))], q(1, 1)),
+        ];
+        assert_eq!(solve(system, &[0, 1]), Some(vec![q(100, 1), q(100, 1)]));
+        let singular = vec![
+            equation(&[(0, q(1, 1)), (1, q(-1, 1))], q(0, 1)),
+            equation(&[(0, q(-1, 1)), (1, q(1, 1))], q(0, 1)),
+        ];
+        assert_eq!(solve(singular, &[0, 1]), None);
+    }
+
+    /// Rows that read one shared total: x_i = 1 + x_t / 2 for i < 3, x_t = x_0 + x_1 + x_2
+    /// -> x_t = 3 + 1.5 x_t, so x_t = -6 and every x_i = -2. Terms on one column add up.
+    #[test]
+    fn a_shared_total_is_eliminated_last() {
+        let mut system: Vec<Equation> = (0..3)
+            .map(|i| equation(&[(i, q(1, 2)), (i, q(1, 2)), (3, q(-1, 2))], q(1, 1)))
+            .collect();
+        system.push(equation(
+            &[(3, q(1, 1)), (0, q(-1, 1)), (1, q(-1, 1)), (2, q(-1, 1))],
+            q(0, 1),
+        ));
         assert_eq!(
-            solve(matrix, vec![q(1, 1), q(1, 1)]),
-            Some(vec![q(100, 1), q(100, 1)])
+            solve(system, &[0, 1, 2, 3]),
+            Some(vec![q(-2, 1), q(-2, 1), q(-2, 1), q(-6, 1)])
         );
-        let singular = vec![vec![q(1, 1), q(-1, 1)], vec![q(-1, 1), q(1, 1)]];
-        assert_eq!(solve(singular, vec![q(0, 1), q(0, 1)]), None);
     }
 }

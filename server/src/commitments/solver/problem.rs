@@ -1,14 +1,18 @@
 //! The solver's indexed view of a set of commitments: users, quantities and liability
-//! variables numbered densely, amounts exact, and the evaluation of conditions and promises.
+//! variables numbered densely, amounts exact and in base units, and who reads what.
+//!
+//! A quantity is an action in one dimension ([`Measure`]): "90 minutes of ironing" and "2
+//! hours of ironing" are one quantity, held in seconds. Every amount, rate, threshold and
+//! cap is converted once, here; the unit each promise was written in is kept for the report.
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
 
-use quid_shared::{Commitment, CommitmentStatus, Id, UserRef};
+use quid_shared::{Commitment, CommitmentStatus, Id, Scope, UserRef};
+use time::OffsetDateTime;
 
 use super::super::exact::{self, Exact};
 use super::super::model::{self, ModelError};
-use super::super::units::{normalize_action, normalize_unit};
+use super::super::units::{Measure, factor, measure, normalize_action, normalize_unit};
 use super::SolveError;
 
 /// Whose amount a condition or a proportional promise looks at.
@@ -23,6 +27,12 @@ pub enum Reference {
         quantity: usize,
         except: Option<usize>,
     },
+    /// The largest amount of one quantity among every user except `except` (the creator):
+    /// "someone else". Only conditions read it.
+    Anyone {
+        quantity: usize,
+        except: Option<usize>,
+    },
 }
 
 /// A condition of a commitment: `reference >= min`.
@@ -32,7 +42,8 @@ pub struct Requirement {
     pub min: Exact,
 }
 
-/// The proportional part of a promise: `min(cap, rate * max(0, reference - threshold))`.
+/// The proportional part of a promise: `min(cap, rate * max(0, reference - threshold))`,
+/// all in base units (the rate converted from the promise's units per reference unit).
 #[derive(Debug, Clone)]
 pub struct Proportion {
     pub rate: Exact,
@@ -54,23 +65,38 @@ pub struct Pledge {
     pub proportion: Option<Proportion>,
     /// The most it can yield: `base + cap`, or `base`.
     pub ceiling: Exact,
+    /// The unit its author wrote (canonical spelling), and base units per one of it.
+    pub unit: String,
+    pub scale: Exact,
 }
 
 /// One active commitment.
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub id: i64,
+    /// When it was made: the oldest of several equal promises names the unit.
+    pub created_at: OffsetDateTime,
     pub requirements: Vec<Requirement>,
     /// Its pledges (indices into `Problem::pledges`).
     pub pledges: Vec<usize>,
+}
+
+/// Who reads each variable: commitments (through a condition) and pledges (through a
+/// proportional part), by variable and, for "the others" and "someone else", by quantity.
+#[derive(Debug, Default)]
+pub struct Readers {
+    pub entries_by_var: Vec<Vec<usize>>,
+    pub entries_by_quantity: Vec<Vec<usize>>,
+    pub pledges_by_var: Vec<Vec<usize>>,
+    pub pledges_by_quantity: Vec<Vec<usize>>,
 }
 
 /// Every active commitment of a group, indexed for the solver.
 #[derive(Debug, Default)]
 pub struct Problem {
     pub users: Vec<UserRef>,
-    /// `(action, unit)` per quantity index.
-    pub quantities: Vec<(String, String)>,
+    /// `(action, measure)` per quantity index.
+    pub quantities: Vec<(String, Measure)>,
     /// `(user, quantity)` per variable index.
     pub vars: Vec<(usize, usize)>,
     /// Variables per quantity.
@@ -79,10 +105,13 @@ pub struct Problem {
     pub pledges: Vec<Pledge>,
     /// Pledges per variable.
     pub var_pledges: Vec<Vec<usize>>,
+    pub readers: Readers,
     user_index: HashMap<Id, usize>,
-    quantity_index: HashMap<(String, String), usize>,
+    quantity_index: HashMap<(String, Measure), usize>,
     /// Quantity per `(action, unit)` as written, so each spelling is normalised once.
     spelled: HashMap<String, HashMap<String, Option<usize>>>,
+    /// Canonical spelling and base units per one, per unit as written.
+    scales: HashMap<String, (String, Exact)>,
     var_index: HashMap<(usize, usize), usize>,
 }
 
@@ -105,6 +134,7 @@ impl Problem {
         for commitment in active {
             problem.add(commitment)?;
         }
+        problem.readers = problem.index_readers();
         Ok(problem)
     }
 
@@ -132,11 +162,14 @@ impl Problem {
         let mut requirements = Vec::new();
         let mut pledges = Vec::new();
         for condition in &commitment.conditions {
-            let reference =
-                self.reference(creator, condition.user, &condition.action, &condition.unit);
+            let whose = match condition.user {
+                Some(user) => Whose::User(user),
+                None => Whose::Others(condition.scope),
+            };
+            let reference = self.reference(creator, whose, &condition.action, &condition.unit);
             requirements.push(Requirement {
                 reference,
-                min: number(condition.min)?,
+                min: number(condition.min)? * self.scale(&condition.unit).1,
             });
         }
         for promise in &commitment.promises {
@@ -144,18 +177,24 @@ impl Problem {
                 .find_quantity(&promise.action, &promise.unit)
                 .unwrap_or_default();
             let var = self.var_index[&(creator, quantity)];
-            let base = number(promise.base)?;
+            let (unit, scale) = self.scale(&promise.unit);
+            let base = number(promise.base)? * &scale;
             let proportion = if promise.rate > 0.0 {
                 let action = promise.ref_action.as_deref().unwrap_or(&promise.action);
-                let unit = promise.ref_unit.as_deref().unwrap_or(&promise.unit);
-                let rate = number(promise.rate)?;
-                let threshold = number(promise.threshold)?;
+                let ref_unit = promise.ref_unit.as_deref().unwrap_or(&promise.unit);
+                let ref_scale = self.scale(ref_unit).1;
+                // `rate` promise units per reference unit, in base units per base unit.
+                let rate = number(promise.rate)? * &scale / &ref_scale;
+                let threshold = number(promise.threshold)? * &ref_scale;
+                let whose = promise
+                    .ref_user
+                    .map_or(Whose::Others(Scope::Together), Whose::User);
                 Some(Proportion {
                     offset: &base - &rate * &threshold,
                     rate,
-                    cap: number(promise.cap.unwrap_or(0.0))?,
+                    cap: number(promise.cap.unwrap_or(0.0))? * &scale,
                     threshold,
-                    reference: self.reference(creator, promise.ref_user, action, unit),
+                    reference: self.reference(creator, whose, action, ref_unit),
                 })
             } else {
                 None
@@ -169,38 +208,44 @@ impl Problem {
                 base,
                 proportion,
                 ceiling,
+                unit,
+                scale,
             });
         }
         self.entries.push(Entry {
             id: commitment.id,
+            created_at: commitment.created_at,
             requirements,
             pledges,
         });
         Ok(())
     }
 
-    /// What `user` (or, with `None`, everyone but `creator`) refers to.
-    fn reference(
-        &mut self,
-        creator: usize,
-        user: Option<Id>,
-        action: &str,
-        unit: &str,
-    ) -> Reference {
+    /// What `whose` amount of `(action, unit)` is, seen from `creator`.
+    fn reference(&mut self, creator: usize, whose: Whose, action: &str, unit: &str) -> Reference {
         let Some(quantity) = self.find_quantity(action, unit) else {
             return Reference::Zero;
         };
-        match user {
-            None => Reference::Others {
-                quantity,
-                except: self.var_index.get(&(creator, quantity)).copied(),
-            },
-            Some(id) => self
+        let except = self.var_index.get(&(creator, quantity)).copied();
+        match whose {
+            Whose::Others(Scope::Together) => Reference::Others { quantity, except },
+            Whose::Others(Scope::Anyone) => Reference::Anyone { quantity, except },
+            Whose::User(id) => self
                 .user_index
                 .get(&id)
                 .and_then(|user| self.var_index.get(&(*user, quantity)))
                 .map_or(Reference::Zero, |var| Reference::Var(*var)),
         }
+    }
+
+    /// A unit's canonical spelling and base units per one of it, worked out once per spelling.
+    fn scale(&mut self, unit: &str) -> (String, Exact) {
+        if let Some(found) = self.scales.get(unit) {
+            return found.clone();
+        }
+        let found = (normalize_unit(unit), factor(unit));
+        self.scales.insert(unit.to_owned(), found.clone());
+        found
     }
 
     fn user(&mut self, user: &UserRef) -> usize {
@@ -238,14 +283,17 @@ impl Problem {
             return *found;
         }
         let key = quantity_key(action, unit);
-        if let Some(index) = self.quantity_index.get(&key) {
-            return *index;
-        }
-        self.quantities.push(key.clone());
-        self.quantity_vars.push(Vec::new());
-        self.quantity_index.insert(key, self.quantities.len() - 1);
-        self.remember(action, unit, Some(self.quantities.len() - 1));
-        self.quantities.len() - 1
+        let index = match self.quantity_index.get(&key) {
+            Some(index) => *index,
+            None => {
+                self.quantities.push(key.clone());
+                self.quantity_vars.push(Vec::new());
+                self.quantity_index.insert(key, self.quantities.len() - 1);
+                self.quantities.len() - 1
+            }
+        };
+        self.remember(action, unit, Some(index));
+        index
     }
 
     fn var(&mut self, user: usize, quantity: usize) -> usize {
@@ -259,114 +307,46 @@ impl Problem {
         self.vars.len() - 1
     }
 
-    /// Liabilities `x`, with each quantity's total summed when first needed, so that "the
-    /// others" cost O(1) to read.
-    pub fn point<'a>(&'a self, x: &'a [Exact]) -> Point<'a> {
-        Point {
-            x,
-            quantity_vars: &self.quantity_vars,
-            totals: vec![OnceCell::new(); self.quantities.len()],
-        }
-    }
-
-    /// The value a reference takes at `point`.
-    pub fn value(&self, reference: &Reference, point: &Point<'_>) -> Exact {
-        match reference {
-            Reference::Zero => exact::zero(),
-            Reference::Var(var) => point.x[*var].clone(),
-            Reference::Others {
-                quantity,
-                except: Some(except),
-            } => point.total(*quantity) - &point.x[*except],
-            Reference::Others {
-                quantity,
-                except: None,
-            } => point.total(*quantity).clone(),
-        }
-    }
-
-    /// The value a reference takes under `x`, summed afresh (for `x` that keeps changing).
-    pub fn value_in(&self, reference: &Reference, x: &[Exact]) -> Exact {
-        self.reads(reference)
-            .fold(exact::zero(), |sum, var| sum + &x[var])
-    }
-
-    /// The variables a reference reads.
-    pub fn reads<'a>(&'a self, reference: &'a Reference) -> impl Iterator<Item = usize> + 'a {
-        let (single, many, except) = match reference {
-            Reference::Zero => (None, &[][..], None),
-            Reference::Var(var) => (Some(*var), &[][..], None),
-            Reference::Others { quantity, except } => {
-                (None, self.quantity_vars[*quantity].as_slice(), *except)
+    /// Who reads each variable and quantity.
+    fn index_readers(&self) -> Readers {
+        let mut readers = Readers {
+            entries_by_var: vec![Vec::new(); self.vars.len()],
+            entries_by_quantity: vec![Vec::new(); self.quantities.len()],
+            pledges_by_var: vec![Vec::new(); self.vars.len()],
+            pledges_by_quantity: vec![Vec::new(); self.quantities.len()],
+        };
+        for (index, entry) in self.entries.iter().enumerate() {
+            for requirement in &entry.requirements {
+                match requirement.reference {
+                    Reference::Zero => {}
+                    Reference::Var(var) => readers.entries_by_var[var].push(index),
+                    Reference::Others { quantity, .. } | Reference::Anyone { quantity, .. } => {
+                        readers.entries_by_quantity[quantity].push(index);
+                    }
+                }
             }
-        };
-        single
-            .into_iter()
-            .chain(many.iter().copied().filter(move |var| Some(*var) != except))
-    }
-
-    /// Whether every condition of entry `entry` holds at `point`.
-    pub fn holds(&self, entry: usize, point: &Point<'_>) -> bool {
-        self.entries[entry]
-            .requirements
-            .iter()
-            .all(|r| self.value(&r.reference, point) >= r.min)
-    }
-
-    /// What a pledge yields under `x`: `base + min(cap, rate * max(0, L_ref - threshold))`.
-    pub fn yields(&self, pledge: &Pledge, point: &Point<'_>) -> Exact {
-        let Some(p) = &pledge.proportion else {
-            return pledge.base.clone();
-        };
-        let excess = self.value(&p.reference, point) - &p.threshold;
-        if excess <= exact::zero() {
-            return pledge.base.clone();
         }
-        let share = excess * &p.rate;
-        &pledge.base + if share < p.cap { share } else { p.cap.clone() }
-    }
-
-    #[cfg(test)]
-    /// The exact operator whose greatest fixed point the liabilities are: per variable, the
-    /// largest yield among pledges of commitments whose conditions hold under `x` (else 0).
-    pub fn step(&self, x: &[Exact]) -> Vec<Exact> {
-        let point = self.point(x);
-        let holds: Vec<bool> = (0..self.entries.len())
-            .map(|e| self.holds(e, &point))
-            .collect();
-        self.var_pledges
-            .iter()
-            .map(|pledges| {
-                pledges
-                    .iter()
-                    .map(|p| &self.pledges[*p])
-                    .filter(|p| holds[p.commitment])
-                    .map(|p| self.yields(p, &point))
-                    .fold(exact::zero(), |best, y| if y > best { y } else { best })
-            })
-            .collect()
+        for (index, pledge) in self.pledges.iter().enumerate() {
+            match pledge.proportion.as_ref().map(|p| &p.reference) {
+                None | Some(Reference::Zero) => {}
+                Some(Reference::Var(var)) => readers.pledges_by_var[*var].push(index),
+                Some(Reference::Others { quantity, .. } | Reference::Anyone { quantity, .. }) => {
+                    readers.pledges_by_quantity[*quantity].push(index);
+                }
+            }
+        }
+        readers
     }
 }
 
-/// Liabilities together with each quantity's total.
-pub struct Point<'a> {
-    pub x: &'a [Exact],
-    quantity_vars: &'a [Vec<usize>],
-    totals: Vec<OnceCell<Exact>>,
+/// Whose amount a reference reads, before it is indexed.
+#[derive(Clone, Copy)]
+enum Whose {
+    User(Id),
+    Others(Scope),
 }
 
-impl Point<'_> {
-    /// The sum of one quantity over everyone.
-    fn total(&self, quantity: usize) -> &Exact {
-        self.totals[quantity].get_or_init(|| {
-            self.quantity_vars[quantity]
-                .iter()
-                .fold(exact::zero(), |sum, var| sum + &self.x[*var])
-        })
-    }
-}
-
-/// The normalised `(action, unit)` key of a quantity.
-fn quantity_key(action: &str, unit: &str) -> (String, String) {
-    (normalize_action(action), normalize_unit(unit))
+/// The normalised `(action, measure)` key of a quantity.
+fn quantity_key(action: &str, unit: &str) -> (String, Measure) {
+    (normalize_action(action), measure(unit))
 }

@@ -2,27 +2,8 @@
 
 use quid_shared::{CommitmentStatus, Liability};
 
-use super::super::fixtures::{commitment, condition, fixed, proportional, user};
+use super::super::fixtures::{commitment, condition, fixed, proportional, row, rows, user};
 use super::{diff, solve};
-
-/// `(user, action, unit, amount)` rows, for compact assertions.
-fn rows(liabilities: &[Liability]) -> Vec<(String, String, String, f64)> {
-    liabilities
-        .iter()
-        .map(|l| {
-            (
-                l.user.username.clone(),
-                l.action.clone(),
-                l.unit.clone(),
-                l.amount,
-            )
-        })
-        .collect()
-}
-
-fn row(user: &str, action: &str, unit: &str, amount: f64) -> (String, String, String, f64) {
-    (user.into(), action.into(), unit.into(), amount)
-}
 
 /// Mutual conditions bind: 3h if the other does 3h, both ways -> both 3h.
 #[test]
