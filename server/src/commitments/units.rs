@@ -29,7 +29,14 @@ const UNIT_SYNONYMS: &[(&str, &[&str])] = &[
     ),
     (
         "gbp",
-        &["£", "gbp", "pound sterling", "pounds sterling", "sterling"],
+        &[
+            "£",
+            "gbp",
+            "pound sterling",
+            "pounds sterling",
+            "sterling",
+            "quid",
+        ],
     ),
     ("pence", &["pence", "penny", "pennies"]),
     (

@@ -5,10 +5,10 @@
 //! Every reader (the grammar, and any other reader of offers) ends here, so one set of rules
 //! decides what is recorded.
 
-use quid_shared::{Condition, Promise, UserRef};
+use quid_shared::{Condition, Promise, Scope, UserRef};
 
 use super::super::model::Terms;
-use super::super::units::{display_unit, format_amount, normalize_unit};
+use super::super::units::{display_unit, format_amount, normalize_unit, same_dimension};
 use super::clarify::Need;
 
 /// Who a condition or a share follows, as read.
@@ -312,14 +312,20 @@ fn action_of(quantity: &Quantity) -> Option<String> {
         .or_else(|| quantity.verb_action.clone())
 }
 
-/// What kind of amount a unit measures, so that only like clauses lend each other parts.
-fn kind(unit: &str) -> &str {
+/// Whether two units measure one kind of amount (a recurring amount by its base unit),
+/// so that like clauses lend each other parts.
+fn alike(a: &str, b: &str) -> bool {
+    let base = |u: &str| u.split(" per ").next().unwrap_or(u).to_owned();
+    same_dimension(&base(a), &base(b)) || matches!((money(a), money(b)), (true, true))
+}
+
+/// Whether a unit is an amount of money (any currency).
+fn money(unit: &str) -> bool {
     let unit = unit.split(" per ").next().unwrap_or(unit);
-    match unit {
-        "hours" | "minutes" | "days" | "weeks" | "seconds" => "time",
-        "usd" | "cents" | "eur" | "gbp" | "pence" => "money",
-        other => other,
-    }
+    matches!(
+        unit,
+        "usd" | "cents" | "eur" | "gbp" | "pence" | "euro cents"
+    )
 }
 
 /// Fills missing units and actions from the other clauses, or says which to ask for.
@@ -333,7 +339,7 @@ fn complete(offer: &mut OfferDraft) -> Option<Need> {
         let q = &mut promise.quantity;
         q.giving |= share.giving;
         let alike = match (&q.unit, &share.ref_unit) {
-            (Some(own), Some(theirs)) => kind(own) == kind(theirs),
+            (Some(own), Some(theirs)) => alike(own, theirs),
             _ => true,
         };
         if q.action.is_none() && q.verb_action.is_none() {
@@ -384,21 +390,23 @@ fn complete(offer: &mut OfferDraft) -> Option<Need> {
     }
     let named: Vec<(String, String)> = quantities
         .iter()
-        .filter_map(|q| Some((kind(q.unit.as_deref()?).to_owned(), action_of(q)?)))
+        .filter_map(|q| Some((q.unit.clone()?, action_of(q)?)))
         .collect();
     for q in quantities.iter_mut() {
         if action_of(q).is_some() {
             continue;
         }
-        let unit_kind = kind(q.unit.as_deref().unwrap_or(""));
-        let mut alike = named.iter().filter(|(k, _)| k == unit_kind).map(|(_, a)| a);
-        let borrowed = match (alike.next(), alike.next()) {
+        let unit = q.unit.clone().unwrap_or_default();
+        let mut like = named
+            .iter()
+            .filter(|(u, _)| alike(u, &unit))
+            .map(|(_, a)| a);
+        let borrowed = match (like.next(), like.next()) {
             (Some(one), None) => Some(one.clone()),
             (Some(one), Some(_)) if named.iter().all(|(_, a)| a == one) => Some(one.clone()),
             _ => None,
         };
-        q.action =
-            borrowed.or_else(|| (q.giving && unit_kind == "money").then(|| "payment".into()));
+        q.action = borrowed.or_else(|| (q.giving && money(&unit)).then(|| "payment".into()));
     }
     let missing: Vec<&&mut Quantity> = quantities
         .iter()
@@ -455,23 +463,19 @@ fn build(offer: &OfferDraft, author: &UserRef) -> Result<Terms, Need> {
                 why: "a condition of nothing always holds".to_owned(),
             });
         }
-        let user = match &c.who {
+        let (user, scope) = match &c.who {
             Who::Member(m) if m.id == author.id => {
                 return Err(Need::Restate {
                     why: "a condition on yourself can never help".to_owned(),
                 });
             }
-            Who::Member(m) => Some(m.id),
-            Who::Anyone => {
-                return Err(Need::Restate {
-                    why: "I cannot yet record \"someone else\" as a condition".to_owned(),
-                });
-            }
-            _ => None,
+            Who::Member(m) => (Some(m.id), Scope::Together),
+            Who::Anyone => (None, Scope::Anyone),
+            _ => (None, Scope::Together),
         };
         conditions.push(Condition {
             user,
-            scope: Default::default(),
+            scope,
             action: text(action_of(q)),
             min: known(q),
             unit: text(q.unit.clone()),

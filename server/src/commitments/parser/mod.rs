@@ -178,4 +178,6 @@ fn ask(text: &str, need: Need, allow: Allow) -> Detection {
 #[cfg(test)]
 mod corpus;
 #[cfg(test)]
+mod prefilter;
+#[cfg(test)]
 mod tests;
