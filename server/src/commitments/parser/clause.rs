@@ -154,7 +154,7 @@ fn offer_at_stance(tokens: &[Token], question: bool, scene: &Scene<'_>) -> Optio
 
 /// Whether an offer for several people starts at `at`: "we will", "we promise", "let's",
 /// "Dave and I will", "me and Kim will".
-fn collective(tokens: &[Token], at: usize) -> bool {
+pub fn collective(tokens: &[Token], at: usize) -> bool {
     let word = |i: usize| tokens.get(i).map_or("", |t| t.text.as_str());
     let modal = |i: usize| matches!(word(i), "will" | "can" | "shall" | "are");
     (word(at) == "we"

@@ -136,15 +136,16 @@ impl Detector for RuleParser {
     }
 
     /// Most chat is ruled out by its words alone: no offer's stance ("I'll", "I can",
-    /// "happy to", "count me in for"), no hedge, nothing "from me", no "we will", and no
-    /// word of withdrawing.
+    /// "happy to", "count me in for"), no hedge, nothing "from me", no "we will" or "Bob
+    /// and I will", and no word of withdrawing.
     fn may_detect(&self, text: &str) -> bool {
         let tokens = lexer::tokenize(text);
         let marked = |t: &lexer::Token| {
             matches!(t.text.as_str(), "me" | "we" | "let")
                 || offer::HEDGE_ADVERBS.contains(&t.text.as_str())
         };
-        if tokens.iter().any(marked) || withdraw::may_be(text) {
+        let together = |at: usize| clause::collective(&tokens, at);
+        if tokens.iter().any(marked) || withdraw::may_be(text) || (0..tokens.len()).any(together) {
             return true;
         }
         (0..tokens.len()).any(|at| {
