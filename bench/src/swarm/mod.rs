@@ -6,6 +6,7 @@
 mod member;
 mod publisher;
 mod readers;
+mod reading;
 mod upgrade;
 
 use std::net::SocketAddr;
@@ -16,9 +17,10 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{self, FuturesUnordered, StreamExt};
 use quid_shared::Id;
 
-pub use member::{Member, Role};
+pub use member::Member;
 pub use publisher::{Load, PublishRun};
 pub use readers::Readers;
+pub use reading::Role;
 
 use crate::BenchError;
 use crate::setup::Account;

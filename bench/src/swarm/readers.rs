@@ -15,7 +15,7 @@ use mio::{Events, Interest, Poll, Token, Waker};
 use tokio::sync::oneshot;
 
 use super::Shared;
-use super::member::Reading;
+use super::reading::Reading;
 use super::upgrade::Step;
 use crate::BenchError;
 use crate::stats::Counters;

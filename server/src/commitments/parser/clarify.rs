@@ -371,7 +371,7 @@ pub fn reads_as_answer(need: &Need, answer: &str, members: &[String]) -> bool {
         let mut c = super::cursor::Cursor::new(&tokens);
         c.eat_any_phrase(&[&["up", "to"], &["at", "most"], &["max"]]);
         super::quantity::read(&mut c)
-            .is_some_and(|r| !matches!(r.quantity.amount, super::draft::Amount::Vague(_)))
+            .is_some_and(|r| !matches!(r.quantity.amount, super::shape::Amount::Vague(_)))
             && words.len() <= 8
     };
     let named = || member_named(&lower, members).is_some() && words.len() <= 4;

@@ -8,24 +8,15 @@ use quid_shared::UserRef;
 use super::chatter::says_something;
 use super::condition::{self, OTHER_CONNECTORS};
 use super::cursor::Cursor;
-use super::draft::{ConditionDraft, Limit, PromiseDraft};
 use super::lexer::Token;
 use super::names::person;
-use super::offer::{self, HEDGE_ADVERBS, Stance};
+use super::offer;
+use super::scene::Scene;
+use super::shape::{ConditionDraft, Limit, PromiseDraft};
 use super::share;
+use super::stance::{self, HEDGE_ADVERBS, Stance};
 use super::tails::{self, Effect};
 use super::words::TIME_WORDS;
-
-/// The people a sentence is read among.
-#[derive(Debug, Clone)]
-pub struct Scene<'a> {
-    pub author: &'a UserRef,
-    pub members: &'a [UserRef],
-    /// The one member the message names, whom "he", "she" or "they" refer to.
-    pub named: Option<UserRef>,
-    /// Whom "you" means: the member addressed by name, or the only other member.
-    pub addressed: Option<UserRef>,
-}
 
 /// One offer as read from a sentence.
 #[derive(Debug, Clone, Default)]
@@ -131,7 +122,7 @@ fn offer_at_stance(tokens: &[Token], question: bool, scene: &Scene<'_>) -> Optio
             }
         }
         let mut c = Cursor { tokens, at };
-        let Some(stance) = offer::stance(&mut c, opening) else {
+        let Some(stance) = stance::stance(&mut c, opening) else {
             continue;
         };
         // "I did 3 hours last week, so I'll do 1 hour": the report is not the offer
@@ -218,7 +209,7 @@ fn offer_sentence(
         hedged,
         ..OfferParts::default()
     };
-    let mut fronted_per: Option<(f64, super::draft::Share)> = None;
+    let mut fronted_per: Option<(f64, super::shape::Share)> = None;
     if at > 0 {
         before_stance(&tokens[..at], scene, &mut parts, &mut fronted_per);
     }
@@ -228,10 +219,10 @@ fn offer_sentence(
     if let Some((per, mut share)) = fronted_per
         && let Some(first) = promises.first_mut()
         && first.share.is_none()
-        && let super::draft::Amount::Known(amount) = first.quantity.amount
+        && let super::shape::Amount::Known(amount) = first.quantity.amount
     {
         share.rate = amount / per;
-        first.quantity.amount = super::draft::Amount::Missing;
+        first.quantity.amount = super::shape::Amount::Missing;
         first.share = Some(share);
     }
     parts.promises = promises;
@@ -253,7 +244,7 @@ fn before_stance(
     before: &[Token],
     scene: &Scene<'_>,
     parts: &mut OfferParts,
-    fronted_per: &mut Option<(f64, super::draft::Share)>,
+    fronted_per: &mut Option<(f64, super::shape::Share)>,
 ) {
     let mut pre = Cursor::new(before);
     if let Some(per) = share::per(&mut pre, scene) {
@@ -417,7 +408,7 @@ pub fn is_time(word: &str) -> bool {
 pub fn named_member(tokens: &[Token], author: &UserRef, members: &[UserRef]) -> Option<UserRef> {
     let mut found: Option<UserRef> = None;
     for token in tokens {
-        if let Some(super::draft::Who::Member(m)) = person(&token.text, false, author, members)
+        if let Some(super::shape::Who::Member(m)) = person(&token.text, false, author, members)
             && m.username.to_lowercase() == token.text
             && m.id != author.id
         {

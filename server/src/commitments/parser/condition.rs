@@ -3,12 +3,12 @@
 //! Carol each pay $10", "if Kim does too". A clause this grammar cannot place makes the
 //! whole condition part unreadable — never a condition dropped.
 
-use super::clause::Scene;
 use super::cursor::Cursor;
-use super::draft::{Amount, ConditionDraft, Quantity, Who};
 use super::names::{Subject, subject};
 use super::phrase::{gerund, noun_phrase};
 use super::quantity::{self, Bound};
+use super::scene::Scene;
+use super::shape::{Amount, ConditionDraft, Quantity, Who};
 use super::words::verb;
 
 /// Words that introduce a condition, longest first.

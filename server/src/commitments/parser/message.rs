@@ -8,9 +8,11 @@ use quid_shared::UserRef;
 use super::super::model::Terms;
 use super::chatter;
 use super::clarify::{Allow, Need};
-use super::clause::{self, OfferParts, Part, Scene};
-use super::draft::{self, OfferDraft, Resolved};
+use super::clause::{self, OfferParts, Part};
+use super::draft::{self, Resolved};
 use super::lexer::{Token, tokenize};
+use super::scene::Scene;
+use super::shape::OfferDraft;
 use super::tails::{self, Effect};
 
 /// What a message says, for the detector.

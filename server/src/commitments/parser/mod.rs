@@ -8,14 +8,19 @@
 //!
 //! - `lexer` — text -> tokens; `cursor` — the matchers the grammar is written with;
 //! - `words` — word lists (numbers, verbs, hedges, time words); `phrase` — action phrases;
-//! - `quantity` — "5h of work", "$20 for pizza", "half an hour", "twice a week";
-//! - `names` — who a subject is; `condition` — "if / provided / as long as …" clauses;
-//! - `offer` — the author's stance and promises; `share` — proportional promises and limits;
+//! - `amount` — a number and its unit ("2.5", "twenty five", "1h30", "$20", "a week");
+//! - `quantity` — an amount of something: "5h of work", "half an hour", "twice a week";
+//! - `names` — who a subject is; `scene` — the people a sentence is read among;
+//! - `condition` — "if / provided / as long as …" clauses;
+//! - `stance` — "I'll", "I can", "count me in for", hedged, denied, reported;
+//! - `offer` — the promises after a stance; `share` — proportional promises and limits;
 //! - `clause` — one sentence, chatter trimmed; `message` — the sentences together;
-//! - `draft` — an offer as read, checked and completed into terms (or a question);
+//! - `tails`, `chatter` — what the words around an offer are (filler, hedge, unplaced);
+//! - `shape` — an offer as read; `draft` — checked and completed into terms (or a question);
 //! - `withdraw` — "I back out", "cancel my cooking offer";
 //! - `clarify` — pending questions, what reads as an answer, and how answers are spliced in.
 
+mod amount;
 mod chatter;
 mod clarify;
 mod clause;
@@ -28,7 +33,10 @@ mod names;
 mod offer;
 mod phrase;
 mod quantity;
+mod scene;
+pub mod shape;
 mod share;
+mod stance;
 mod tails;
 mod withdraw;
 mod words;
@@ -142,7 +150,7 @@ impl Detector for RuleParser {
         let tokens = lexer::tokenize(text);
         let marked = |t: &lexer::Token| {
             matches!(t.text.as_str(), "me" | "we" | "let")
-                || offer::HEDGE_ADVERBS.contains(&t.text.as_str())
+                || stance::HEDGE_ADVERBS.contains(&t.text.as_str())
         };
         let together = |at: usize| clause::collective(&tokens, at);
         if tokens.iter().any(marked) || withdraw::may_be(text) || (0..tokens.len()).any(together) {
@@ -155,8 +163,8 @@ impl Detector for RuleParser {
                     at,
                 };
                 matches!(
-                    offer::stance(&mut c, opening),
-                    Some(offer::Stance::Firm | offer::Stance::Hedged)
+                    stance::stance(&mut c, opening),
+                    Some(stance::Stance::Firm | stance::Stance::Hedged)
                 )
             })
         })

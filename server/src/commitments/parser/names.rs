@@ -6,7 +6,7 @@
 use quid_shared::UserRef;
 
 use super::cursor::Cursor;
-use super::draft::Who;
+use super::shape::Who;
 
 /// What the subject of a clause refers to.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,12 +3,13 @@
 //! whatever Kim gives", "twice as much as Yuri", "half an hour for every hour Bob works" —
 //! and their limits ("up to 8 hours in total", "at most 6 more").
 
-use super::clause::Scene;
+use super::amount::number;
 use super::cursor::Cursor;
-use super::draft::{Amount, Limit, Share, Who};
 use super::names::{Subject, subject};
 use super::phrase::noun_phrase;
-use super::quantity::{self, number};
+use super::quantity;
+use super::scene::Scene;
+use super::shape::{Amount, Limit, Share, Who};
 use super::words::verb;
 
 /// Nouns that mean "what they give or do", not an action of its own.
@@ -330,7 +331,7 @@ pub fn limit(c: &mut Cursor<'_>) -> Option<Limit> {
             };
             *c = probe;
             quantity::Read {
-                quantity: super::draft::Quantity {
+                quantity: super::shape::Quantity {
                     amount: Amount::Known(value),
                     ..Default::default()
                 },
