@@ -46,6 +46,23 @@ pub struct GroupView {
     pub has_older: bool,
     /// An older page is being fetched.
     pub loading_older: bool,
+    /// The members connected now (from the server's `presence`).
+    pub online: Vec<Id>,
+    /// Who is typing now.
+    pub typing: Vec<Typing>,
+    /// Lines about the group itself (members added, removed, left), each shown after
+    /// the message with the seq it was told at.
+    pub system_lines: Vec<(i64, String)>,
+}
+
+/// Someone typing in a group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Typing {
+    pub user: String,
+    /// Typing to me alone.
+    pub private: bool,
+    /// Seconds it stays shown.
+    pub ttl: u32,
 }
 
 impl GroupView {
@@ -67,7 +84,56 @@ impl GroupView {
             pending_clarification: None,
             has_older: head > 0,
             loading_older: false,
+            online: Vec::new(),
+            typing: Vec::new(),
+            system_lines: Vec::new(),
         }
+    }
+
+    /// The user read up to `seq` (here or on another device): what is before it is no
+    /// longer unread.
+    pub fn mark_read(&mut self, seq: i64, me: Id) {
+        if seq <= self.read_upto {
+            return;
+        }
+        self.read_upto = seq;
+        self.unread = self
+            .messages
+            .iter()
+            .filter(|m| m.seq > seq && m.author.as_ref().is_none_or(|a| a.id != me))
+            .count();
+        if self.unread == 0 {
+            self.mentioned = false;
+        }
+    }
+
+    /// A member was added, removed or left: the member list follows, and a line says so.
+    pub fn member_changed(
+        &mut self,
+        change: quid_shared::MemberChange,
+        user: UserRef,
+        by: Option<UserRef>,
+    ) {
+        use quid_shared::MemberChange;
+        let by = by.map_or(String::new(), |b| format!(" by {}", b.username));
+        let text = match change {
+            MemberChange::Added => format!("{} was added{by}", user.username),
+            MemberChange::Removed => format!("{} was removed{by}", user.username),
+            MemberChange::Left => format!("{} left", user.username),
+        };
+        match change {
+            MemberChange::Added => {
+                if !self.group.members.iter().any(|m| m.id == user.id) {
+                    self.group.members.push(user);
+                }
+            }
+            MemberChange::Removed | MemberChange::Left => {
+                self.group.members.retain(|m| m.id != user.id);
+                self.online.retain(|id| *id != user.id);
+            }
+        }
+        let after = self.last_seq();
+        self.system_lines.push((after, text));
     }
 
     /// A group that appeared while the chat runs (the user was added to it, or created
@@ -84,8 +150,18 @@ impl GroupView {
         (self.group.head - INITIAL_BACKLOG).max(0)
     }
 
-    /// Inserts a message in seq order; returns `false` if it was already there.
+    /// Inserts a message in seq order; returns `false` if it was already there, or if
+    /// it is a change of an earlier message (applied to it when it is loaded).
     pub fn insert(&mut self, message: Message) -> bool {
+        if message.kind.is_change() {
+            self.group.head = self.group.head.max(message.seq);
+            if let Some(of) = message.changes()
+                && let Ok(at) = self.messages.binary_search_by_key(&of, |m| m.seq)
+            {
+                self.messages[at].apply(&message);
+            }
+            return false;
+        }
         match self.messages.binary_search_by_key(&message.seq, |m| m.seq) {
             Ok(_) => false,
             Err(at) => {

@@ -129,6 +129,8 @@ fn frame_for(command: &WsCommand, cursors: &Cursors) -> Option<ClientFrame> {
             since: cursors.since(group)?,
         },
         WsCommand::Leave { group } => ClientFrame::Leave { group },
+        WsCommand::Once(frame) => frame,
+        WsCommand::Reconnect => return None,
         WsCommand::Send {
             group,
             content,
@@ -168,6 +170,33 @@ fn handle_frame(manager: &mut Manager, text: &str) -> bool {
             manager.emit(WsEvent::Joined { group, head })
         }
         ServerFrame::Left { group } => left(manager, group),
+        ServerFrame::Presence { group, online } => {
+            manager.emit(WsEvent::Presence { group, online })
+        }
+        ServerFrame::Typing {
+            group,
+            user,
+            private,
+        } => manager.emit(WsEvent::Typing {
+            group,
+            user,
+            private,
+        }),
+        ServerFrame::Read { group, seq } => manager.emit(WsEvent::Read { group, seq }),
+        ServerFrame::Added { group } => manager.emit(WsEvent::Added {
+            group: Box::new(group),
+        }),
+        ServerFrame::Member {
+            group,
+            change,
+            user,
+            by,
+        } => manager.emit(WsEvent::Member {
+            group,
+            change,
+            user,
+            by,
+        }),
         ServerFrame::Pong { .. } => true,
         ServerFrame::Error {
             code,

@@ -26,14 +26,27 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
                 format!(" #{}", view.group.name),
                 Style::default().add_modifier(Modifier::BOLD),
             )];
-            if let Some(description) = view.group.description.as_deref().filter(|d| !d.is_empty()) {
-                spans.push(Span::raw(format!(" — {description}")));
+            let about = view
+                .group
+                .topic
+                .as_deref()
+                .or(view.group.description.as_deref())
+                .filter(|d| !d.is_empty());
+            if let Some(about) = about {
+                spans.push(Span::raw(format!(" — {about}")));
             }
-            let members: Vec<&str> = view
+            // connected members first-class: `●bob` online, `bob` not
+            let members: Vec<String> = view
                 .group
                 .members
                 .iter()
-                .map(|m| m.username.as_str())
+                .map(|m| {
+                    if view.online.contains(&m.id) {
+                        format!("●{}", m.username)
+                    } else {
+                        m.username.clone()
+                    }
+                })
                 .collect();
             spans.push(Span::styled(format!("  ({})", members.join(", ")), DIM));
             Line::from(spans)
@@ -121,6 +134,35 @@ fn lines(app: &App, view: &GroupView, width: u16) -> Vec<Line<'static>> {
         for line in message_lines(app, view, message) {
             lines.extend(wrap(line.spans, width, INDENT_WIDTH));
         }
+        for (_, text) in view
+            .system_lines
+            .iter()
+            .filter(|(at, _)| *at == message.seq)
+        {
+            lines.push(system_line(text));
+        }
+    }
+    let shown = |at: i64| view.messages.iter().any(|m| m.seq == at);
+    for (_, text) in view.system_lines.iter().filter(|(at, _)| !shown(*at)) {
+        lines.push(system_line(text));
+    }
+    let typing: Vec<String> = view
+        .typing
+        .iter()
+        .map(|t| {
+            if t.private {
+                format!("{} (to you)", t.user)
+            } else {
+                t.user.clone()
+            }
+        })
+        .collect();
+    if !typing.is_empty() {
+        let verb = if typing.len() == 1 { "is" } else { "are" };
+        lines.push(Line::from(Span::styled(
+            format!("      {} {verb} typing…", typing.join(", ")),
+            DIM.add_modifier(Modifier::ITALIC),
+        )));
     }
     for outgoing in app.outbox.iter().filter(|o| o.group == view.group.id) {
         let to = outgoing
@@ -135,6 +177,11 @@ fn lines(app: &App, view: &GroupView, width: u16) -> Vec<Line<'static>> {
         lines.extend(wrap(vec![Span::styled(text, DIM)], width, INDENT_WIDTH));
     }
     lines
+}
+
+/// A line about the group itself (a member added, removed, left).
+fn system_line(text: &str) -> Line<'static> {
+    Line::from(Span::styled(format!("      — {text}"), DIM))
 }
 
 /// `──── text ────` across the width.
@@ -218,9 +265,21 @@ fn message_lines(app: &App, view: &GroupView, message: &Message) -> Vec<Line<'st
             ],
             Style::new(),
         ),
+        MessageKind::Topic => (vec![Span::styled("~ ", DIM)], DIM),
+        // changes of earlier messages are applied to them, never shown as lines
+        MessageKind::Edit | MessageKind::Delete | MessageKind::Reaction => return Vec::new(),
     };
     head.insert(0, time);
     let mut out = Vec::new();
+    if message.is_deleted() {
+        head.push(Span::styled(
+            "message deleted",
+            DIM.add_modifier(Modifier::ITALIC),
+        ));
+        out.push(Line::from(head));
+        return out;
+    }
+    let count = message.content.split('\n').count();
     for (i, text) in message.content.split('\n').enumerate() {
         let mut spans = if i == 0 {
             std::mem::take(&mut head)
@@ -228,7 +287,21 @@ fn message_lines(app: &App, view: &GroupView, message: &Message) -> Vec<Line<'st
             vec![Span::raw(INDENT)]
         };
         spans.extend(highlight(app, message, text, body_style));
+        if i + 1 == count && message.is_edited() {
+            spans.push(Span::styled(" (edited)", DIM));
+        }
         out.push(Line::from(spans));
+    }
+    let reactions = message.reactions();
+    if !reactions.is_empty() {
+        let shown: Vec<String> = reactions
+            .iter()
+            .map(|(emoji, who)| format!("{emoji} {}", who.len()))
+            .collect();
+        out.push(Line::from(vec![
+            Span::raw(INDENT),
+            Span::styled(shown.join("  "), Style::new().fg(Color::LightBlue)),
+        ]));
     }
     out
 }

@@ -20,6 +20,9 @@ use crate::ws::{ConnState, WsCommand, WsEvent};
 /// Refresh the group list this often (seconds), to notice groups others added us to.
 const REFRESH_EVERY: u32 = 30;
 
+/// Seconds "bob is typing…" stays shown after the last `typing` frame.
+const TYPING_SHOWN: u32 = 5;
+
 /// The effects to run when the chat opens: join every group with some backlog.
 pub fn start(app: &mut App) -> Vec<Effect> {
     let mut effects: Vec<Effect> = app
@@ -66,6 +69,12 @@ fn on_tick(app: &mut App) -> Vec<Effect> {
             app.notice = None;
         }
     }
+    for view in &mut app.groups {
+        for typing in &mut view.typing {
+            typing.ttl = typing.ttl.saturating_sub(1);
+        }
+        view.typing.retain(|t| t.ttl > 0);
+    }
     app.ticks_since_refresh += 1;
     if app.ticks_since_refresh >= REFRESH_EVERY && app.conn == ConnState::Connected {
         app.ticks_since_refresh = 0;
@@ -94,6 +103,50 @@ fn on_net(app: &mut App, event: WsEvent) -> Vec<Effect> {
             Vec::new()
         }
         WsEvent::Joined { .. } => Vec::new(),
+        WsEvent::Presence { group, online } => {
+            if let Some(view) = app.index_of(group).map(|i| &mut app.groups[i]) {
+                view.online = online;
+            }
+            Vec::new()
+        }
+        WsEvent::Typing {
+            group,
+            user,
+            private,
+        } => {
+            if let Some(view) = app.index_of(group).map(|i| &mut app.groups[i]) {
+                view.typing.retain(|t| t.user != user.username);
+                view.typing.push(super::app::Typing {
+                    user: user.username,
+                    private,
+                    ttl: TYPING_SHOWN,
+                });
+            }
+            Vec::new()
+        }
+        WsEvent::Read { group, seq } => {
+            if let Some(view) = app.index_of(group).map(|i| &mut app.groups[i]) {
+                view.mark_read(seq, app.me.id);
+            }
+            Vec::new()
+        }
+        WsEvent::Added { group } => {
+            let name = group.name.clone();
+            let effects = merge_groups_keep(app, vec![*group]);
+            app.notify(format!("you were added to #{name}"));
+            effects
+        }
+        WsEvent::Member {
+            group,
+            change,
+            user,
+            by,
+        } => {
+            if let Some(view) = app.index_of(group).map(|i| &mut app.groups[i]) {
+                view.member_changed(change, user, by);
+            }
+            Vec::new()
+        }
         WsEvent::Removed { group } => {
             let how = departure(app, group, Departure::Removed);
             remove_group(app, group, how)
@@ -151,8 +204,12 @@ fn record_message(app: &mut App, index: usize, message: Message) -> Vec<Effect> 
     let answers_clarification = (mine
         && matches!(kind, MessageKind::User | MessageKind::ClarificationResponse))
         || (kind == MessageKind::ClarificationResponse && message.target == Some(me));
+    let author = message.author.as_ref().map(|a| a.username.clone());
     if !view.insert(message) {
         return Vec::new();
+    }
+    if let Some(author) = author {
+        view.typing.retain(|t| t.user != author);
     }
     if clarification_for_me {
         view.pending_clarification = Some(seq);
