@@ -26,14 +26,19 @@ async fn presence_follows_connections() -> anyhow::Result<()> {
     a.read_live_frames();
     a.join(group.id, None).await?;
     assert_eq!(a.wait_for(presence).await?, [alice.id()]);
+    // alice's own arrival may be told once more; bob's arrival comes after it
     let b = server.connect(&bob).await?;
-    let mut online = a.wait_for(presence).await?;
-    online.sort();
-    let mut both = vec![alice.id(), bob.id()];
-    both.sort();
-    assert_eq!(online, both);
+    let bob_id = bob.id();
+    let online = a
+        .wait_for(|f| presence(f).filter(|online| online.contains(&bob_id)))
+        .await?;
+    assert_eq!(online.len(), 2);
+    assert!(online.contains(&alice.id()));
     drop(b);
-    assert_eq!(a.wait_for(presence).await?, [alice.id()]);
+    let online = a
+        .wait_for(|f| presence(f).filter(|online| !online.contains(&bob_id)))
+        .await?;
+    assert_eq!(online, [alice.id()]);
     server.shutdown().await
 }
 

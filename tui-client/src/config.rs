@@ -49,6 +49,11 @@ pub enum ConfigError {
         "invalid server URL {url:?}: give one like http://127.0.0.1:3001 (http:// or https://, then the host)"
     )]
     BadServerUrl { url: String },
+    /// A URL that names an API path rather than the server.
+    #[error(
+        "the server URL {url:?} ends in /api: give the server's base URL without it, e.g. {base}"
+    )]
+    ApiPath { url: String, base: String },
 }
 
 /// The contents of `config.json`.
@@ -174,7 +179,18 @@ fn normalize_server(given: &str) -> Result<String, ConfigError> {
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"));
     match host {
-        Some(host) if !host.is_empty() => Ok(url.to_owned()),
+        Some(host) if !host.is_empty() => {
+            if let Some(base) = url
+                .strip_suffix("/api")
+                .or_else(|| url.strip_suffix("/api/ws"))
+            {
+                return Err(ConfigError::ApiPath {
+                    url: given.trim().to_owned(),
+                    base: base.to_owned(),
+                });
+            }
+            Ok(url.to_owned())
+        }
         _ => Err(ConfigError::BadServerUrl {
             url: given.trim().to_owned(),
         }),

@@ -77,8 +77,13 @@ fn print_group(group: &Group, as_json: bool) -> Result<(), CliError> {
         return output::json(group);
     }
     let members: Vec<&str> = group.members.iter().map(|m| m.username.as_str()).collect();
+    let unread = if group.unread > 0 {
+        format!("\t{} unread", group.unread)
+    } else {
+        String::new()
+    };
     output::line(&format!(
-        "{}\t{}\tlatest #{}\t{}",
+        "{}\t{}\tlatest #{}\t{}{unread}",
         group.name,
         group.id,
         group.head,

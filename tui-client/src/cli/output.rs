@@ -42,7 +42,7 @@ pub fn json<T: Serialize>(value: &T) -> Result<(), CliError> {
 pub fn printable(text: &str) -> String {
     let hidden = |c: char| {
         (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+            || matches!(c, '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
     };
     if !text.chars().any(hidden) {
         return text.to_owned();
@@ -152,5 +152,14 @@ mod tests {
             "a\\u{202e}b\\u{9b}c\\u{7f}"
         );
         assert!(!printable(forged).chars().any(|c| c.is_control()));
+    }
+
+    /// Emoji made of several code points (ZWJ families, flags, skin tones) print as
+    /// themselves: joiners are part of the text, not tricks.
+    #[test]
+    fn multi_codepoint_emoji_pass_unchanged() {
+        for emoji in ["👨‍👩‍👧", "🇫🇷", "👍🏽", "🏳️‍🌈"] {
+            assert_eq!(printable(emoji), emoji);
+        }
     }
 }

@@ -40,7 +40,11 @@ const EVENTS_PER_FRAME: usize = 256;
 
 /// Opens the chat and runs it until the user quits.
 pub async fn run(ctx: &Context) -> Result<(), CliError> {
+    use std::io::IsTerminal;
     let api = ctx.authed()?.clone();
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(CliError::NoTerminal);
+    }
     let token = api.token().ok_or(CliError::NotLoggedIn)?.to_owned();
     // Fail before touching the terminal: a wrong token or a down server is reported as
     // a plain message with its exit code.
