@@ -4,7 +4,7 @@
 
 use std::process::Stdio;
 
-use quid_shared::{Group, Message, MessageKind, User};
+use quid_shared::{Group, Message, MessageKind, UserRef};
 
 use crate::context::CliError;
 use crate::tui::app::mentions;
@@ -57,7 +57,7 @@ impl Notifier {
 
 /// Whether `message` calls for a notification of `me`: someone else mentions me, writes
 /// to me privately, or the server asks me something.
-pub fn concerns(message: &Message, me: &User) -> bool {
+pub fn concerns(message: &Message, me: &UserRef) -> bool {
     let from_me = message.author.as_ref().is_some_and(|a| a.id == me.id);
     if from_me || message.kind.is_change() {
         return false;

@@ -171,12 +171,13 @@ pub fn members(conn: &Connection, group: Id) -> Result<Vec<UserRef>, StoreError>
     Ok(out)
 }
 
-/// The groups `user` belongs to, oldest first, with `user`'s read positions.
+/// The groups `user` belongs to, in the order they joined them, with `user`'s read
+/// positions.
 pub fn list_for_user(conn: &Connection, user: Id) -> Result<Vec<Group>, StoreError> {
     let ids: Vec<String> = {
         let mut stmt = conn.prepare_cached(
             "SELECT g.id FROM members m JOIN groups g ON g.id = m.group_id
-             WHERE m.user_id = ?1 ORDER BY g.created_at, g.id",
+             WHERE m.user_id = ?1 ORDER BY m.joined_at, g.created_at, g.id",
         )?;
         let rows = stmt.query_map([user.to_string()], |r| r.get::<_, String>(0))?;
         rows.collect::<Result<_, _>>()?

@@ -91,7 +91,7 @@ pub async fn run(ctx: &Context, args: TailArgs) -> Result<(), CliError> {
                 Some(WsEvent::Message(message)) if message.group == group.id => {
                     output::message(&message, &group, args.json)?;
                     if let Some(notify) = &notify
-                        && notify::concerns(&message, &me)
+                        && notify::concerns(&message, &me.as_ref())
                     {
                         notify.run(&message, &group);
                     }

@@ -4,6 +4,7 @@
 use quid_shared::{Commitment, Group, Id, Liability, Message, MessageKind, UserRef};
 use ratatui_textarea::TextArea;
 
+use crate::config::NotifyLevel;
 use crate::ws::ConnState;
 
 /// How many messages to replay per group when the chat opens.
@@ -53,6 +54,13 @@ pub struct GroupView {
     /// Lines about the group itself (members added, removed, left), each shown after
     /// the message with the seq it was told at.
     pub system_lines: Vec<(i64, String)>,
+    /// Unread messages up to this seq were counted by the server (`Group::unread`):
+    /// replaying them does not count them again.
+    pub counted_upto: i64,
+    /// The read position last told to the server.
+    pub read_sent: i64,
+    /// Unread messages that ring the bell (per the group's notify setting).
+    pub alerts: usize,
 }
 
 /// Someone typing in a group.
@@ -87,7 +95,27 @@ impl GroupView {
             online: Vec::new(),
             typing: Vec::new(),
             system_lines: Vec::new(),
+            counted_upto: 0,
+            read_sent: 0,
+            alerts: 0,
         }
+    }
+
+    /// A group as the server lists it with the caller's read position: the unread count
+    /// is the server's (exact, however little is loaded) and the "new messages" line goes
+    /// after the position. A server that keeps no positions (both 0) leaves it to
+    /// [`GroupView::new`].
+    pub fn listed(group: Group) -> Self {
+        let (read, unread, head) = (group.read, group.unread, group.head);
+        let mut view = GroupView::new(group);
+        if read > 0 || unread > 0 {
+            view.read_upto = read.min(head);
+            view.read_sent = view.read_upto;
+            view.unread = usize::try_from(unread).unwrap_or(0);
+            view.counted_upto = head;
+            view.marker = (read < head).then_some(read);
+        }
+        view
     }
 
     /// The user read up to `seq` (here or on another device): what is before it is no
@@ -175,6 +203,15 @@ impl GroupView {
     /// The highest seq held.
     pub fn last_seq(&self) -> i64 {
         self.messages.last().map_or(self.read_upto, |m| m.seq)
+    }
+
+    /// My newest message here that I can still edit.
+    pub fn last_own(&self, me: Id) -> Option<&Message> {
+        self.messages.iter().rev().find(|m| {
+            m.kind == MessageKind::User
+                && !m.is_deleted()
+                && m.author.as_ref().is_some_and(|a| a.id == me)
+        })
     }
 
     /// A member's name by id.
@@ -270,13 +307,32 @@ pub struct App {
     pub session: String,
     /// Messages sent so far in this session.
     pub sent: u64,
+    /// What rings the bell, per group name or id (from the config file).
+    pub notify: std::collections::BTreeMap<String, NotifyLevel>,
+    /// The bell should ring once the screen is drawn.
+    pub ring: bool,
+    /// My message being edited (group, seq): Enter saves it, Esc gives up.
+    pub editing: Option<(Id, i64)>,
+    /// The chat opened from its cache while the server was down: the group list is
+    /// fetched once connected.
+    pub started_offline: bool,
+    /// The results of the last `/search`, shown in the side pane.
+    pub search: Option<SearchResults>,
+}
+
+/// What `/search` found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    pub group: Id,
+    pub query: String,
+    pub messages: Vec<Message>,
 }
 
 impl App {
-    /// The chat for `me` with the groups the server listed, sorted by name.
-    pub fn new(me: UserRef, mut groups: Vec<Group>, size: (u16, u16)) -> Self {
-        groups.sort_by_key(|g| g.name.to_lowercase());
-        let groups: Vec<GroupView> = groups.into_iter().map(GroupView::new).collect();
+    /// The chat for `me` with the groups the server listed, in the server's order (the
+    /// order the user joined them), so Alt+N numbers stay put when a group is added.
+    pub fn new(me: UserRef, groups: Vec<Group>, size: (u16, u16)) -> Self {
+        let groups: Vec<GroupView> = groups.into_iter().map(GroupView::listed).collect();
         let active = if groups.is_empty() { None } else { Some(0) };
         App {
             me,
@@ -302,6 +358,30 @@ impl App {
             was_connected: false,
             session: uuid::Uuid::new_v4().simple().to_string(),
             sent: 0,
+            notify: Default::default(),
+            ring: false,
+            editing: None,
+            started_offline: false,
+            search: None,
+        }
+    }
+
+    /// What rings the bell in `group`: its setting by id, else by name, else mentions.
+    pub fn notify_level(&self, group: &Group) -> NotifyLevel {
+        self.notify
+            .get(&group.id.to_string())
+            .or_else(|| self.notify.get(&group.name))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The terminal title: `quid — 3 unread` while messages that ring the bell wait.
+    pub fn title(&self) -> String {
+        let alerts: usize = self.groups.iter().map(|g| g.alerts).sum();
+        if alerts == 0 {
+            "quid".to_owned()
+        } else {
+            format!("quid — {alerts} unread")
         }
     }
 
@@ -309,7 +389,8 @@ impl App {
     /// later messages count as unread as they are replayed, and the "new messages" line
     /// goes after the mark. A mark at or past the group's head is ignored.
     pub fn restore_read_marks(&mut self, mark: impl Fn(Id) -> Option<i64>) {
-        for view in &mut self.groups {
+        // a position kept by the server wins over the file
+        for view in self.groups.iter_mut().filter(|v| v.counted_upto == 0) {
             let head = view.group.head;
             if let Some(seq) = mark(view.group.id).filter(|seq| (0..head).contains(seq)) {
                 view.read_upto = seq;

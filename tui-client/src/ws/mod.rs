@@ -204,10 +204,13 @@ impl Manager {
                 SessionEnd::Lost(reason) => reason,
             };
             attempt = attempt.saturating_add(1);
-            if !self
-                .wait_before_retry(backoff::delay(attempt), &reason)
-                .await
-            {
+            // a server that is down costs nothing to ask: asked every few seconds
+            let delay = if reason == session::UNREACHABLE {
+                backoff::delay_down(attempt)
+            } else {
+                backoff::delay(attempt)
+            };
+            if !self.wait_before_retry(delay, &reason).await {
                 return;
             }
         }
@@ -238,6 +241,7 @@ impl Manager {
                     _ = self.cancel.cancelled() => return false,
                     _ = tokio::time::sleep_until(wake) => break,
                     command = self.commands.recv() => match command {
+                        Some(WsCommand::Reconnect) => return true,
                         Some(command) => self.record(command),
                         None => return false,
                     },

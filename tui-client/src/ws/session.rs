@@ -24,6 +24,9 @@ const PING_EVERY: Duration = Duration::from_secs(15);
 /// Silence after which the connection is considered dead.
 const IDLE_LIMIT: Duration = Duration::from_secs(45);
 
+/// The reason given when nothing listens at the server's address.
+pub(super) const UNREACHABLE: &str = "server unreachable";
+
 /// Why a session (or an attempt to open one) ended.
 pub(super) enum SessionEnd {
     /// The handle was dropped.
@@ -263,7 +266,7 @@ fn closed(frame: Option<CloseFrame>) -> SessionEnd {
 fn describe(error: &tungstenite::Error) -> String {
     match error {
         tungstenite::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
-            "server unreachable".into()
+            UNREACHABLE.into()
         }
         tungstenite::Error::Io(io) => io.to_string(),
         tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {

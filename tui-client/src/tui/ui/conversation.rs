@@ -90,8 +90,26 @@ pub fn line_count(app: &App, index: usize, width: u16) -> usize {
         .map_or(0, |view| lines(app, view, width).len())
 }
 
+/// Where message `seq` of group `index` starts among its screen lines, and their count.
+pub fn line_of(app: &App, index: usize, seq: i64, width: u16) -> Option<(usize, usize)> {
+    let view = app.groups.get(index)?;
+    let mut starts = Vec::new();
+    let all = lines_marked(app, view, width, Some((seq, &mut starts)));
+    starts.first().map(|start| (*start, all.len()))
+}
+
 /// Every screen line of the conversation at `width`.
 fn lines(app: &App, view: &GroupView, width: u16) -> Vec<Line<'static>> {
+    lines_marked(app, view, width, None)
+}
+
+/// [`lines`], noting where message `seq` starts when asked.
+fn lines_marked(
+    app: &App,
+    view: &GroupView,
+    width: u16,
+    mut mark: Option<(i64, &mut Vec<usize>)>,
+) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if view.loading_older {
         lines.push(Line::from(Span::styled("  loading older messages…", DIM)));
@@ -130,6 +148,11 @@ fn lines(app: &App, view: &GroupView, width: u16) -> Vec<Line<'static>> {
                 width,
                 Style::new().fg(Color::LightRed),
             ));
+        }
+        if let Some((seq, starts)) = &mut mark
+            && *seq == message.seq
+        {
+            starts.push(lines.len());
         }
         for line in message_lines(app, view, message) {
             lines.extend(wrap(line.spans, width, INDENT_WIDTH));

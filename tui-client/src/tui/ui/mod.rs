@@ -125,6 +125,17 @@ pub fn side_pane_max_scroll(app: &App) -> usize {
     }
 }
 
+/// Where message `seq` starts among group `index`'s screen lines at `width`, and how
+/// many lines there are.
+pub fn conversation_line_of(
+    app: &App,
+    index: usize,
+    seq: i64,
+    width: u16,
+) -> Option<(usize, usize)> {
+    conversation::line_of(app, index, seq, width)
+}
+
 /// How many screen lines group `index`'s conversation takes at `width`.
 pub fn conversation_lines(app: &App, index: usize, width: u16) -> usize {
     conversation::line_count(app, index, width)

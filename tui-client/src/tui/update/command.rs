@@ -26,6 +26,27 @@ pub fn apply(app: &mut App, command: Command) -> Vec<Effect> {
         Command::Commitments => show_pane(app, PaneFocus::Commitments),
         Command::Liabilities => show_pane(app, PaneFocus::Liabilities),
         Command::Revoke(id) => vec![Effect::Api(ApiRequest::Revoke { id })],
+        Command::Kick(name) => kick(app, &name),
+        Command::Names => names(app),
+        Command::Topic(topic) => topic_command(app, topic),
+        Command::Search(query) => match app.active_group() {
+            Some(view) => vec![Effect::Api(ApiRequest::Search {
+                group: view.group.id,
+                query,
+            })],
+            None => no_group(app),
+        },
+        Command::Jump(seq) => {
+            super::jump_to(app, seq);
+            Vec::new()
+        }
+        Command::Delete(seq) => delete(app, seq),
+        Command::React { seq, emoji, remove } => react(app, seq, emoji, remove),
+        Command::Notify(level) => notify(app, level),
+        Command::Reconnect => {
+            app.notify("connecting now…");
+            vec![Effect::Ws(WsCommand::Reconnect)]
+        }
         Command::Help => {
             app.show_help = true;
             app.help_scroll = 0;
@@ -101,6 +122,139 @@ fn show_pane(app: &mut App, focus: PaneFocus) -> Vec<Effect> {
             pane_requests(view.group.id)
         }
         None => no_group(app),
+    }
+}
+
+fn kick(app: &mut App, name: &str) -> Vec<Effect> {
+    let Some(view) = app.active_group() else {
+        return no_group(app);
+    };
+    let group = view.group.id;
+    match view
+        .group
+        .members
+        .iter()
+        .find(|m| m.username.eq_ignore_ascii_case(name))
+    {
+        Some(member) => vec![Effect::Api(ApiRequest::Kick {
+            group,
+            user: member.id,
+            name: member.username.clone(),
+        })],
+        None => {
+            app.error(format!("{name} is not a member of this group"));
+            Vec::new()
+        }
+    }
+}
+
+fn names(app: &mut App) -> Vec<Effect> {
+    let Some(view) = app.active_group() else {
+        return no_group(app);
+    };
+    let names: Vec<String> = view
+        .group
+        .members
+        .iter()
+        .map(|m| {
+            if view.online.contains(&m.id) {
+                format!("●{}", m.username)
+            } else {
+                m.username.clone()
+            }
+        })
+        .collect();
+    let online = view.online.len();
+    let text = format!(
+        "{} members, {online} connected: {}",
+        names.len(),
+        names.join(" ")
+    );
+    app.notify(text);
+    Vec::new()
+}
+
+fn topic_command(app: &mut App, topic: Option<String>) -> Vec<Effect> {
+    let Some(view) = app.active_group() else {
+        return no_group(app);
+    };
+    let group = view.group.id;
+    match topic {
+        None => {
+            let text = match &view.group.topic {
+                Some(topic) => format!("topic: {topic}"),
+                None => "no topic: /topic TEXT sets one".to_owned(),
+            };
+            app.notify(text);
+            Vec::new()
+        }
+        Some(topic) => vec![Effect::Api(ApiRequest::Topic {
+            group,
+            topic: Some(topic).filter(|t| !t.is_empty()),
+        })],
+    }
+}
+
+fn delete(app: &mut App, seq: Option<i64>) -> Vec<Effect> {
+    let me = app.me.id;
+    let Some(view) = app.active_group() else {
+        return no_group(app);
+    };
+    let group = view.group.id;
+    match seq.or_else(|| view.last_own(me).map(|m| m.seq)) {
+        Some(seq) => vec![Effect::Api(ApiRequest::Delete { group, seq })],
+        None => {
+            app.error("you have no message here to delete");
+            Vec::new()
+        }
+    }
+}
+
+fn react(app: &mut App, seq: Option<i64>, emoji: String, remove: bool) -> Vec<Effect> {
+    let Some(view) = app.active_group() else {
+        return no_group(app);
+    };
+    let group = view.group.id;
+    let last = view
+        .messages
+        .iter()
+        .rev()
+        .find(|m| !m.is_deleted())
+        .map(|m| m.seq);
+    match seq.or(last) {
+        Some(seq) => vec![Effect::Api(ApiRequest::React {
+            group,
+            seq,
+            emoji,
+            remove,
+        })],
+        None => {
+            app.error("no message to react to");
+            Vec::new()
+        }
+    }
+}
+
+fn notify(app: &mut App, level: Option<crate::config::NotifyLevel>) -> Vec<Effect> {
+    let Some(view) = app.active_group() else {
+        return no_group(app);
+    };
+    let group = view.group.clone();
+    match level {
+        None => {
+            let level = app.notify_level(&group);
+            app.notify(format!(
+                "#{} rings the bell for: {}",
+                group.name,
+                format!("{level:?}").to_lowercase()
+            ));
+            Vec::new()
+        }
+        Some(level) => {
+            let key = group.id.to_string();
+            app.notify.insert(key.clone(), level);
+            vec![Effect::Api(ApiRequest::SaveNotify { key, level })]
+        }
     }
 }
 

@@ -9,12 +9,13 @@ mod keys;
 #[cfg(test)]
 mod tests;
 
-use quid_shared::{Group, Id, Message, MessageKind};
+use quid_shared::{ClientFrame, Group, Id, Message, MessageKind};
 
 use super::app::{App, GroupView, PaneData};
 use super::effects::{ApiRequest, Effect};
 use super::event::{ApiOutcome, Event, RequestError};
 use super::ui;
+use crate::config::NotifyLevel;
 use crate::ws::{ConnState, WsCommand, WsEvent};
 
 /// Refresh the group list this often (seconds), to notice groups others added us to.
@@ -75,18 +76,40 @@ fn on_tick(app: &mut App) -> Vec<Effect> {
         }
         view.typing.retain(|t| t.ttl > 0);
     }
+    let mut effects = read_position(app);
     app.ticks_since_refresh += 1;
     if app.ticks_since_refresh >= REFRESH_EVERY && app.conn == ConnState::Connected {
         app.ticks_since_refresh = 0;
-        return vec![Effect::Api(ApiRequest::Groups)];
+        effects.push(Effect::Api(ApiRequest::Groups));
     }
-    Vec::new()
+    effects
+}
+
+/// Tells the server how far the group on screen is read, when that moved (at most once
+/// a tick, so a replay of many messages is one frame).
+fn read_position(app: &mut App) -> Vec<Effect> {
+    if app.conn != ConnState::Connected {
+        return Vec::new();
+    }
+    let Some(view) = app.active_group_mut() else {
+        return Vec::new();
+    };
+    let read = view.read_upto.max(view.last_seq());
+    if read <= view.read_sent {
+        return Vec::new();
+    }
+    view.read_sent = read;
+    vec![Effect::Ws(WsCommand::Once(ClientFrame::Read {
+        group: view.group.id,
+        seq: read,
+    }))]
 }
 
 fn on_net(app: &mut App, event: WsEvent) -> Vec<Effect> {
     match event {
         WsEvent::State(state) => {
-            let reconnected = state == ConnState::Connected && app.was_connected;
+            let reconnected = state == ConnState::Connected
+                && (app.was_connected || std::mem::take(&mut app.started_offline));
             if state == ConnState::Connected {
                 app.was_connected = true;
             }
@@ -154,10 +177,16 @@ fn on_net(app: &mut App, event: WsEvent) -> Vec<Effect> {
         WsEvent::Error {
             message, reference, ..
         } => {
-            let before = app.outbox.len();
-            app.outbox
-                .retain(|o| Some(o.client_id.as_str()) != reference.as_deref());
-            if app.outbox.len() < before {
+            let refused = app
+                .outbox
+                .iter()
+                .position(|o| Some(o.client_id.as_str()) == reference.as_deref());
+            if let Some(at) = refused {
+                // the refused text goes back into the input, to be fixed and sent again
+                let refused = app.outbox.remove(at);
+                if app.input.is_empty() {
+                    keys::set_input(app, &refused.content);
+                }
                 app.error(format!("not sent: {message}"));
             } else {
                 app.error(format!("server: {message}"));
@@ -194,6 +223,12 @@ fn on_message(app: &mut App, message: Message) -> Vec<Effect> {
 fn record_message(app: &mut App, index: usize, message: Message) -> Vec<Effect> {
     let me = app.me.id;
     let mentioned = app.mentions_me(&message);
+    let level = app.notify_level(&app.groups[index].group);
+    let rings = match level {
+        NotifyLevel::All => !message.kind.is_change(),
+        NotifyLevel::Mentions => crate::notify::concerns(&message, &app.me),
+        NotifyLevel::None => false,
+    };
     let is_active = app.active == Some(index);
     let pane_open = app.side_pane;
     let view = &mut app.groups[index];
@@ -217,12 +252,21 @@ fn record_message(app: &mut App, index: usize, message: Message) -> Vec<Effect> 
         view.pending_clarification = None;
     }
     let unseen = seq > view.read_upto;
+    if unseen && !mine && rings {
+        app.ring = true;
+    }
+    let view = &mut app.groups[index];
     if unseen {
         if is_active {
             view.read_upto = seq;
         } else if !mine {
-            view.unread += 1;
+            if seq > view.counted_upto {
+                view.unread += 1;
+            }
             view.mentioned |= mentioned;
+            if rings {
+                view.alerts += 1;
+            }
         }
     }
     // A change already seen (replayed from before the read marker) marks nothing.
@@ -238,6 +282,37 @@ fn record_message(app: &mut App, index: usize, message: Message) -> Vec<Effect> 
 
 fn on_api(app: &mut App, outcome: ApiOutcome) -> Vec<Effect> {
     match outcome {
+        ApiOutcome::Done { what, result } => {
+            match result {
+                Ok(()) if what.is_empty() => {}
+                Ok(()) => app.notify(what),
+                Err(e) => app.error(request_failed(e)),
+            }
+            Vec::new()
+        }
+        ApiOutcome::Found {
+            group,
+            query,
+            result,
+        } => {
+            match result {
+                Ok(messages) => {
+                    app.notify(format!(
+                        "{} found for \"{query}\": /jump SEQ to go to one",
+                        messages.len()
+                    ));
+                    app.search = Some(super::app::SearchResults {
+                        group,
+                        query,
+                        messages,
+                    });
+                    app.side_pane = true;
+                    app.pane_scroll = 0;
+                }
+                Err(e) => app.error(request_failed(e)),
+            }
+            Vec::new()
+        }
         ApiOutcome::Groups(Ok(groups)) => merge_groups(app, groups),
         ApiOutcome::GroupCreated(Ok(group)) => {
             let id = group.id;
@@ -357,6 +432,7 @@ fn merge_groups_keep(app: &mut App, groups: Vec<Group>) -> Vec<Effect> {
                 view.group.name = group.name;
                 view.group.description = group.description;
                 view.group.members = group.members;
+                view.group.topic = group.topic;
             }
             None => {
                 // New to the chat while it runs: none of it has been seen.
@@ -366,8 +442,8 @@ fn merge_groups_keep(app: &mut App, groups: Vec<Group>) -> Vec<Effect> {
                     since: Some(view.initial_since()),
                 }));
                 let active_id = app.active_group().map(|g| g.group.id);
+                // a new group goes last: the numbers of the others stay
                 app.groups.push(view);
-                app.groups.sort_by_key(|g| g.group.name.to_lowercase());
                 app.active = match active_id {
                     Some(id) => app.index_of(id),
                     None => Some(0),
@@ -468,6 +544,7 @@ fn open_group(app: &mut App) -> Vec<Effect> {
     // a marker restored from an earlier run stays until the group is left
     view.marker = (view.unread > 0).then_some(view.read_upto).or(view.marker);
     view.unread = 0;
+    view.alerts = 0;
     view.mentioned = false;
     view.read_upto = view.read_upto.max(view.last_seq());
     if pane_open {
@@ -475,6 +552,32 @@ fn open_group(app: &mut App) -> Vec<Effect> {
         return pane_requests(view.group.id);
     }
     Vec::new()
+}
+
+/// A failed request in words.
+fn request_failed(error: RequestError) -> String {
+    match error {
+        RequestError::Unsupported => "the server does not offer this".to_owned(),
+        RequestError::Failed(e) => e,
+    }
+}
+
+/// Scrolls the conversation so that message `seq` of the group on screen is at the top
+/// (the line above it when it is the first).
+pub fn jump_to(app: &mut App, seq: i64) {
+    let Some(index) = app.active else {
+        return;
+    };
+    let (width, height) = ui::conversation_size(app);
+    match ui::conversation_line_of(app, index, seq, width) {
+        Some((line, total)) => {
+            let below = total.saturating_sub(line);
+            app.groups[index].scroll = below.saturating_sub(usize::from(height));
+        }
+        None => app.error(format!(
+            "#{seq} is not loaded: scroll up (PgUp) to load older messages"
+        )),
+    }
 }
 
 /// Reloads the side pane of `group`.
