@@ -318,6 +318,11 @@ pub struct App {
     pub started_offline: bool,
     /// The results of the last `/search`, shown in the side pane.
     pub search: Option<SearchResults>,
+    /// Ticks (seconds) since the chat opened.
+    pub ticks: u64,
+    /// When `typing` was last told to the server (tick), so it goes at most every few
+    /// seconds.
+    pub typing_told: Option<u64>,
 }
 
 /// What `/search` found.
@@ -363,6 +368,8 @@ impl App {
             editing: None,
             started_offline: false,
             search: None,
+            ticks: 0,
+            typing_told: None,
         }
     }
 

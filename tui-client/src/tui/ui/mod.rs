@@ -9,6 +9,8 @@
 //! └ status: user │ group │ connection │ notice ───────────────┘
 //! ```
 
+#[cfg(test)]
+mod chat_tests;
 mod conversation;
 mod groups;
 mod help;

@@ -86,6 +86,9 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Down if app.input.cursor().0 + 1 >= app.input.lines().len() => recall(app, 1),
         _ => {
             app.input.input(Input::from(key));
+            if matches!(key.code, KeyCode::Char(_)) && !ctrl && !alt {
+                return super::typing(app);
+            }
         }
     }
     Vec::new()

@@ -4,6 +4,8 @@
 //! Keys, mouse and paste live in `keys`, `/commands` in `command`; network frames and HTTP
 //! results are handled here.
 
+#[cfg(test)]
+mod chat_tests;
 mod command;
 mod keys;
 #[cfg(test)]
@@ -76,6 +78,7 @@ fn on_tick(app: &mut App) -> Vec<Effect> {
         }
         view.typing.retain(|t| t.ttl > 0);
     }
+    app.ticks += 1;
     let mut effects = read_position(app);
     app.ticks_since_refresh += 1;
     if app.ticks_since_refresh >= REFRESH_EVERY && app.conn == ConnState::Connected {
@@ -83,6 +86,33 @@ fn on_tick(app: &mut App) -> Vec<Effect> {
         effects.push(Effect::Api(ApiRequest::Groups));
     }
     effects
+}
+
+/// Seconds between two `typing` frames while the user types.
+const TYPING_EVERY: u64 = 3;
+
+/// While the user types a message (not a command) in the group on screen, the server is
+/// told at most every [`TYPING_EVERY`] seconds.
+pub fn typing(app: &mut App) -> Vec<Effect> {
+    let text = app.input_text();
+    if app.conn != ConnState::Connected
+        || text.trim().is_empty()
+        || super::commands::is_command(&text)
+        || app.editing.is_some()
+        || app
+            .typing_told
+            .is_some_and(|at| app.ticks < at + TYPING_EVERY)
+    {
+        return Vec::new();
+    }
+    let Some(group) = app.active_group().map(|v| v.group.id) else {
+        return Vec::new();
+    };
+    app.typing_told = Some(app.ticks);
+    vec![Effect::Ws(WsCommand::Once(ClientFrame::Typing {
+        group,
+        to: None,
+    }))]
 }
 
 /// Tells the server how far the group on screen is read, when that moved (at most once
