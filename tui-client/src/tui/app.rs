@@ -61,6 +61,9 @@ pub struct GroupView {
     pub read_sent: i64,
     /// Unread messages that ring the bell (per the group's notify setting).
     pub alerts: usize,
+    /// The private conversation with this member shown instead of the whole group
+    /// (`/query bob`): only their and my private messages, and what I type goes to them.
+    pub query: Option<UserRef>,
 }
 
 /// Someone typing in a group.
@@ -98,6 +101,7 @@ impl GroupView {
             counted_upto: 0,
             read_sent: 0,
             alerts: 0,
+            query: None,
         }
     }
 
@@ -203,6 +207,18 @@ impl GroupView {
     /// The highest seq held.
     pub fn last_seq(&self) -> i64 {
         self.messages.last().map_or(self.read_upto, |m| m.seq)
+    }
+
+    /// Whether `message` is shown: everything, or in a private conversation with one
+    /// member only the private messages between them and `me`.
+    pub fn shows(&self, message: &Message, me: Id) -> bool {
+        let Some(other) = &self.query else {
+            return true;
+        };
+        let author = message.author.as_ref().map(|a| a.id);
+        message.private
+            && ((author == Some(me) && message.target == Some(other.id))
+                || (author == Some(other.id) && message.target == Some(me)))
     }
 
     /// My newest message here that I can still edit.

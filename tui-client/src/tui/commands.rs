@@ -19,6 +19,12 @@ pub enum Command {
         to: String,
         text: String,
     },
+    /// Show the private conversation with a member of the current group (`None`: the
+    /// whole group again); with text, also send it to them.
+    Query {
+        to: Option<String>,
+        text: Option<String>,
+    },
     Commitments,
     Liabilities,
     Revoke(i64),
@@ -62,6 +68,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "msg",
         "USER TEXT",
         "private message to a member of this group",
+    ),
+    (
+        "query",
+        "[USER [TEXT]]",
+        "private conversation with a member (alone: the whole group)",
     ),
     (
         "commitments",
@@ -149,7 +160,21 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "add" | "invite" => {
             need("USER").map(|u| Command::Add(u.trim_start_matches('@').to_owned()))
         }
-        "msg" | "query" => {
+        "query" => Ok(match rest.split_once(char::is_whitespace) {
+            _ if rest.is_empty() => Command::Query {
+                to: None,
+                text: None,
+            },
+            Some((to, text)) => Command::Query {
+                to: Some(to.trim_start_matches('@').to_owned()),
+                text: Some(text.trim().to_owned()).filter(|t| !t.is_empty()),
+            },
+            None => Command::Query {
+                to: Some(rest.trim_start_matches('@').to_owned()),
+                text: None,
+            },
+        }),
+        "msg" => {
             let rest = need("USER TEXT")?;
             match rest.split_once(char::is_whitespace) {
                 Some((to, text)) if !text.trim().is_empty() => Ok(Command::Msg {

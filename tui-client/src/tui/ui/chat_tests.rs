@@ -140,3 +140,42 @@ fn search_results_in_the_pane() {
     let terminal = render(&app);
     insta::assert_snapshot!(terminal.backend());
 }
+
+/// A private conversation at 80×24: listed under its group, only its messages shown,
+/// the header and the input say where text goes.
+#[test]
+fn private_conversation_at_80x24() {
+    let team = group(1, "team", 0);
+    let mut app = App::new(alice(), vec![team.clone(), group(2, "ops", 0)], (80, 24));
+    net(
+        &mut app,
+        WsEvent::Message(text(&team, 1, carol(), "public")),
+    );
+    net(
+        &mut app,
+        WsEvent::Message(private(&team, 2, bob(), &alice(), "psst")),
+    );
+    net(
+        &mut app,
+        WsEvent::Message(private(&team, 3, alice(), &bob(), "yes?")),
+    );
+    for c in "/query bob".chars() {
+        update(
+            &mut app,
+            Event::Key(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char(c),
+            )),
+        );
+    }
+    update(
+        &mut app,
+        Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        )),
+    );
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    // a click on the line under the group stays in it; the next row is ops
+    assert_eq!(super::group_at(&app, 3, 2), Some(0));
+    assert_eq!(super::group_at(&app, 3, 3), Some(1));
+}

@@ -26,6 +26,17 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
                 format!(" #{}", view.group.name),
                 Style::default().add_modifier(Modifier::BOLD),
             )];
+            if let Some(other) = &view.query {
+                spans.push(Span::styled(
+                    format!(
+                        " → {} (private; /query alone for the group)",
+                        other.username
+                    ),
+                    Style::new().fg(Color::Magenta),
+                ));
+                frame.render_widget(Paragraph::new(Line::from(spans)), area);
+                return;
+            }
             let about = view
                 .group
                 .topic
@@ -133,7 +144,7 @@ fn lines_marked(
             .find(|seq| *seq > marker)
     });
     let mut last_day = None;
-    for message in &view.messages {
+    for message in view.messages.iter().filter(|m| view.shows(m, app.me.id)) {
         let day = timefmt::date_clock(message.created_at)
             .split(' ')
             .next()

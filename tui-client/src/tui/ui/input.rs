@@ -27,6 +27,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 .fg(Color::LightBlue)
                 .add_modifier(Modifier::BOLD),
         ),
+        Some(view) if view.query.is_some() => Span::styled(
+            format!(
+                " #{} → {} (private) · Enter send · /query alone: the whole group ",
+                view.group.name,
+                view.query.as_ref().map_or("", |u| u.username.as_str())
+            ),
+            Style::default().fg(Color::Magenta),
+        ),
         Some(view) if view.pending_clarification.is_some() => Span::styled(
             " ? quid asked you to clarify: your next message answers it ",
             Style::default()

@@ -23,6 +23,7 @@ pub fn apply(app: &mut App, command: Command) -> Vec<Effect> {
             None => no_group(app),
         },
         Command::Msg { to, text } => send(app, text, Some(to)),
+        Command::Query { to, text } => query(app, to, text),
         Command::Commitments => show_pane(app, PaneFocus::Commitments),
         Command::Liabilities => show_pane(app, PaneFocus::Liabilities),
         Command::Revoke(id) => vec![Effect::Api(ApiRequest::Revoke { id })],
@@ -122,6 +123,33 @@ fn show_pane(app: &mut App, focus: PaneFocus) -> Vec<Effect> {
             pane_requests(view.group.id)
         }
         None => no_group(app),
+    }
+}
+
+fn query(app: &mut App, to: Option<String>, text: Option<String>) -> Vec<Effect> {
+    let Some(view) = app.active_group_mut() else {
+        return no_group(app);
+    };
+    let Some(name) = to else {
+        view.query = None;
+        view.scroll = 0;
+        return Vec::new();
+    };
+    let Some(member) = view
+        .group
+        .members
+        .iter()
+        .find(|m| m.username.eq_ignore_ascii_case(&name))
+        .cloned()
+    else {
+        app.error(format!("{name} is not a member of this group"));
+        return Vec::new();
+    };
+    view.query = Some(member.clone());
+    view.scroll = 0;
+    match text {
+        Some(text) => send(app, text, Some(member.username)),
+        None => Vec::new(),
     }
 }
 

@@ -135,7 +135,12 @@ fn submit(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     let parsed = commands::is_command(&text).then(|| commands::parse(&text));
-    let sends = matches!(parsed, None | Some(Ok(Command::Msg { .. })));
+    let sends = matches!(
+        parsed,
+        None | Some(Ok(
+            Command::Msg { .. } | Command::Query { text: Some(_), .. }
+        ))
+    );
     if sends && let Some(gone) = app.displaced_from.take() {
         // Typed for a group that went away meanwhile: not sent to its replacement unseen.
         let target = app
@@ -166,7 +171,11 @@ fn submit(app: &mut App) -> Vec<Effect> {
         Some(Err(_)) => Vec::new(),
         None => {
             let content = text.strip_prefix('/').unwrap_or(&text).to_owned();
-            command::send(app, content, None)
+            let to = app
+                .active_group()
+                .and_then(|v| v.query.as_ref())
+                .map(|u| u.username.clone());
+            command::send(app, content, to)
         }
     }
 }

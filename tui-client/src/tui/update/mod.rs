@@ -105,13 +105,17 @@ pub fn typing(app: &mut App) -> Vec<Effect> {
     {
         return Vec::new();
     }
-    let Some(group) = app.active_group().map(|v| v.group.id) else {
+    let Some((group, to)) = app
+        .active_group()
+        .map(|v| (v.group.id, v.query.as_ref().map(|u| u.username.clone())))
+    else {
         return Vec::new();
     };
     app.typing_told = Some(app.ticks);
+    // in a private conversation, only its other party is told
     vec![Effect::Ws(WsCommand::Once(ClientFrame::Typing {
         group,
-        to: None,
+        to,
     }))]
 }
 
