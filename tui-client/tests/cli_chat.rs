@@ -167,3 +167,41 @@ async fn notify_cmd_gets_the_text_without_a_shell() -> TestResult {
     let _ = tail.kill().await;
     Ok(())
 }
+
+/// Shell completion offers the user's group names after `-g`, asked of the server when
+/// Tab is pressed (bash, run for real).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_offers_group_names() -> TestResult {
+    let server = Server::start().await?;
+    let alice = User::register(&server.url(), "alice").await?;
+    team(&alice, &[]).await?;
+    alice.ok(&["groups", "create", "garden"]).await?;
+    let names = alice.ok(&["groups", "names"]).await?;
+    assert_eq!(names.lines().collect::<Vec<_>>(), ["team", "garden"]);
+    let script = alice.ok(&["completions", "bash"]).await?;
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("quid.bash");
+    std::fs::write(&path, script)?;
+    let quid_dir = std::path::Path::new(env!("CARGO_BIN_EXE_quid"))
+        .parent()
+        .ok_or("no bin dir")?
+        .display()
+        .to_string();
+    let probe = format!(
+        "export PATH=\"{quid_dir}:$PATH\"; source {}; \
+         COMP_WORDS=(quid send -g ga); COMP_CWORD=3; COMP_LINE='quid send -g ga'; _quid quid ga -g; \
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        path.display()
+    );
+    let out = tokio::process::Command::new("bash")
+        .arg("-c")
+        .arg(&probe)
+        .env("QUID_SERVER", &alice.server)
+        .env("QUID_CONFIG_DIR", alice.config_dir())
+        .env("HOME", alice.home.path())
+        .output()
+        .await?;
+    let offered = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(offered.trim(), "garden", "{}", stderr(&out));
+    Ok(())
+}

@@ -40,12 +40,21 @@ pub enum GroupsAction {
         /// Group name or id
         group: String,
     },
+    /// Your groups' names, one per line (what shell completion offers after -g)
+    #[command(hide = true)]
+    Names,
 }
 
 /// Runs `groups …`.
 pub async fn run(ctx: &Context, args: GroupsArgs) -> Result<(), CliError> {
     let api = ctx.authed()?;
     match args.action.unwrap_or(GroupsAction::List) {
+        GroupsAction::Names => {
+            for group in api.groups().await? {
+                output::line(&group.name)?;
+            }
+            Ok(())
+        }
         GroupsAction::List => {
             for group in api.groups().await? {
                 print_group(&group, args.json)?;
