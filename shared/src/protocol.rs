@@ -82,11 +82,17 @@ pub enum ServerFrame {
     Left {
         group: Id,
     },
-    /// The members of `group` connected now (on any device): sent after `joined` and
-    /// whenever it changes.
+    /// The members of `group` connected now (on any device): sent after `joined`.
     Presence {
         group: Id,
         online: Vec<Id>,
+    },
+    /// Member `user` of `group` came online (first connection) or went offline (last
+    /// connection closed).
+    Status {
+        group: Id,
+        user: Id,
+        online: bool,
     },
     /// `user` is typing in `group`; `private`: only to me.
     Typing {

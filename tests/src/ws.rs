@@ -62,13 +62,14 @@ pub struct WsClient {
     live: bool,
 }
 
-/// Whether `frame` is about the people rather than the messages: presence, typing,
+/// Whether `frame` is about the people rather than the messages: presence and status, typing,
 /// member changes, read positions and `added` arrive whenever someone comes, goes or
 /// types, so tests that do not look at them do not see them.
 fn is_live(frame: &ServerFrame) -> bool {
     matches!(
         frame,
         ServerFrame::Presence { .. }
+            | ServerFrame::Status { .. }
             | ServerFrame::Typing { .. }
             | ServerFrame::Member { .. }
             | ServerFrame::Read { .. }

@@ -15,7 +15,7 @@ fn presence(frame: &ServerFrame) -> Option<Vec<quid_shared::Id>> {
 }
 
 /// After `joined` comes the group's presence; bob connecting and leaving is told to
-/// alice as it happens.
+/// alice as it happens (`status`).
 #[tokio::test]
 async fn presence_follows_connections() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
@@ -26,19 +26,21 @@ async fn presence_follows_connections() -> anyhow::Result<()> {
     a.read_live_frames();
     a.join(group.id, None).await?;
     assert_eq!(a.wait_for(presence).await?, [alice.id()]);
-    // alice's own arrival may be told once more; bob's arrival comes after it
+    // alice's own arrival may be told too; bob's comes after it
     let b = server.connect(&bob).await?;
     let bob_id = bob.id();
-    let online = a
-        .wait_for(|f| presence(f).filter(|online| online.contains(&bob_id)))
-        .await?;
-    assert_eq!(online.len(), 2);
-    assert!(online.contains(&alice.id()));
+    let status = |f: &ServerFrame| match f {
+        ServerFrame::Status { user, online, .. } if *user == bob_id => Some(*online),
+        _ => None,
+    };
+    assert!(a.wait_for(status).await?, "bob came online");
     drop(b);
-    let online = a
-        .wait_for(|f| presence(f).filter(|online| !online.contains(&bob_id)))
-        .await?;
-    assert_eq!(online, [alice.id()]);
+    assert!(!a.wait_for(status).await?, "bob went offline");
+    // a new join sees the list as it is now
+    let mut again = server.connect(&alice).await?;
+    again.read_live_frames();
+    again.join(group.id, None).await?;
+    assert_eq!(again.wait_for(presence).await?, [alice.id()]);
     server.shutdown().await
 }
 

@@ -168,26 +168,24 @@ pub(super) fn snapshot(state: &AppState, group: Id, members: Vec<Id>) -> ServerF
     }
 }
 
-/// `user` came online or went offline: each of their groups' rooms is told who is
-/// connected now.
-pub(super) fn announce(state: Arc<AppState>, user: Id) {
+/// `user` came online or went offline: each of their groups' rooms is told so, as one
+/// small `status` frame (not the whole list: a room of many members pays per arrival
+/// one frame per connection, not the list again).
+pub(super) fn announce(state: Arc<AppState>, user: Id, online: bool) {
     tokio::spawn(async move {
         let read = state
             .store
-            .read(move |conn| {
-                let mut out = Vec::new();
-                for group in groups::ids_of_user(conn, user)? {
-                    let members = groups::members(conn, group)?;
-                    out.push((group, members.into_iter().map(|m| m.id).collect::<Vec<_>>()));
-                }
-                Ok(out)
-            })
+            .read(move |conn| groups::ids_of_user(conn, user))
             .await;
         let Ok(groups) = read else {
             return;
         };
-        for (group, members) in groups {
-            let frame = encode(&snapshot(&state, group, members));
+        for group in groups {
+            let frame = encode(&ServerFrame::Status {
+                group,
+                user,
+                online,
+            });
             state.hub.notify_room(group, &frame, &|_| true, 0);
         }
     });

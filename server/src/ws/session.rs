@@ -59,7 +59,7 @@ impl Session {
         tracing::debug!(conn, user = %user.id, "connect");
         let sink: Arc<dyn crate::hub::Sink> = outbox.clone();
         if state.presence.connect(user.id, conn, sink) {
-            live::announce(Arc::clone(&state), user.id);
+            live::announce(Arc::clone(&state), user.id, true);
         }
         Session {
             limiter: RateLimiter::direct_with_clock(
@@ -281,7 +281,7 @@ impl Session {
         }
         let (user, conn) = (self.link.user.id, self.link.conn);
         if self.link.state.presence.disconnect(user, conn) {
-            live::announce(Arc::clone(&self.link.state), user);
+            live::announce(Arc::clone(&self.link.state), user, false);
         }
         if let Some(reason) = end.drop_reason() {
             count_drop(reason);

@@ -64,6 +64,8 @@ pub enum WsEvent {
     Removed { group: Id },
     /// The members of `group` connected now.
     Presence { group: Id, online: Vec<Id> },
+    /// Member `user` of `group` came online or went offline.
+    Status { group: Id, user: Id, online: bool },
     /// `user` is typing in `group` (to me alone when `private`).
     Typing {
         group: Id,

@@ -176,6 +176,15 @@ fn handle_frame(manager: &mut Manager, text: &str) -> bool {
         ServerFrame::Presence { group, online } => {
             manager.emit(WsEvent::Presence { group, online })
         }
+        ServerFrame::Status {
+            group,
+            user,
+            online,
+        } => manager.emit(WsEvent::Status {
+            group,
+            user,
+            online,
+        }),
         ServerFrame::Typing {
             group,
             user,

@@ -239,6 +239,23 @@ fn people_frames_change_what_is_shown() {
     assert_eq!(app.groups[1].online, vec![bob().id]);
     update(
         &mut app,
+        net(WsEvent::Status {
+            group: team.id,
+            user: carol().id,
+            online: true,
+        }),
+    );
+    update(
+        &mut app,
+        net(WsEvent::Status {
+            group: team.id,
+            user: bob().id,
+            online: false,
+        }),
+    );
+    assert_eq!(app.groups[1].online, vec![carol().id]);
+    update(
+        &mut app,
         net(WsEvent::Typing {
             group: team.id,
             user: bob(),

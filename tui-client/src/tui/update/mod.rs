@@ -166,6 +166,19 @@ fn on_net(app: &mut App, event: WsEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
+        WsEvent::Status {
+            group,
+            user,
+            online,
+        } => {
+            if let Some(view) = app.index_of(group).map(|i| &mut app.groups[i]) {
+                view.online.retain(|id| *id != user);
+                if online {
+                    view.online.push(user);
+                }
+            }
+            Vec::new()
+        }
         WsEvent::Typing {
             group,
             user,
