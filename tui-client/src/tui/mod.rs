@@ -7,7 +7,8 @@
 //!   `/commands` and completion; [`effects`] — running what `update` asks for;
 //!   [`terminal`] — entering and restoring the terminal; [`marks`] — read markers kept
 //!   between runs; [`cache`] — the groups, last group and side pane kept between runs
-//!   (so the chat opens while the server is down).
+//!   (so the chat opens while the server is down); [`group_state`] — what a group's
+//!   view learns besides its messages (read position, members, `/query`).
 //!
 //! However the chat ends (quit, SIGTERM/SIGHUP, the terminal closing), the read markers
 //! are saved first, then the terminal is restored; neither may panic, since a closed
@@ -20,6 +21,7 @@ pub mod effects;
 pub mod event;
 #[cfg(test)]
 mod fixtures;
+pub mod group_state;
 pub mod marks;
 pub mod terminal;
 pub mod ui;

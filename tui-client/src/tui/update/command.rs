@@ -3,6 +3,7 @@
 use super::super::app::{App, Outgoing, PaneFocus};
 use super::super::commands::Command;
 use super::super::effects::{ApiRequest, Effect};
+use super::super::event::RequestError;
 use super::{pane_requests, switch_to};
 use crate::api::{ApiError, find_group};
 use crate::ws::WsCommand;
@@ -38,7 +39,7 @@ pub fn apply(app: &mut App, command: Command) -> Vec<Effect> {
             None => no_group(app),
         },
         Command::Jump(seq) => {
-            super::jump_to(app, seq);
+            super::live::jump_to(app, seq);
             Vec::new()
         }
         Command::Delete(seq) => delete(app, seq),
@@ -312,4 +313,46 @@ pub fn send(app: &mut App, content: String, to: Option<String>) -> Vec<Effect> {
         client_id: outgoing.client_id,
         to: outgoing.to,
     })]
+}
+
+/// A request that ends in a few words (`what`; empty: nothing to say) has ended.
+pub(super) fn done(app: &mut App, what: String, result: Result<(), RequestError>) {
+    match result {
+        Ok(()) if what.is_empty() => {}
+        Ok(()) => app.notify(what),
+        Err(e) => app.error(request_failed(e)),
+    }
+}
+
+/// `/search` has its answer: the results open the side pane.
+pub(super) fn found(
+    app: &mut App,
+    group: quid_shared::Id,
+    query: String,
+    result: Result<Vec<quid_shared::Message>, RequestError>,
+) {
+    match result {
+        Ok(messages) => {
+            app.notify(format!(
+                "{} found for \"{query}\": /jump SEQ to go to one",
+                messages.len()
+            ));
+            app.search = Some(super::super::app::SearchResults {
+                group,
+                query,
+                messages,
+            });
+            app.side_pane = true;
+            app.pane_scroll = 0;
+        }
+        Err(e) => app.error(request_failed(e)),
+    }
+}
+
+/// A failed request in words.
+fn request_failed(error: RequestError) -> String {
+    match error {
+        RequestError::Unsupported => "the server does not offer this".to_owned(),
+        RequestError::Failed(e) => e,
+    }
 }

@@ -87,7 +87,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         _ => {
             app.input.input(Input::from(key));
             if matches!(key.code, KeyCode::Char(_)) && !ctrl && !alt {
-                return super::typing(app);
+                return super::live::typing(app);
             }
         }
     }

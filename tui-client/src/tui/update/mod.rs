@@ -1,17 +1,20 @@
 //! `update`: how each [`Event`] changes the [`App`], and which effects it asks for. Pure —
 //! no terminal, no network — so it is tested directly.
 //!
-//! Keys, mouse and paste live in `keys`, `/commands` in `command`; network frames and HTTP
-//! results are handled here.
+//! Keys, mouse and paste live in `keys`, `/commands` in `command`, frames about people
+//! and read positions in `live`; messages and HTTP results are handled here.
 
 #[cfg(test)]
 mod chat_tests;
 mod command;
 mod keys;
+mod live;
+#[cfg(test)]
+mod people_tests;
 #[cfg(test)]
 mod tests;
 
-use quid_shared::{ClientFrame, Group, Id, Message, MessageKind};
+use quid_shared::{Group, Id, Message, MessageKind};
 
 use super::app::{App, GroupView, PaneData};
 use super::effects::{ApiRequest, Effect};
@@ -22,9 +25,6 @@ use crate::ws::{ConnState, WsCommand, WsEvent};
 
 /// Refresh the group list this often (seconds), to notice groups others added us to.
 const REFRESH_EVERY: u32 = 30;
-
-/// Seconds "bob is typing…" stays shown after the last `typing` frame.
-const TYPING_SHOWN: u32 = 5;
 
 /// The effects to run when the chat opens: join every group with some backlog.
 pub fn start(app: &mut App) -> Vec<Effect> {
@@ -79,64 +79,13 @@ fn on_tick(app: &mut App) -> Vec<Effect> {
         view.typing.retain(|t| t.ttl > 0);
     }
     app.ticks += 1;
-    let mut effects = read_position(app);
+    let mut effects = live::read_position(app);
     app.ticks_since_refresh += 1;
     if app.ticks_since_refresh >= REFRESH_EVERY && app.conn == ConnState::Connected {
         app.ticks_since_refresh = 0;
         effects.push(Effect::Api(ApiRequest::Groups));
     }
     effects
-}
-
-/// Seconds between two `typing` frames while the user types.
-const TYPING_EVERY: u64 = 3;
-
-/// While the user types a message (not a command) in the group on screen, the server is
-/// told at most every [`TYPING_EVERY`] seconds.
-pub fn typing(app: &mut App) -> Vec<Effect> {
-    let text = app.input_text();
-    if app.conn != ConnState::Connected
-        || text.trim().is_empty()
-        || super::commands::is_command(&text)
-        || app.editing.is_some()
-        || app
-            .typing_told
-            .is_some_and(|at| app.ticks < at + TYPING_EVERY)
-    {
-        return Vec::new();
-    }
-    let Some((group, to)) = app
-        .active_group()
-        .map(|v| (v.group.id, v.query.as_ref().map(|u| u.username.clone())))
-    else {
-        return Vec::new();
-    };
-    app.typing_told = Some(app.ticks);
-    // in a private conversation, only its other party is told
-    vec![Effect::Ws(WsCommand::Once(ClientFrame::Typing {
-        group,
-        to,
-    }))]
-}
-
-/// Tells the server how far the group on screen is read, when that moved (at most once
-/// a tick, so a replay of many messages is one frame).
-fn read_position(app: &mut App) -> Vec<Effect> {
-    if app.conn != ConnState::Connected {
-        return Vec::new();
-    }
-    let Some(view) = app.active_group_mut() else {
-        return Vec::new();
-    };
-    let read = view.read_upto.max(view.last_seq());
-    if read <= view.read_sent {
-        return Vec::new();
-    }
-    view.read_sent = read;
-    vec![Effect::Ws(WsCommand::Once(ClientFrame::Read {
-        group: view.group.id,
-        seq: read,
-    }))]
 }
 
 fn on_net(app: &mut App, event: WsEvent) -> Vec<Effect> {
@@ -160,63 +109,12 @@ fn on_net(app: &mut App, event: WsEvent) -> Vec<Effect> {
             Vec::new()
         }
         WsEvent::Joined { .. } => Vec::new(),
-        WsEvent::Presence { group, online } => {
-            if let Some(view) = app.index_of(group).map(|i| &mut app.groups[i]) {
-                view.online = online;
-            }
-            Vec::new()
-        }
-        WsEvent::Status {
-            group,
-            user,
-            online,
-        } => {
-            if let Some(view) = app.index_of(group).map(|i| &mut app.groups[i]) {
-                view.online.retain(|id| *id != user);
-                if online {
-                    view.online.push(user);
-                }
-            }
-            Vec::new()
-        }
-        WsEvent::Typing {
-            group,
-            user,
-            private,
-        } => {
-            if let Some(view) = app.index_of(group).map(|i| &mut app.groups[i]) {
-                view.typing.retain(|t| t.user != user.username);
-                view.typing.push(super::app::Typing {
-                    user: user.username,
-                    private,
-                    ttl: TYPING_SHOWN,
-                });
-            }
-            Vec::new()
-        }
-        WsEvent::Read { group, seq } => {
-            if let Some(view) = app.index_of(group).map(|i| &mut app.groups[i]) {
-                view.mark_read(seq, app.me.id);
-            }
-            Vec::new()
-        }
-        WsEvent::Added { group } => {
-            let name = group.name.clone();
-            let effects = merge_groups_keep(app, vec![*group]);
-            app.notify(format!("you were added to #{name}"));
-            effects
-        }
-        WsEvent::Member {
-            group,
-            change,
-            user,
-            by,
-        } => {
-            if let Some(view) = app.index_of(group).map(|i| &mut app.groups[i]) {
-                view.member_changed(change, user, by);
-            }
-            Vec::new()
-        }
+        WsEvent::Presence { .. }
+        | WsEvent::Status { .. }
+        | WsEvent::Typing { .. }
+        | WsEvent::Read { .. }
+        | WsEvent::Added { .. }
+        | WsEvent::Member { .. } => live::on_people(app, event),
         WsEvent::Removed { group } => {
             let how = departure(app, group, Departure::Removed);
             remove_group(app, group, how)
@@ -330,11 +228,7 @@ fn record_message(app: &mut App, index: usize, message: Message) -> Vec<Effect> 
 fn on_api(app: &mut App, outcome: ApiOutcome) -> Vec<Effect> {
     match outcome {
         ApiOutcome::Done { what, result } => {
-            match result {
-                Ok(()) if what.is_empty() => {}
-                Ok(()) => app.notify(what),
-                Err(e) => app.error(request_failed(e)),
-            }
+            command::done(app, what, result);
             Vec::new()
         }
         ApiOutcome::Found {
@@ -342,22 +236,7 @@ fn on_api(app: &mut App, outcome: ApiOutcome) -> Vec<Effect> {
             query,
             result,
         } => {
-            match result {
-                Ok(messages) => {
-                    app.notify(format!(
-                        "{} found for \"{query}\": /jump SEQ to go to one",
-                        messages.len()
-                    ));
-                    app.search = Some(super::app::SearchResults {
-                        group,
-                        query,
-                        messages,
-                    });
-                    app.side_pane = true;
-                    app.pane_scroll = 0;
-                }
-                Err(e) => app.error(request_failed(e)),
-            }
+            command::found(app, group, query, result);
             Vec::new()
         }
         ApiOutcome::Groups(Ok(groups)) => merge_groups(app, groups),
@@ -599,32 +478,6 @@ fn open_group(app: &mut App) -> Vec<Effect> {
         return pane_requests(view.group.id);
     }
     Vec::new()
-}
-
-/// A failed request in words.
-fn request_failed(error: RequestError) -> String {
-    match error {
-        RequestError::Unsupported => "the server does not offer this".to_owned(),
-        RequestError::Failed(e) => e,
-    }
-}
-
-/// Scrolls the conversation so that message `seq` of the group on screen is at the top
-/// (the line above it when it is the first).
-pub fn jump_to(app: &mut App, seq: i64) {
-    let Some(index) = app.active else {
-        return;
-    };
-    let (width, height) = ui::conversation_size(app);
-    match ui::conversation_line_of(app, index, seq, width) {
-        Some((line, total)) => {
-            let below = total.saturating_sub(line);
-            app.groups[index].scroll = below.saturating_sub(usize::from(height));
-        }
-        None => app.error(format!(
-            "#{seq} is not loaded: scroll up (PgUp) to load older messages"
-        )),
-    }
 }
 
 /// Reloads the side pane of `group`.
