@@ -14,11 +14,13 @@
 //! - [`web`] — the browser client: the files of `web/`, embedded, served at `/`.
 //! - [`ws`] — WebSocket upgrade, the per-connection session loop (join/replay, send, acks)
 //!   and each connection's outbox, through which every byte it is sent is written.
-//! - [`pipeline`] — the one path every message takes: validate, persist, publish, hook.
+//! - [`pipeline`] — the one path every message takes: validate, persist, publish, hook;
+//!   edits, deletions and reactions take it too, as changes of a stored message.
 //! - [`ledger`] — commitments and liabilities per group: detection (the hook), changes,
 //!   announcements, the `--demo` household.
-//! - [`hub`] — rooms, fan-out lanes writing frames serialized once, and the newest
-//!   messages of every group kept for replay.
+//! - [`hub`] — rooms, fan-out lanes writing frames serialized once, the newest
+//!   messages of every group kept for replay, and who is connected (presence; frames
+//!   about people written to a room or to a user's connections).
 //! - [`store`] — SQLite in WAL: migrations, one group-committing writer, read-only readers.
 //! - [`auth`] — argon2id passwords, HS256 tokens, where a request carries its token.
 //! - [`commitments`] — the pure commitment domain: model, parser, liability solver.

@@ -158,6 +158,18 @@ impl Api {
         Ok(group)
     }
 
+    /// Adds `member` to `group` as `by`.
+    pub async fn group_add(&self, by: &TestUser, group: Id, member: &TestUser) -> Result<Group> {
+        self.expect(
+            Method::POST,
+            &format!("/api/groups/{group}/members"),
+            Some(&by.token),
+            Some(json!({"username": member.name()})),
+            StatusCode::CREATED,
+        )
+        .await
+    }
+
     /// Posts a message over HTTP (`POST /api/messages`).
     pub async fn post(&self, author: &TestUser, group: Id, content: &str) -> Result<Message> {
         let created: MessageCreated = self

@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use quid_shared::{
-    AddMember, AuthResponse, CommitmentList, CreateGroup, Credentials, ErrorBody, ErrorCode, Group,
-    GroupList, Id, LiabilityList, Message, MessageCreated, MessagePage, OpenQuestion, PostMessage,
-    QuestionReply, User,
+    AddMember, AuthResponse, CommitmentList, CreateGroup, Credentials, EditMessage, ErrorBody,
+    ErrorCode, Group, GroupList, Id, LiabilityList, Message, MessageCreated, MessagePage,
+    OpenQuestion, PostMessage, QuestionReply, ReadUpTo, SearchResults, SetTopic, User,
 };
 use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
@@ -218,6 +218,86 @@ impl ApiClient {
             .await
     }
 
+    /// `PUT /api/groups/:id/messages/:seq`: the message as it is now.
+    pub async fn edit_message(
+        &self,
+        group: Id,
+        seq: i64,
+        content: &str,
+    ) -> Result<Message, ApiError> {
+        let path = format!("/api/groups/{group}/messages/{seq}");
+        let body = EditMessage {
+            content: content.to_owned(),
+        };
+        let changed: MessageCreated = self
+            .send(self.request(Method::PUT, &path).json(&body))
+            .await?;
+        Ok(changed.message)
+    }
+
+    /// `DELETE /api/groups/:id/messages/:seq`.
+    pub async fn delete_message(&self, group: Id, seq: i64) -> Result<(), ApiError> {
+        let path = format!("/api/groups/{group}/messages/{seq}");
+        self.send_ignoring_body(self.request(Method::DELETE, &path))
+            .await
+    }
+
+    /// `POST /api/groups/:id/messages/:seq/reactions`: the message as it is now.
+    pub async fn react(
+        &self,
+        group: Id,
+        seq: i64,
+        emoji: &str,
+        remove: bool,
+    ) -> Result<Message, ApiError> {
+        let path = format!("/api/groups/{group}/messages/{seq}/reactions");
+        let body = serde_json::json!({"emoji": emoji, "remove": remove});
+        let changed: MessageCreated = self
+            .send(self.request(Method::POST, &path).json(&body))
+            .await?;
+        Ok(changed.message)
+    }
+
+    /// `GET /api/groups/:id/search?q=`: matches, newest first.
+    pub async fn search(
+        &self,
+        group: Id,
+        query: &str,
+        limit: u32,
+    ) -> Result<Vec<Message>, ApiError> {
+        let path = format!("/api/groups/{group}/search");
+        let found: SearchResults = self
+            .send(
+                self.request(Method::GET, &path)
+                    .query(&[("q", query.to_owned()), ("limit", limit.to_string())]),
+            )
+            .await?;
+        Ok(found.messages)
+    }
+
+    /// `PUT /api/groups/:id/read`: the read position kept.
+    pub async fn mark_read(&self, group: Id, seq: i64) -> Result<i64, ApiError> {
+        let path = format!("/api/groups/{group}/read");
+        let kept: ReadUpTo = self
+            .send(self.request(Method::PUT, &path).json(&ReadUpTo { seq }))
+            .await?;
+        Ok(kept.seq)
+    }
+
+    /// `PUT /api/groups/:id/topic` (`None` clears it): the group as it is now.
+    pub async fn set_topic(&self, group: Id, topic: Option<&str>) -> Result<Group, ApiError> {
+        let path = format!("/api/groups/{group}/topic");
+        let body = SetTopic {
+            topic: topic.map(str::to_owned),
+        };
+        let group: GroupBody = self
+            .send(self.request(Method::PUT, &path).json(&body))
+            .await?;
+        Ok(match group {
+            GroupBody::Wrapped { group } | GroupBody::Bare(group) => group,
+        })
+    }
+
     /// Finds one of the caller's groups by id or by name.
     pub async fn resolve_group(&self, name_or_id: &str) -> Result<Group, ApiError> {
         let groups = self.groups().await?;
@@ -268,7 +348,11 @@ impl ApiClient {
     }
 
     fn unreachable(&self, error: &reqwest::Error) -> ApiError {
-        let reason = if error.is_timeout() {
+        let reason = if self.server.starts_with("https://") && !error.is_timeout() {
+            "this quid speaks plain HTTP only (a Quid server serves http://; put TLS in a \
+             proxy or tunnel in front and point quid at its plain side)"
+                .to_owned()
+        } else if error.is_timeout() {
             "timed out".to_owned()
         } else if error.is_connect() {
             "connection refused or no route".to_owned()

@@ -10,12 +10,14 @@
 //! - [`cli`] — argument definitions, one module per subcommand group.
 //! - [`tui`] — the terminal chat: app state, a pure `update`, drawing, one event loop.
 //! - [`present`] — words for commitments and liabilities, shared by CLI and chat.
+//! - [`notify`] — which messages concern the user (bell, `--notify-cmd`).
 //! - [`timefmt`] — message times in local time.
 
 pub mod api;
 pub mod cli;
 pub mod config;
 pub mod context;
+pub mod notify;
 pub mod present;
 pub mod timefmt;
 pub mod tui;

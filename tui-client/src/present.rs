@@ -14,7 +14,7 @@ pub fn liability(l: &Liability) -> String {
     let because = if l.because.is_empty() {
         String::new()
     } else {
-        let ids: Vec<String> = l.because.iter().map(|id| format!("#{id}")).collect();
+        let ids: Vec<String> = l.because.iter().map(|id| format!("c{id}")).collect();
         format!(" (because {})", ids.join(", "))
     };
     format!(
@@ -30,7 +30,7 @@ pub fn commitment(c: &Commitment) -> String {
         CommitmentStatus::Active => "",
         CommitmentStatus::Revoked => " [revoked]",
     };
-    format!("#{} {}: {}{status}", c.id, c.creator.username, c.summary)
+    format!("c{} {}: {}{status}", c.id, c.creator.username, c.summary)
 }
 
 /// ` #12` for a commitment message carrying `meta.commitment_id` (what `/revoke` takes),
@@ -40,5 +40,31 @@ pub fn commitment_ref(message: &Message) -> String {
         .meta
         .get("commitment_id")
         .and_then(serde_json::Value::as_i64)
-        .map_or(String::new(), |id| format!(" #{id}"))
+        .map_or(String::new(), |id| format!(" c{id}"))
+}
+
+/// A commitment id as written by a person: `c4` (as shown), `#4` or `4`.
+pub fn parse_commitment_id(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let digits = text
+        .strip_prefix('c')
+        .or_else(|| text.strip_prefix('C'))
+        .or_else(|| text.strip_prefix('#'))
+        .unwrap_or(text);
+    digits.parse().ok().filter(|id| *id > 0)
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::*;
+
+    /// Both forms of a commitment id are accepted; anything else is not an id.
+    #[test]
+    fn commitment_ids_in_both_forms() {
+        assert_eq!(parse_commitment_id("c4"), Some(4));
+        assert_eq!(parse_commitment_id("#4"), Some(4));
+        assert_eq!(parse_commitment_id(" 12 "), Some(12));
+        assert_eq!(parse_commitment_id("cx"), None);
+        assert_eq!(parse_commitment_id("0"), None);
+    }
 }

@@ -101,6 +101,16 @@ pub fn in_group(conn: &Connection, group: Id, id: i64) -> Result<Option<Message>
         .transpose()
 }
 
+/// The message of `group` with this `seq`.
+pub fn by_seq(conn: &Connection, group: Id, seq: i64) -> Result<Option<Message>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE m.group_id = ?1 AND m.seq = ?2");
+    conn.prepare_cached(&sql)?
+        .query_row(params![group.to_string(), seq], raw)
+        .optional()?
+        .map(Raw::into_message)
+        .transpose()
+}
+
 /// The group's latest `seq`, 0 when it has no messages.
 pub fn head(conn: &Connection, group: Id) -> Result<i64, StoreError> {
     Ok(conn

@@ -8,7 +8,8 @@
 //! and a join share it), `end` (why a session ends), `join` (exact replay), `outbox`
 //! (outgoing bytes and join gates), `gates` (a connection's groups, sorted), `duplex`
 //! (the stream tungstenite sees), `wire` (the session's own frames), `ack` (acks around the
-//! message's shared JSON), `frames` (parsing client frames, error frames).
+//! message's shared JSON), `frames` (parsing client frames, error frames), `live` (edits,
+//! reactions, read positions, typing and presence).
 
 mod ack;
 mod duplex;
@@ -17,6 +18,7 @@ mod frames;
 mod gates;
 mod join;
 mod link;
+mod live;
 mod outbox;
 mod session;
 mod upgrade;

@@ -66,6 +66,8 @@ struct State {
 pub(super) enum Outgoing {
     Frame(ServerFrame),
     Ack(Ack),
+    /// Nothing to answer (the outcome reaches the client another way).
+    Nothing,
 }
 
 /// One joined group.
@@ -171,6 +173,7 @@ impl Outbox {
         let mut now = 0;
         for frame in frames {
             match frame {
+                Outgoing::Nothing => continue,
                 Outgoing::Frame(frame) => wire::put_server_frame(&mut bytes, &frame),
                 Outgoing::Ack(ack) => {
                     let waits = state.gates.get(&ack.group);
@@ -252,6 +255,11 @@ impl Outbox {
             }
             self.stream.writable().await.map_err(|_| Broken)?;
         }
+    }
+
+    /// Whether `group` is joined (or being joined) on this connection.
+    pub(super) fn is_joined(&self, group: Id) -> bool {
+        self.lock().gates.contains(&group)
     }
 
     /// Starts a join: live messages of `group` are held from now until [`Outbox::open`].
@@ -413,6 +421,11 @@ impl Sink for Outbox {
             // a broken socket is noticed by the session
             let _ = self.send(vec![Outgoing::Frame(ServerFrame::Left { group })]);
         }
+    }
+
+    fn notify(&self, frame: &[u8]) {
+        // a broken socket is noticed by the session
+        let _ = self.send_raw(frame, 1);
     }
 }
 

@@ -22,10 +22,11 @@ use super::duplex::Duplex;
 use super::end::{End, guard};
 use super::frames;
 use super::link::Link;
+use super::live;
 use super::outbox::{Outbox, Outgoing};
 use crate::auth::AuthUser;
 use crate::metrics::count_drop;
-use crate::pipeline::{Pipeline, PipelineError};
+use crate::pipeline::{Change, ChangeRequest, Pipeline, PipelineError};
 use crate::state::AppState;
 use crate::store::{Draft, Recipient};
 
@@ -41,6 +42,7 @@ pub(super) struct Session {
     limited_in_row: u32,
     pending: FuturesUnordered<Reply>,
     awaiting_pong: bool,
+    typing: live::TypingThrottle,
 }
 
 impl Session {
@@ -55,6 +57,10 @@ impl Session {
         let conn = state.next_conn_id();
         state.conn_metrics.active.increment(1);
         tracing::debug!(conn, user = %user.id, "connect");
+        let sink: Arc<dyn crate::hub::Sink> = outbox.clone();
+        if state.presence.connect(user.id, conn, sink) {
+            live::announce(Arc::clone(&state), user.id, true);
+        }
         Session {
             limiter: RateLimiter::direct_with_clock(
                 Quota::per_second(rate).allow_burst(burst),
@@ -70,6 +76,7 @@ impl Session {
             limited_in_row: 0,
             pending: FuturesUnordered::new(),
             awaiting_pong: false,
+            typing: live::TypingThrottle::default(),
         }
     }
 
@@ -218,12 +225,63 @@ impl Session {
                 )));
                 Ok(())
             }
+            Ok(ClientFrame::Edit {
+                group,
+                seq,
+                content,
+            }) => self.change(group, seq, Change::Edit(content), "edit"),
+            Ok(ClientFrame::Delete { group, seq }) => {
+                self.change(group, seq, Change::Delete, "delete")
+            }
+            Ok(ClientFrame::React {
+                group,
+                seq,
+                emoji,
+                remove,
+            }) => self.change(group, seq, Change::React(emoji, !remove), "react"),
+            Ok(ClientFrame::Read { group, seq }) => {
+                let state = Arc::clone(&self.link.state);
+                let (user, conn) = (self.link.user.id, self.link.conn);
+                self.pending
+                    .push(Box::pin(live::read(state, user, conn, group, seq)));
+                Ok(())
+            }
+            Ok(ClientFrame::Typing { group, to }) => {
+                match Box::pin(live::typing(&self.link, &mut self.typing, group, to)).await {
+                    Some(frame) => self.send(frame),
+                    None => Ok(()),
+                }
+            }
         }
+    }
+
+    /// Queues a change of an earlier message; its outcome arrives as its own message.
+    fn change(
+        &mut self,
+        group: quid_shared::Id,
+        seq: i64,
+        change: Change,
+        reference: &'static str,
+    ) -> Result<(), End> {
+        let request = ChangeRequest {
+            group,
+            seq,
+            by: self.link.user.as_ref(),
+            change,
+        };
+        let state = Arc::clone(&self.link.state);
+        self.pending
+            .push(Box::pin(live::change(state, request, reference)));
+        Ok(())
     }
 
     async fn close(mut self, end: End) {
         for group in self.link.outbox.leave_all() {
             self.link.state.hub.unsubscribe(group, self.link.conn);
+        }
+        let (user, conn) = (self.link.user.id, self.link.conn);
+        if self.link.state.presence.disconnect(user, conn) {
+            live::announce(Arc::clone(&self.link.state), user, false);
         }
         if let Some(reason) = end.drop_reason() {
             count_drop(reason);

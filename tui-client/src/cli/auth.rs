@@ -24,7 +24,7 @@ pub struct AuthArgs {
 
 /// `quid register`.
 pub async fn register(ctx: &Context, args: AuthArgs) -> Result<(), CliError> {
-    let creds = credentials(args).await?;
+    let creds = credentials_for(args, true).await?;
     let auth = ctx.api.register(&creds).await?;
     store(ctx, &auth, "registered and logged in")
 }
@@ -58,6 +58,12 @@ fn store(ctx: &Context, auth: &AuthResponse, what: &str) -> Result<(), CliError>
 }
 
 async fn credentials(args: AuthArgs) -> Result<Credentials, CliError> {
+    credentials_for(args, false).await
+}
+
+/// Like [`credentials`]; with `confirm`, a password typed at a prompt is asked twice and
+/// must match (a new account's password has no other check against typos).
+async fn credentials_for(args: AuthArgs, confirm: bool) -> Result<Credentials, CliError> {
     let interactive = std::io::stdin().is_terminal();
     let username = match args.username {
         Some(name) => name,
@@ -69,7 +75,16 @@ async fn credentials(args: AuthArgs) -> Result<Credentials, CliError> {
     } else if let Some(password) = std::env::var(ENV_PASSWORD).ok().filter(|p| !p.is_empty()) {
         password
     } else if interactive {
-        blocking(|| prompt_hidden("password: ")).await?
+        let password = blocking(|| prompt_hidden("password: ")).await?;
+        if confirm {
+            let again = blocking(|| prompt_hidden("password again: ")).await?;
+            if again != password {
+                return Err(CliError::Usage(
+                    "the two passwords differ; nothing was created".into(),
+                ));
+            }
+        }
+        password
     } else {
         return Err(CliError::Usage(format!(
             "no password: use --password-stdin or set {ENV_PASSWORD}"

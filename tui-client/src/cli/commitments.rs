@@ -23,8 +23,8 @@ pub struct ListArgs {
 /// Arguments of `revoke`.
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
-    /// The commitment's id (as `quid commitments` shows it, without the `#`)
-    pub id: i64,
+    /// The commitment's id as `quid commitments` shows it (`c4`; `4` and `#4` work too)
+    pub id: String,
 }
 
 /// Runs `commitments`.
@@ -35,6 +35,9 @@ pub async fn list(ctx: &Context, args: ListArgs) -> Result<(), CliError> {
         .commitments(group.id)
         .await
         .map_err(|e| unsupported(e, "commitments"))?;
+    if list.commitments.is_empty() && !args.json {
+        eprintln!("no commitments in {} yet", group.name);
+    }
     for commitment in list.commitments {
         if args.json {
             output::json(&commitment)?;
@@ -53,6 +56,9 @@ pub async fn liabilities(ctx: &Context, args: ListArgs) -> Result<(), CliError> 
         .liabilities(group.id)
         .await
         .map_err(|e| unsupported(e, "liabilities"))?;
+    if list.liabilities.is_empty() && !args.json {
+        eprintln!("nobody in {} is bound to anything yet", group.name);
+    }
     for liability in list.liabilities {
         if args.json {
             output::json(&liability)?;
@@ -65,8 +71,14 @@ pub async fn liabilities(ctx: &Context, args: ListArgs) -> Result<(), CliError> 
 
 /// Runs `revoke`.
 pub async fn revoke(ctx: &Context, args: RevokeArgs) -> Result<(), CliError> {
-    ctx.authed()?.revoke(args.id).await?;
-    eprintln!("revoked commitment #{}", args.id);
+    let id = present::parse_commitment_id(&args.id).ok_or_else(|| {
+        CliError::Usage(format!(
+            "{:?} is not a commitment id: write it as quid commitments shows it, e.g. c4",
+            args.id
+        ))
+    })?;
+    ctx.authed()?.revoke(id).await?;
+    eprintln!("revoked commitment c{id}");
     Ok(())
 }
 

@@ -3,9 +3,11 @@
 //!
 //! Exit codes: 0 success, 1 other failure, 2 usage (bad arguments or input the server
 //! refused as malformed), 3 not logged in or token refused, 4 not found or not allowed,
-//! 5 server unreachable.
+//! 5 server unreachable, 6 already so (a taken username, already a member, a group name
+//! in use).
 
 mod auth;
+mod change;
 mod commitments;
 mod completions;
 mod groups;
@@ -29,7 +31,7 @@ pub use crate::context::{CliError, Context};
     after_help = "Environment: QUID_SERVER (server URL), QUID_TOKEN (token, wins over the stored one), \
 QUID_CONFIG_DIR (config directory), QUID_PASSWORD (password for register/login).\n\
 Exit codes: 0 ok, 1 other failure, 2 usage, 3 not logged in or token refused, \
-4 not found or not allowed, 5 server unreachable."
+4 not found or not allowed, 5 server unreachable, 6 already so (username taken, already a member)."
 )]
 pub struct Cli {
     /// Server base URL [env: QUID_SERVER] [default: http://127.0.0.1:3001, or the config file]
@@ -62,6 +64,16 @@ pub enum Command {
     Liabilities(commitments::ListArgs),
     /// Revoke one of your commitments
     Revoke(commitments::RevokeArgs),
+    /// Change the text of one of your messages
+    Edit(change::EditArgs),
+    /// Delete one of your messages
+    Delete(change::DeleteArgs),
+    /// React to a message with an emoji (or take it back)
+    React(change::ReactArgs),
+    /// Find messages of a group by their words
+    Search(change::SearchArgs),
+    /// Print or set a group's topic
+    Topic(change::TopicArgs),
     /// Print a shell completion script
     Completions(completions::CompletionsArgs),
 }
@@ -86,6 +98,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Commitments(args) => commitments::list(&ctx, args).await,
         Command::Liabilities(args) => commitments::liabilities(&ctx, args).await,
         Command::Revoke(args) => commitments::revoke(&ctx, args).await,
+        Command::Edit(args) => change::edit(&ctx, args).await,
+        Command::Delete(args) => change::delete(&ctx, args).await,
+        Command::React(args) => change::react(&ctx, args).await,
+        Command::Search(args) => change::search(&ctx, args).await,
+        Command::Topic(args) => change::topic(&ctx, args).await,
         Command::Completions(args) => completions::run(&args),
     }
 }

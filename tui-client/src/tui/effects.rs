@@ -45,6 +45,39 @@ pub enum ApiRequest {
         group: Id,
         before: i64,
     },
+    Edit {
+        group: Id,
+        seq: i64,
+        content: String,
+    },
+    Delete {
+        group: Id,
+        seq: i64,
+    },
+    React {
+        group: Id,
+        seq: i64,
+        emoji: String,
+        remove: bool,
+    },
+    Kick {
+        group: Id,
+        user: Id,
+        name: String,
+    },
+    Topic {
+        group: Id,
+        topic: Option<String>,
+    },
+    Search {
+        group: Id,
+        query: String,
+    },
+    /// Keep a bell setting in the config file.
+    SaveNotify {
+        key: String,
+        level: crate::config::NotifyLevel,
+    },
 }
 
 /// Page size when scrolling back past what is loaded.
@@ -53,6 +86,8 @@ const OLDER_PAGE: u32 = 100;
 /// Carries out effects; never blocks the caller.
 pub struct Executor {
     pub api: ApiClient,
+    /// The config directory (for `/notify`).
+    pub config_dir: std::path::PathBuf,
     pub ws: WsHandle,
     pub events: UnboundedSender<Event>,
 }
@@ -63,6 +98,14 @@ impl Executor {
         for effect in effects {
             match effect {
                 Effect::Ws(command) => self.ws.command(command),
+                Effect::Api(ApiRequest::SaveNotify { key, level }) => {
+                    let saved = crate::config::Config::save_notify(&self.config_dir, &key, level)
+                        .map_err(|e| RequestError::Failed(e.to_string()));
+                    let _ = self.events.send(Event::Api(ApiOutcome::Done {
+                        what: format!("notify {level:?} kept for {key}").to_lowercase(),
+                        result: saved,
+                    }));
+                }
                 Effect::Api(request) => self.spawn_request(request),
             }
         }
@@ -122,6 +165,47 @@ async fn perform(api: &ApiClient, request: ApiRequest) -> ApiOutcome {
             id,
             result: api.revoke(id).await.map_err(request_error),
         },
+        ApiRequest::Edit {
+            group,
+            seq,
+            content,
+        } => done(
+            format!("edited #{seq}"),
+            api.edit_message(group, seq, &content).await.map(drop),
+        ),
+        ApiRequest::Delete { group, seq } => done(
+            format!("deleted #{seq}"),
+            api.delete_message(group, seq).await,
+        ),
+        ApiRequest::React {
+            group,
+            seq,
+            emoji,
+            remove,
+        } => done(
+            String::new(),
+            api.react(group, seq, &emoji, remove).await.map(drop),
+        ),
+        ApiRequest::Kick { group, user, name } => done(
+            format!("removed {name}"),
+            api.remove_member(group, user).await,
+        ),
+        ApiRequest::Topic { group, topic } => done(
+            match &topic {
+                Some(_) => "topic set".to_owned(),
+                None => "topic cleared".to_owned(),
+            },
+            api.set_topic(group, topic.as_deref()).await.map(drop),
+        ),
+        ApiRequest::Search { group, query } => ApiOutcome::Found {
+            group,
+            result: api.search(group, &query, 50).await.map_err(request_error),
+            query,
+        },
+        ApiRequest::SaveNotify { .. } => ApiOutcome::Done {
+            what: String::new(),
+            result: Ok(()),
+        },
         ApiRequest::Older { group, before } => ApiOutcome::Older {
             group,
             result: api
@@ -129,6 +213,13 @@ async fn perform(api: &ApiClient, request: ApiRequest) -> ApiOutcome {
                 .await
                 .map_err(request_error),
         },
+    }
+}
+
+fn done(what: String, result: Result<(), ApiError>) -> ApiOutcome {
+    ApiOutcome::Done {
+        what,
+        result: result.map_err(request_error),
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, EventStream, KeyEvent, KeyEventKind, MouseEvent};
 use futures_util::StreamExt;
-use quid_shared::{Commitment, Group, Id, Liability, MessagePage};
+use quid_shared::{Commitment, Group, Id, Liability, Message, MessagePage};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
@@ -72,6 +72,17 @@ pub enum ApiOutcome {
     Older {
         group: Id,
         result: Result<MessagePage, RequestError>,
+    },
+    /// A request whose success is told in a few words (`what`, empty: nothing to say).
+    Done {
+        what: String,
+        result: Result<(), RequestError>,
+    },
+    /// What `/search` found.
+    Found {
+        group: Id,
+        query: String,
+        result: Result<Vec<Message>, RequestError>,
     },
 }
 

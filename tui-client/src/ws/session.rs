@@ -24,6 +24,9 @@ const PING_EVERY: Duration = Duration::from_secs(15);
 /// Silence after which the connection is considered dead.
 const IDLE_LIMIT: Duration = Duration::from_secs(45);
 
+/// The reason given when nothing listens at the server's address.
+pub(super) const UNREACHABLE: &str = "server unreachable";
+
 /// Why a session (or an attempt to open one) ended.
 pub(super) enum SessionEnd {
     /// The handle was dropped.
@@ -129,6 +132,8 @@ fn frame_for(command: &WsCommand, cursors: &Cursors) -> Option<ClientFrame> {
             since: cursors.since(group)?,
         },
         WsCommand::Leave { group } => ClientFrame::Leave { group },
+        WsCommand::Once(frame) => frame,
+        WsCommand::Reconnect => return None,
         WsCommand::Send {
             group,
             content,
@@ -168,6 +173,42 @@ fn handle_frame(manager: &mut Manager, text: &str) -> bool {
             manager.emit(WsEvent::Joined { group, head })
         }
         ServerFrame::Left { group } => left(manager, group),
+        ServerFrame::Presence { group, online } => {
+            manager.emit(WsEvent::Presence { group, online })
+        }
+        ServerFrame::Status {
+            group,
+            user,
+            online,
+        } => manager.emit(WsEvent::Status {
+            group,
+            user,
+            online,
+        }),
+        ServerFrame::Typing {
+            group,
+            user,
+            private,
+        } => manager.emit(WsEvent::Typing {
+            group,
+            user,
+            private,
+        }),
+        ServerFrame::Read { group, seq } => manager.emit(WsEvent::Read { group, seq }),
+        ServerFrame::Added { group } => manager.emit(WsEvent::Added {
+            group: Box::new(group),
+        }),
+        ServerFrame::Member {
+            group,
+            change,
+            user,
+            by,
+        } => manager.emit(WsEvent::Member {
+            group,
+            change,
+            user,
+            by,
+        }),
         ServerFrame::Pong { .. } => true,
         ServerFrame::Error {
             code,
@@ -234,7 +275,7 @@ fn closed(frame: Option<CloseFrame>) -> SessionEnd {
 fn describe(error: &tungstenite::Error) -> String {
     match error {
         tungstenite::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
-            "server unreachable".into()
+            UNREACHABLE.into()
         }
         tungstenite::Error::Io(io) => io.to_string(),
         tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {

@@ -41,6 +41,31 @@ pub fn extent(app: &App, area: Rect) -> (usize, usize) {
 fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if let Some(view) = app.active_group() {
+        if let Some(found) = app.search.as_ref().filter(|s| s.group == view.group.id) {
+            let title = format!("Found for \"{}\" (/jump SEQ)", found.query);
+            lines.push(Line::from(Span::styled(
+                title,
+                Style::new()
+                    .fg(Color::LightBlue)
+                    .add_modifier(Modifier::BOLD),
+            )));
+            if found.messages.is_empty() {
+                lines.push(Line::from(Span::styled(" nothing", DIM)));
+            }
+            for message in &found.messages {
+                let author = message
+                    .author
+                    .as_ref()
+                    .map_or("quid", |a| a.username.as_str());
+                let text = format!(
+                    " #{} {author}: {}",
+                    message.seq,
+                    message.content.replace('\n', " ")
+                );
+                lines.extend(wrap(vec![Span::raw(text)], width, 2));
+            }
+            lines.push(Line::raw(""));
+        }
         let liabilities = section(
             "Liabilities",
             Color::Cyan,
