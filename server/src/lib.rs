@@ -92,9 +92,17 @@ async fn run(state: Arc<state::AppState>, listener: TcpListener) -> anyhow::Resu
     Ok(())
 }
 
-/// Before serving: the open clarification questions are read, and with `--demo` what is
+/// Before serving: the open sessions and the open clarification questions are read, and with `--demo` what is
 /// missing of the demo household is created.
 async fn prepare(state: &state::AppState) -> anyhow::Result<()> {
+    let open = state
+        .store
+        .read(store::sessions::open)
+        .await
+        .context("cannot read the open sessions")?;
+    for (session, user) in open {
+        state.auth.sessions.open(session, user);
+    }
     state
         .ledger
         .load_open_questions()

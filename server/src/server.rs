@@ -4,6 +4,7 @@
 //! shutdown it stops accepting and lets each connection finish gracefully.
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
 use warp::Filter;
 
+use crate::auth::client_addr::PeerAddr;
 use crate::state::AppState;
 
 /// Accepts connections until the state's shutdown token is cancelled.
@@ -30,9 +32,9 @@ pub(crate) async fn accept_loop(state: Arc<AppState>, listener: TcpListener) {
             accepted = listener.accept() => accepted,
         };
         match accepted {
-            Ok((stream, _peer)) => {
+            Ok((stream, peer)) => {
                 let _ = stream.set_nodelay(true);
-                let task = serve_connection(state.clone(), stream, routes.clone());
+                let task = serve_connection(state.clone(), stream, peer, routes.clone());
                 state.tasks.spawn(task);
             }
             Err(e) => {
@@ -44,7 +46,7 @@ pub(crate) async fn accept_loop(state: Arc<AppState>, listener: TcpListener) {
     }
 }
 
-async fn serve_connection<S>(state: Arc<AppState>, stream: TcpStream, routes: S)
+async fn serve_connection<S>(state: Arc<AppState>, stream: TcpStream, peer: SocketAddr, routes: S)
 where
     S: Service<Request<Incoming>, Response = warp::reply::Response, Error = Infallible>
         + Clone
@@ -53,7 +55,8 @@ where
     S::Future: Send,
 {
     let shutdown = state.shutdown.clone();
-    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+    let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        request.extensions_mut().insert(PeerAddr(peer));
         let state = state.clone();
         let routes = routes.clone();
         async move {

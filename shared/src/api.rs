@@ -58,6 +58,10 @@ pub struct Group {
     /// The group's latest message seq (0 when empty).
     pub head: i64,
     pub members: Vec<UserRef>,
+    /// The members who may invite, remove members and name admins (the creator among
+    /// them while a member).
+    #[serde(default)]
+    pub admins: Vec<Id>,
 }
 
 /// `GET /api/groups`.

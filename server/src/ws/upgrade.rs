@@ -1,5 +1,5 @@
 //! The HTTP side of `GET /ws`: refuse a page of another site (403), a missing/invalid
-//! token (401) or a connection beyond `--max-connections` (503) without upgrading,
+//! token or one whose session has ended (401) or a connection beyond `--max-connections` (503) without upgrading,
 //! otherwise answer 101 and start the session on the upgraded connection.
 
 use std::sync::Arc;
@@ -30,8 +30,8 @@ pub async fn upgrade(state: Arc<AppState>, mut request: Request<Incoming>) -> Re
         return error_response(ErrorCode::Forbidden, "origin not allowed");
     }
     let token = token_from_request(request.headers(), request.uri().query());
-    let user = match token.map(|t| state.auth.tokens.verify(t)) {
-        Some(Ok(user)) => user,
+    let (user, ended) = match token.map(|t| state.auth.check(t)) {
+        Some(Ok(caller)) => caller,
         Some(Err(e)) => {
             count_drop(DropReason::Auth);
             return error_response(ErrorCode::Unauthorized, &e.to_string());
@@ -80,7 +80,7 @@ pub async fn upgrade(state: Arc<AppState>, mut request: Request<Incoming>) -> Re
                     Some(super::socket_config()),
                 )
                 .await;
-                Session::new(session_state, user, socket, outbox)
+                Session::new(session_state, user, ended, socket, outbox)
                     .run()
                     .await;
             }

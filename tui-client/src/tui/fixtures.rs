@@ -35,6 +35,7 @@ pub fn group(n: u8, name: &str, head: i64) -> Group {
         created_at: datetime!(2026-11-27 09:00 UTC),
         head,
         members: vec![alice(), bob(), carol()],
+        admins: vec![alice().id],
     }
 }
 
