@@ -5,11 +5,13 @@
 //! refused as malformed), 3 not logged in or token refused, 4 not found or not allowed,
 //! 5 server unreachable.
 
+mod account;
 mod auth;
 mod commitments;
 mod completions;
 mod groups;
 mod history;
+mod invites;
 mod output;
 mod send;
 mod tail;
@@ -46,10 +48,24 @@ pub enum Command {
     Register(auth::AuthArgs),
     /// Log in (stores the token)
     Login(auth::AuthArgs),
-    /// Forget the stored token
-    Logout,
+    /// End this session on the server and forget the stored token (--all: every session)
+    Logout(account::LogoutArgs),
+    /// List your open sessions, or end one
+    Sessions(account::SessionsArgs),
+    /// Change your password (your other sessions end)
+    Password(account::PasswordArgs),
+    /// Delete your account (needs --yes and your password)
+    DeleteAccount(account::DeleteArgs),
     /// List your groups, or create, add to and leave them
     Groups(groups::GroupsArgs),
+    /// Make an invitation code for a group (admins), or list or revoke them
+    Invite(invites::InviteArgs),
+    /// Join a group with an invitation code
+    Join(invites::JoinArgs),
+    /// Remove a member from a group (admins)
+    Kick(invites::MemberArgs),
+    /// Make a member an admin of a group (--remove: take it back)
+    Admin(invites::AdminArgs),
     /// Send a message (text from the arguments, or from stdin); prints the stored message
     Send(send::SendArgs),
     /// Stream a group's messages as they arrive (survives reconnects)
@@ -78,7 +94,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match command {
         Command::Register(args) => auth::register(&ctx, args).await,
         Command::Login(args) => auth::login(&ctx, args).await,
-        Command::Logout => auth::logout(&ctx),
+        Command::Logout(args) => account::logout(&ctx, args).await,
+        Command::Sessions(args) => account::sessions(&ctx, args).await,
+        Command::Password(args) => account::password(&ctx, args).await,
+        Command::DeleteAccount(args) => account::delete_account(&ctx, args).await,
+        Command::Invite(args) => invites::invite(&ctx, args).await,
+        Command::Join(args) => invites::join(&ctx, args).await,
+        Command::Kick(args) => invites::kick(&ctx, args).await,
+        Command::Admin(args) => invites::admin(&ctx, args).await,
         Command::Groups(args) => groups::run(&ctx, args).await,
         Command::Send(args) => send::run(&ctx, args).await,
         Command::Tail(args) => tail::run(&ctx, args).await,

@@ -32,6 +32,14 @@ pub enum ApiRequest {
         group: Id,
         me: Id,
     },
+    Invite {
+        group: Id,
+    },
+    Kick {
+        group: Id,
+        user: Id,
+        username: String,
+    },
     Commitments {
         group: Id,
     },
@@ -101,6 +109,23 @@ async fn perform(api: &ApiClient, request: ApiRequest) -> ApiOutcome {
         ApiRequest::Leave { group, me } => ApiOutcome::Left {
             group,
             result: api.remove_member(group, me).await.map_err(request_error),
+        },
+        ApiRequest::Invite { group } => ApiOutcome::Invited {
+            group,
+            result: api
+                .create_invite(group, &Default::default())
+                .await
+                .map(|invite| invite.code.unwrap_or_default())
+                .map_err(request_error),
+        },
+        ApiRequest::Kick {
+            group,
+            user,
+            username,
+        } => ApiOutcome::Kicked {
+            group,
+            username,
+            result: api.remove_member(group, user).await.map_err(request_error),
         },
         ApiRequest::Commitments { group } => ApiOutcome::Commitments {
             group,

@@ -22,6 +22,13 @@ pub fn apply(app: &mut App, command: Command) -> Vec<Effect> {
             })],
             None => no_group(app),
         },
+        Command::Invite => match app.active_group() {
+            Some(view) => vec![Effect::Api(ApiRequest::Invite {
+                group: view.group.id,
+            })],
+            None => no_group(app),
+        },
+        Command::Kick(username) => kick(app, &username),
         Command::Msg { to, text } => send(app, text, Some(to)),
         Command::Commitments => show_pane(app, PaneFocus::Commitments),
         Command::Liabilities => show_pane(app, PaneFocus::Liabilities),
@@ -61,6 +68,26 @@ pub fn join(app: &mut App, name: &str, may_refresh: bool) -> Vec<Effect> {
         }
         Err(e) => {
             app.error(e.to_string());
+            Vec::new()
+        }
+    }
+}
+
+/// Removes a member of the current group, found by name.
+fn kick(app: &mut App, username: &str) -> Vec<Effect> {
+    let Some(view) = app.active_group() else {
+        return no_group(app);
+    };
+    let group = view.group.id;
+    let member = view.group.members.iter().find(|m| m.username == username);
+    match member {
+        Some(member) => vec![Effect::Api(ApiRequest::Kick {
+            group,
+            user: member.id,
+            username: member.username.clone(),
+        })],
+        None => {
+            app.error(format!("{username} is not a member of this group"));
             Vec::new()
         }
     }
