@@ -1,4 +1,5 @@
-//! The accept loop: every TCP connection is served by hyper (HTTP/1.1 with upgrades);
+//! The accept loop: every TCP connection (after the TLS handshake, with `--tls-cert`) is
+//! served by hyper (HTTP/1.1 with upgrades);
 //! `GET /ws` goes to our WebSocket upgrade, the page's files to [`crate::web`], everything
 //! else to the warp routes of the API. On
 //! shutdown it stops accepting and lets each connection finish gracefully.
@@ -14,14 +15,18 @@ use hyper::server::conn::http1;
 use hyper::service::Service;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use warp::Filter;
 
 use crate::auth::client_addr::PeerAddr;
 use crate::state::AppState;
 
 /// Accepts connections until the state's shutdown token is cancelled.
-pub(crate) async fn accept_loop(state: Arc<AppState>, listener: TcpListener) {
+pub(crate) async fn accept_loop(
+    state: Arc<AppState>,
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     let routes = crate::web::routes()
         .or(crate::http::routes(state.clone()))
         .unify();
@@ -34,8 +39,21 @@ pub(crate) async fn accept_loop(state: Arc<AppState>, listener: TcpListener) {
         match accepted {
             Ok((stream, peer)) => {
                 let _ = stream.set_nodelay(true);
-                let task = serve_connection(state.clone(), stream, peer, routes.clone());
-                state.tasks.spawn(task);
+                match &tls {
+                    None => {
+                        let task = serve_connection(state.clone(), stream, peer, routes.clone());
+                        state.tasks.spawn(task);
+                    }
+                    Some(acceptor) => {
+                        let (state, routes, acceptor) =
+                            (state.clone(), routes.clone(), acceptor.clone());
+                        state.clone().tasks.spawn(async move {
+                            if let Some(plain) = crate::tls::terminate(&acceptor, stream).await {
+                                serve_connection(state, plain, peer, routes).await;
+                            }
+                        });
+                    }
+                }
             }
             Err(e) => {
                 // Out of file descriptors or similar: back off briefly, keep serving.
@@ -46,8 +64,9 @@ pub(crate) async fn accept_loop(state: Arc<AppState>, listener: TcpListener) {
     }
 }
 
-async fn serve_connection<S>(state: Arc<AppState>, stream: TcpStream, peer: SocketAddr, routes: S)
+async fn serve_connection<S, IO>(state: Arc<AppState>, stream: IO, peer: SocketAddr, routes: S)
 where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     S: Service<Request<Incoming>, Response = warp::reply::Response, Error = Infallible>
         + Clone
         + Send

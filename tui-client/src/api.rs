@@ -87,6 +87,7 @@ impl ApiClient {
         let http = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .connect_timeout(CONNECT_TIMEOUT)
+            .use_preconfigured_tls((*crate::tls::client_config()).clone())
             .build()
             .map_err(|e| ApiError::Unreachable {
                 server: server.to_owned(),

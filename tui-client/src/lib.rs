@@ -11,6 +11,7 @@
 //! - [`tui`] — the terminal chat: app state, a pure `update`, drawing, one event loop.
 //! - [`present`] — words for commitments and liabilities, shared by CLI and chat.
 //! - [`timefmt`] — message times in local time.
+//! - [`tls`] — whom `https://` and `wss://` trust: public authorities and `--ca-cert`.
 
 pub mod api;
 pub mod cli;
@@ -18,5 +19,6 @@ pub mod config;
 pub mod context;
 pub mod present;
 pub mod timefmt;
+pub mod tls;
 pub mod tui;
 pub mod ws;

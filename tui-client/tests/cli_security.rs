@@ -114,3 +114,42 @@ async fn invite_join_kick_and_admin() -> TestResult {
     assert_eq!(out.status.code(), Some(4), "carol is out: {}", stderr(&out));
     Ok(())
 }
+
+/// Against a TLS server, `quid` with `--ca-cert` (here `QUID_CA_CERT`) registers, sends
+/// over HTTPS and tails over WSS; without it the server is unreachable (exit 5).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_speaks_https_and_wss_with_a_private_ca() -> TestResult {
+    let ca = quid_tests::tls::TestCa::new()?;
+    let data = tempfile::tempdir()?;
+    let mut config = quid_tests::test_config(data.path());
+    config.tls_cert = Some(ca.cert_path());
+    config.tls_key = Some(ca.key_path());
+    let running = quid_server::start(config).await?;
+    let url = format!("https://localhost:{}", running.addr().port());
+
+    let stranger = User::new(&url, "alice")?;
+    let out = stranger
+        .run_with_stdin(
+            &["register", "alice", "--password-stdin"],
+            "correct horse battery\n",
+        )
+        .await?;
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+
+    let mut alice = User::new(&url, "alice")?;
+    alice.ca_cert = Some(ca.ca_path());
+    let out = alice
+        .run_with_stdin(
+            &["register", "alice", "--password-stdin"],
+            "correct horse battery\n",
+        )
+        .await?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    alice.ok(&["groups", "create", "team"]).await?;
+    let mut tail = alice.tail("team", 0)?;
+    alice.ok(&["send", "-g", "team", "hello over tls"]).await?;
+    let seen = tail.next().await?;
+    assert_eq!(seen["content"], "hello over tls");
+    running.shutdown().await?;
+    Ok(())
+}

@@ -29,7 +29,8 @@ pub use crate::context::{CliError, Context};
     version,
     propagate_version = true,
     after_help = "Environment: QUID_SERVER (server URL), QUID_TOKEN (token, wins over the stored one), \
-QUID_CONFIG_DIR (config directory), QUID_PASSWORD (password for register/login).\n\
+QUID_CONFIG_DIR (config directory), QUID_PASSWORD (password for register/login), \
+QUID_CA_CERT (extra CA for https).\n\
 Exit codes: 0 ok, 1 other failure, 2 usage, 3 not logged in or token refused, \
 4 not found or not allowed, 5 server unreachable."
 )]
@@ -37,6 +38,10 @@ pub struct Cli {
     /// Server base URL [env: QUID_SERVER] [default: http://127.0.0.1:3001, or the config file]
     #[arg(long, global = true, value_name = "URL")]
     pub server: Option<String>,
+    /// Also trust this PEM certificate authority for https:// servers (a private CA or a
+    /// self-signed server certificate)
+    #[arg(long, global = true, env = "QUID_CA_CERT", value_name = "PEM")]
+    pub ca_cert: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -86,6 +91,9 @@ pub enum Command {
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     if let Some(Command::Completions(args)) = &cli.command {
         return completions::run(args);
+    }
+    if let Some(ca) = &cli.ca_cert {
+        crate::tls::trust_ca(ca).map_err(|e| CliError::Usage(e.to_string()))?;
     }
     let ctx = Context::load(cli.server.as_deref())?;
     let Some(command) = cli.command else {
