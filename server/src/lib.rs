@@ -108,8 +108,8 @@ async fn prepare(state: &state::AppState) -> anyhow::Result<()> {
         .read(store::sessions::open)
         .await
         .context("cannot read the open sessions")?;
-    for (session, user) in open {
-        state.auth.sessions.open(session, user);
+    for (session, user, expires_at) in open {
+        state.auth.sessions.open(session, user, expires_at);
     }
     state
         .ledger

@@ -13,13 +13,19 @@ use tokio_util::sync::CancellationToken;
 /// One open session.
 struct Open {
     user: Id,
+    /// Unix milliseconds; after this its token is refused anyway.
+    expires_at: i64,
     ended: CancellationToken,
 }
+
+/// Sessions opened between two sweeps of the expired ones.
+const SWEEP_EVERY: usize = 1024;
 
 /// Every open session of the server.
 #[derive(Default)]
 pub struct Sessions {
     open: Mutex<HashMap<Id, Open>>,
+    opened: std::sync::atomic::AtomicUsize,
 }
 
 impl Sessions {
@@ -27,12 +33,23 @@ impl Sessions {
         self.open.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Accepts session `id` of `user` from now on.
-    pub fn open(&self, id: Id, user: Id) {
-        self.lock().insert(
+    /// Accepts session `id` of `user` from now on, until `expires_at` (Unix ms). Every
+    /// [`SWEEP_EVERY`] sessions, the expired ones are forgotten, so memory follows the
+    /// sessions that can still be used, not every login since the start.
+    pub fn open(&self, id: Id, user: Id, expires_at: i64) {
+        let mut open = self.lock();
+        let count = self
+            .opened
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if count % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            let now = crate::store::now_ms();
+            open.retain(|_, session| session.expires_at > now);
+        }
+        open.insert(
             id,
             Open {
                 user,
+                expires_at,
                 ended: CancellationToken::new(),
             },
         );
@@ -76,11 +93,25 @@ mod tests {
     fn ending_cancels_and_refuses() {
         let sessions = Sessions::default();
         let (sid, alice, bob) = (Id::new_v4(), Id::new_v4(), Id::new_v4());
-        sessions.open(sid, alice);
+        sessions.open(sid, alice, i64::MAX);
         assert!(sessions.check(sid, bob).is_none());
         let ended = sessions.check(sid, alice).expect("open");
         sessions.end(&[sid]);
         assert!(ended.is_cancelled());
         assert!(sessions.check(sid, alice).is_none());
+    }
+
+    /// Expired sessions are forgotten by the sweep; open ones stay.
+    #[test]
+    fn expired_sessions_are_swept() {
+        let sessions = Sessions::default();
+        let user = Id::new_v4();
+        let kept = Id::new_v4();
+        sessions.open(kept, user, i64::MAX);
+        for _ in 0..SWEEP_EVERY {
+            sessions.open(Id::new_v4(), user, 0);
+        }
+        assert!(sessions.len() < SWEEP_EVERY);
+        assert!(sessions.check(kept, user).is_some());
     }
 }

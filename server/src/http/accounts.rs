@@ -90,7 +90,10 @@ async fn register(
         .inspect_err(|_| count_registration("refused"))?;
     count_registration("created");
     tracing::info!(user = %user.id, username = %user.username, "registered");
-    state.auth.sessions.open(session.id, user.id);
+    state
+        .auth
+        .sessions
+        .open(session.id, user.id, session.expires_at);
     authenticated_response(&state, &client, user, session.id, StatusCode::CREATED)
 }
 
@@ -113,7 +116,10 @@ async fn login(
         .store
         .write_one(move |ctx| sessions::insert(ctx.conn(), &to_write))
         .await?;
-    state.auth.sessions.open(session.id, stored.id);
+    state
+        .auth
+        .sessions
+        .open(session.id, stored.id, session.expires_at);
     tracing::debug!(user = %stored.id, "login");
     authenticated_response(&state, &client, stored, session.id, StatusCode::OK)
 }

@@ -95,17 +95,23 @@ pub fn list(conn: &Connection, user: Id, current: Id) -> Result<Vec<SessionInfo>
     Ok(out)
 }
 
-/// Every open, unexpired session as `(session, user)`: what the server accepts at start.
-pub fn open(conn: &Connection) -> Result<Vec<(Id, Id)>, StoreError> {
-    let mut stmt = conn
-        .prepare("SELECT id, user_id FROM sessions WHERE ended_at IS NULL AND expires_at > ?1")?;
+/// Every open, unexpired session as `(session, user, expires_at)`: what the server
+/// accepts at start.
+pub fn open(conn: &Connection) -> Result<Vec<(Id, Id, i64)>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, user_id, expires_at FROM sessions WHERE ended_at IS NULL AND expires_at > ?1",
+    )?;
     let rows = stmt.query_map([now_ms()], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, user) = row?;
-        out.push((parse_id(&id)?, parse_id(&user)?));
+        let (id, user, expires_at) = row?;
+        out.push((parse_id(&id)?, parse_id(&user)?, expires_at));
     }
     Ok(out)
 }
