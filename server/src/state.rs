@@ -91,6 +91,7 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
         config.token_ttl,
         config.argon2_memory_kib,
         config.argon2_iterations,
+        config.throttle_policy(),
     )?;
     let store = Store::open(
         &config.database_path(),

@@ -68,6 +68,10 @@ pub struct Group {
     /// earlier messages not counted).
     #[serde(default)]
     pub unread: i64,
+    /// The members who may invite, remove members and name admins (the creator among
+    /// them while a member).
+    #[serde(default)]
+    pub admins: Vec<Id>,
 }
 
 /// `GET /api/groups`.

@@ -202,7 +202,8 @@ pub mod close_code {
     pub const FLOOD: u16 = 4029;
     /// The client stopped answering pings.
     pub const IDLE_TIMEOUT: u16 = 4000;
-    /// The token expired or the account is gone.
+    /// The token expired, or its session ended (logout, logout everywhere, a password
+    /// change, account deletion): log in again.
     pub const UNAUTHORIZED: u16 = 4001;
 }
 

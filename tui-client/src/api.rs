@@ -5,9 +5,11 @@
 use std::time::Duration;
 
 use quid_shared::{
-    AddMember, AuthResponse, CommitmentList, CreateGroup, Credentials, EditMessage, ErrorBody,
-    ErrorCode, Group, GroupList, Id, LiabilityList, Message, MessageCreated, MessagePage,
-    OpenQuestion, PostMessage, QuestionReply, ReadUpTo, SearchResults, SetTopic, User,
+    AddMember, AuthResponse, ChangePassword, CommitmentList, CreateGroup, CreateInvite,
+    Credentials, DeleteAccount, EditMessage, ErrorBody, ErrorCode, Group, GroupList, Id, Invite,
+    InviteList, JoinInvite, LiabilityList, Message, MessageCreated, MessagePage, OpenQuestion,
+    PostMessage, QuestionReply, ReadUpTo, Role, SearchResults, SessionInfo, SessionList,
+    SessionsEnded, SetRole, SetTopic, User,
 };
 use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
@@ -86,6 +88,7 @@ impl ApiClient {
         let http = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .connect_timeout(CONNECT_TIMEOUT)
+            .use_preconfigured_tls((*crate::tls::client_config()).clone())
             .build()
             .map_err(|e| ApiError::Unreachable {
                 server: server.to_owned(),
@@ -242,6 +245,35 @@ impl ApiClient {
             .await
     }
 
+    /// `POST /api/auth/logout`: ends this token's session on the server.
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        self.send_ignoring_body(self.request(Method::POST, "/api/auth/logout"))
+            .await
+    }
+
+    /// `POST /api/auth/logout-all`: how many sessions were ended.
+    pub async fn logout_all(&self) -> Result<usize, ApiError> {
+        let ended: SessionsEnded = self
+            .send(self.request(Method::POST, "/api/auth/logout-all"))
+            .await?;
+        Ok(ended.ended)
+    }
+
+    /// `GET /api/me/sessions`.
+    pub async fn sessions(&self) -> Result<Vec<SessionInfo>, ApiError> {
+        let list: SessionList = self
+            .send(self.request(Method::GET, "/api/me/sessions"))
+            .await?;
+        Ok(list.sessions)
+    }
+
+    /// `DELETE /api/me/sessions/:id`.
+    pub async fn end_session(&self, session: Id) -> Result<(), ApiError> {
+        let path = format!("/api/me/sessions/{session}");
+        self.send_ignoring_body(self.request(Method::DELETE, &path))
+            .await
+    }
+
     /// `POST /api/groups/:id/messages/:seq/reactions`: the message as it is now.
     pub async fn react(
         &self,
@@ -296,6 +328,55 @@ impl ApiClient {
         Ok(match group {
             GroupBody::Wrapped { group } | GroupBody::Bare(group) => group,
         })
+    }
+
+    /// `PUT /api/me/password`: ends every other session.
+    pub async fn change_password(&self, body: &ChangePassword) -> Result<(), ApiError> {
+        self.send_ignoring_body(self.request(Method::PUT, "/api/me/password").json(body))
+            .await
+    }
+
+    /// `DELETE /api/me`.
+    pub async fn delete_account(&self, body: &DeleteAccount) -> Result<(), ApiError> {
+        self.send_ignoring_body(self.request(Method::DELETE, "/api/me").json(body))
+            .await
+    }
+
+    /// `POST /api/groups/:id/invites`: the invitation with its code.
+    pub async fn create_invite(&self, group: Id, body: &CreateInvite) -> Result<Invite, ApiError> {
+        let path = format!("/api/groups/{group}/invites");
+        self.send(self.request(Method::POST, &path).json(body))
+            .await
+    }
+
+    /// `GET /api/groups/:id/invites`.
+    pub async fn invites(&self, group: Id) -> Result<Vec<Invite>, ApiError> {
+        let path = format!("/api/groups/{group}/invites");
+        let list: InviteList = self.send(self.request(Method::GET, &path)).await?;
+        Ok(list.invites)
+    }
+
+    /// `DELETE /api/groups/:id/invites/:invite`.
+    pub async fn revoke_invite(&self, group: Id, invite: &str) -> Result<(), ApiError> {
+        let path = format!("/api/groups/{group}/invites/{invite}");
+        self.send_ignoring_body(self.request(Method::DELETE, &path))
+            .await
+    }
+
+    /// `POST /api/invites/join`: the group joined.
+    pub async fn join_invite(&self, code: &str) -> Result<Group, ApiError> {
+        let body = JoinInvite {
+            code: code.to_owned(),
+        };
+        self.send(self.request(Method::POST, "/api/invites/join").json(&body))
+            .await
+    }
+
+    /// `PUT /api/groups/:id/members/:user_id/role`.
+    pub async fn set_role(&self, group: Id, user: Id, role: Role) -> Result<Group, ApiError> {
+        let path = format!("/api/groups/{group}/members/{user}/role");
+        self.send(self.request(Method::PUT, &path).json(&SetRole { role }))
+            .await
     }
 
     /// Finds one of the caller's groups by id or by name.

@@ -12,6 +12,7 @@
 //! - [`present`] — words for commitments and liabilities, shared by CLI and chat.
 //! - [`notify`] — which messages concern the user (bell, `--notify-cmd`).
 //! - [`timefmt`] — message times in local time.
+//! - [`tls`] — whom `https://` and `wss://` trust: public authorities and `--ca-cert`.
 
 pub mod api;
 pub mod cli;
@@ -20,5 +21,6 @@ pub mod context;
 pub mod notify;
 pub mod present;
 pub mod timefmt;
+pub mod tls;
 pub mod tui;
 pub mod ws;

@@ -1,17 +1,19 @@
 //! Group routes: list mine, create, show, add a member, remove a member (or leave), set
-//! the topic.
+//! the topic, set a member's role.
 //!
-//! Any member may add members and set the topic. A member may remove themself (leave);
-//! removing someone else is allowed only for the group's creator. Changes of members are
-//! told live: a `member` frame to the group's connected members, and `added` to the
-//! connections of a member just added. A creator's groups have different names.
+//! Any member may add members by name and set the topic. A member may remove themself
+//! (leave). Admins (the creator is one) may remove members and make members admins; only
+//! the creator may remove or demote an admin, and no one can remove the creator but the
+//! creator. Changes of members are told live: a `member` frame to the group's connected
+//! members, and `added` to the connections of a member just added. A creator's groups have
+//! different names.
 
 use std::sync::Arc;
 
 use quid_shared::limits::{GROUP_NAME_MAX, TOPIC_MAX};
 use quid_shared::{
-    AddMember, CreateGroup, Group, GroupList, Id, MemberChange, MessageKind, ServerFrame, SetTopic,
-    UserRef,
+    AddMember, CreateGroup, Group, GroupList, Id, MemberChange, MessageKind, Role, ServerFrame,
+    SetRole, SetTopic, UserRef,
 };
 use warp::http::StatusCode;
 use warp::reply::Response;
@@ -56,9 +58,14 @@ pub(super) fn routes(
         .then(|g, target, s, u| async move { finish(remove_member(s, u, g, target).await) });
     let topic = warp::path!("api" / "groups" / Id / "topic")
         .and(warp::put())
-        .and(base)
+        .and(base.clone())
         .and(json_body())
         .then(|g, s, u, b| async move { finish(set_topic(s, u, g, b).await) });
+    let role = warp::path!("api" / "groups" / Id / "members" / Id / "role")
+        .and(warp::put())
+        .and(base)
+        .and(json_body())
+        .then(|g, target, s, u, b| async move { finish(set_role(s, u, g, target, b).await) });
     list.or(create)
         .unify()
         .or(show)
@@ -69,6 +76,26 @@ pub(super) fn routes(
         .unify()
         .or(topic)
         .unify()
+        .or(role)
+        .unify()
+}
+
+/// The caller's standing when the route needs an admin: `Ok(is_creator)`.
+pub(super) fn require_admin(
+    conn: &rusqlite::Connection,
+    group: Id,
+    user: Id,
+) -> Result<bool, ApiError> {
+    match groups::role(conn, group, user)? {
+        Some(Role::Admin) => {
+            let creator = groups::load(conn, group)?.map(|g| g.created_by);
+            Ok(creator == Some(user))
+        }
+        Some(Role::Member) => Err(ApiError::forbidden(
+            "only the group's admins can do this (ask its creator to make you one)",
+        )),
+        None => require_member(groups::membership(conn, group, user)?).map(|()| false),
+    }
 }
 
 /// Maps a caller's standing to the answer every group route gives.
@@ -201,10 +228,15 @@ async fn remove_member(
         .write(move |ctx| -> Result<Option<UserRef>, ApiError> {
             require_member(ctx.membership(group, caller.id)?)?;
             if target != caller.id {
+                let caller_is_creator = require_admin(ctx.conn(), group, caller.id)?;
                 let creator = groups::load(ctx.conn(), group)?.map(|g| g.created_by);
-                if creator != Some(caller.id) {
+                if creator == Some(target) {
+                    return Err(ApiError::forbidden("the group's creator cannot be removed"));
+                }
+                let target_role = groups::role(ctx.conn(), group, target)?;
+                if target_role == Some(Role::Admin) && !caller_is_creator {
                     return Err(ApiError::forbidden(
-                        "only the group's creator can remove other members",
+                        "only the group's creator can remove an admin",
                     ));
                 }
             }
@@ -312,9 +344,45 @@ async fn set_topic(
     Ok(json_status(&updated, StatusCode::OK))
 }
 
+/// `PUT /api/groups/:id/members/:user_id/role {role}`: an admin names an admin; only the
+/// creator takes the role away.
+async fn set_role(
+    state: Arc<AppState>,
+    caller: AuthUser,
+    group: Id,
+    target: Id,
+    body: SetRole,
+) -> Result<Response, ApiError> {
+    let updated = state
+        .store
+        .write(move |ctx| -> Result<Group, ApiError> {
+            let caller_is_creator = require_admin(ctx.conn(), group, caller.id)?;
+            let creator = groups::load(ctx.conn(), group)?.map(|g| g.created_by);
+            if creator == Some(target) {
+                return Err(ApiError::forbidden(
+                    "the group's creator is always an admin",
+                ));
+            }
+            if body.role == Role::Member && !caller_is_creator {
+                return Err(ApiError::forbidden(
+                    "only the group's creator can take the admin role away",
+                ));
+            }
+            if !groups::set_role(ctx.conn(), group, target, body.role)? {
+                return Err(ApiError::not_found(
+                    "that user is not a member of this group",
+                ));
+            }
+            groups::load(ctx.conn(), group)?.ok_or_else(|| ApiError::not_found("group not found"))
+        })
+        .await?;
+    tracing::info!(group = %group, user = %target, role = body.role.as_str(), by = %caller.id, "role set");
+    Ok(json_status(&updated, StatusCode::OK))
+}
+
 /// After a change of members: the liabilities it changed are announced in the group. The
 /// change itself is done either way, so a failure here is logged, not answered.
-async fn announce_liabilities(state: &AppState, group: Id) {
+pub(super) async fn announce_liabilities(state: &AppState, group: Id) {
     if let Err(e) = state
         .ledger
         .membership_changed(&state.pipeline, group)

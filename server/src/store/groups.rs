@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{StoreError, WriteCtx, from_ms, messages, now_ms, parse_id, reads};
-use quid_shared::{Group, Id, UserRef};
+use quid_shared::{Group, Id, Role, UserRef};
 
 /// Where a user stands with a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +72,7 @@ pub fn create(
     .execute(params![id.to_string(), name, description, creator.to_string(), now])?;
     add_member(conn, id, creator)?;
     reads::mark(conn, id, creator, 0)?;
+    set_role(conn, id, creator, Role::Admin)?;
     Ok(id)
 }
 
@@ -127,6 +128,7 @@ pub fn load(conn: &Connection, group: Id) -> Result<Option<Group>, StoreError> {
         topic,
         read: 0,
         unread: 0,
+        admins: admins(conn, group)?,
     }))
 }
 
@@ -209,4 +211,60 @@ pub fn find_member(conn: &Connection, group: Id, who: &str) -> Result<Option<Use
         })
     })
     .transpose()
+}
+
+/// `user`'s role in `group`; `None` when not a member.
+pub fn role(conn: &Connection, group: Id, user: Id) -> Result<Option<Role>, StoreError> {
+    let role: Option<String> = conn
+        .prepare_cached("SELECT role FROM members WHERE group_id = ?1 AND user_id = ?2")?
+        .query_row([group.to_string(), user.to_string()], |r| r.get(0))
+        .optional()?;
+    Ok(role.map(|r| {
+        if r == "admin" {
+            Role::Admin
+        } else {
+            Role::Member
+        }
+    }))
+}
+
+/// Sets `user`'s role in `group`; `false` when not a member.
+pub fn set_role(conn: &Connection, group: Id, user: Id, role: Role) -> Result<bool, StoreError> {
+    let changed = conn
+        .prepare_cached("UPDATE members SET role = ?3 WHERE group_id = ?1 AND user_id = ?2")?
+        .execute(params![group.to_string(), user.to_string(), role.as_str()])?;
+    Ok(changed == 1)
+}
+
+/// The admins of `group`, by id.
+pub fn admins(conn: &Connection, group: Id) -> Result<Vec<Id>, StoreError> {
+    let ids: Vec<String> = conn
+        .prepare_cached(
+            "SELECT user_id FROM members WHERE group_id = ?1 AND role = 'admin' ORDER BY user_id",
+        )?
+        .query_map([group.to_string()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    ids.iter().map(|id| parse_id(id)).collect()
+}
+
+/// The groups `user` is a member of, by id.
+pub fn ids_of_member(conn: &Connection, user: Id) -> Result<Vec<Id>, StoreError> {
+    let ids: Vec<String> = conn
+        .prepare_cached("SELECT group_id FROM members WHERE user_id = ?1")?
+        .query_map([user.to_string()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    ids.iter().map(|id| parse_id(id)).collect()
+}
+
+/// A group left without an admin (its last one deleted their account) gets its
+/// longest-standing member as admin, so someone can still invite and remove.
+pub fn ensure_admin(conn: &Connection, group: Id) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE members SET role = 'admin'
+         WHERE group_id = ?1 AND user_id = (
+             SELECT user_id FROM members WHERE group_id = ?1 ORDER BY joined_at, user_id LIMIT 1)
+           AND NOT EXISTS (SELECT 1 FROM members WHERE group_id = ?1 AND role = 'admin')",
+    )?
+    .execute([group.to_string()])?;
+    Ok(())
 }

@@ -14,7 +14,9 @@ use quid_shared::{Id, Message, MessageKind, UserRef};
 /// `Message::visible_to` (see the test below). Membership is checked by the caller.
 pub const VISIBLE_TO_VIEWER: &str = "(m.private = 0 OR m.target = :viewer OR m.author = :viewer)";
 
-const COLUMNS: &str = "m.id, m.group_id, m.seq, m.kind, m.author, u.username, m.content, \
+/// A deleted account's messages stay, shown as from "deleted user".
+const COLUMNS: &str = "m.id, m.group_id, m.seq, m.kind, m.author, \
+     CASE WHEN u.deleted_at IS NULL THEN u.username ELSE 'deleted user' END, m.content, \
      m.private, m.target, m.reply_to, m.client_id, m.created_at, m.meta";
 const FROM: &str = "messages m LEFT JOIN users u ON u.id = m.author";
 

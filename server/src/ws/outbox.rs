@@ -18,12 +18,12 @@ use std::time::Instant;
 use bytes::{Buf, BytesMut};
 use quid_shared::{Id, ServerFrame};
 use smallvec::SmallVec;
-use tokio::net::TcpStream;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::ack::Ack;
 use super::gates::Gates;
+use super::raw::RawSocket;
 use super::wire;
 use crate::hub::{Published, Sink};
 use crate::metrics::ConnMetrics;
@@ -36,7 +36,7 @@ type Parts<T> = SmallVec<[T; 8]>;
 pub(super) struct Broken;
 
 pub(super) struct Outbox {
-    stream: Arc<TcpStream>,
+    stream: RawSocket,
     state: Mutex<State>,
     /// Signalled when bytes are left waiting (or the socket broke): the session drains.
     pending: Notify,
@@ -79,7 +79,7 @@ struct Gate {
 }
 
 impl Outbox {
-    pub(super) fn new(stream: Arc<TcpStream>, limit: usize, metrics: Arc<ConnMetrics>) -> Self {
+    pub(super) fn new(stream: RawSocket, limit: usize, metrics: Arc<ConnMetrics>) -> Self {
         Outbox {
             stream,
             state: Mutex::new(State::default()),
@@ -90,7 +90,7 @@ impl Outbox {
         }
     }
 
-    pub(super) fn stream(&self) -> &TcpStream {
+    pub(super) fn stream(&self) -> &RawSocket {
         &self.stream
     }
 

@@ -1,6 +1,6 @@
 //! One WebSocket connection after the upgrade: a loop that `select!`s over the next
 //! client frame, bytes left waiting in the outbox, pending acks, the ping timer, the
-//! slow-reader signal and server shutdown. Published messages do not pass through this
+//! slow-reader signal, the end of the token's session and server shutdown. Published messages do not pass through this
 //! task: the publisher writes them into the socket through the [`Outbox`].
 
 use std::future::Future;
@@ -16,6 +16,7 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes};
+use tokio_util::sync::CancellationToken;
 
 use super::ack::Ack;
 use super::duplex::Duplex;
@@ -37,6 +38,8 @@ type Reply = Pin<Box<dyn Future<Output = Outgoing> + Send>>;
 
 pub(super) struct Session {
     link: Link,
+    /// Cancelled when the token's session ends (logout, password change, deletion).
+    session_ended: CancellationToken,
     socket: Socket,
     limiter: DefaultDirectRateLimiter,
     limited_in_row: u32,
@@ -49,6 +52,7 @@ impl Session {
     pub(super) fn new(
         state: Arc<AppState>,
         user: AuthUser,
+        session_ended: CancellationToken,
         socket: Socket,
         outbox: Arc<Outbox>,
     ) -> Session {
@@ -66,6 +70,7 @@ impl Session {
                 Quota::per_second(rate).allow_burst(burst),
                 state.rate_clock.clone(),
             ),
+            session_ended,
             link: Link {
                 state,
                 user,
@@ -87,6 +92,7 @@ impl Session {
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let max_in_flight = self.link.state.config.max_in_flight.max(1);
         let shutdown = self.link.state.shutdown.clone();
+        let session_ended = self.session_ended.clone();
         let outbox = Arc::clone(&self.link.outbox);
         // Every handler below is boxed: a task is as large as its largest await point, so
         // inlined handlers would size every idle connection's task for the busiest step
@@ -96,6 +102,7 @@ impl Session {
             let step = tokio::select! {
                 biased;
                 _ = shutdown.cancelled() => Err(End::Shutdown),
+                _ = session_ended.cancelled() => Err(End::SessionEnded),
                 _ = outbox.slow.cancelled() => Err(End::SlowReader),
                 _ = outbox.has_waiting() => Box::pin(self.link.drain()).await,
                 Some(reply) = self.pending.next(), if !self.pending.is_empty() => {

@@ -1,5 +1,5 @@
-//! `quid register`, `quid login`, `quid logout`: get a token and keep it (mode 0600), or
-//! forget it.
+//! `quid register`, `quid login`: get a token and keep it (mode 0600); the password
+//! prompts the account commands share.
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -10,7 +10,7 @@ use quid_shared::{AuthResponse, Credentials};
 use super::{CliError, Context};
 
 /// Environment variable a script can put the password in.
-const ENV_PASSWORD: &str = "QUID_PASSWORD";
+pub(super) const ENV_PASSWORD: &str = "QUID_PASSWORD";
 
 /// Arguments of `register` and `login`.
 #[derive(Debug, Args)]
@@ -34,16 +34,6 @@ pub async fn login(ctx: &Context, args: AuthArgs) -> Result<(), CliError> {
     let creds = credentials(args).await?;
     let auth = ctx.api.login(&creds).await?;
     store(ctx, &auth, "logged in")
-}
-
-/// `quid logout`.
-pub fn logout(ctx: &Context) -> Result<(), CliError> {
-    if ctx.config.remove_token()? {
-        eprintln!("logged out (removed {})", ctx.config.token_path().display());
-    } else {
-        eprintln!("not logged in; nothing to do");
-    }
-    Ok(())
 }
 
 fn store(ctx: &Context, auth: &AuthResponse, what: &str) -> Result<(), CliError> {
@@ -97,7 +87,7 @@ async fn credentials_for(args: AuthArgs, confirm: bool) -> Result<Credentials, C
 }
 
 /// Runs terminal I/O off the async threads.
-async fn blocking<F>(f: F) -> Result<String, CliError>
+pub(super) async fn blocking<F>(f: F) -> Result<String, CliError>
 where
     F: FnOnce() -> Result<String, CliError> + Send + 'static,
 {
@@ -106,7 +96,7 @@ where
         .map_err(|e| CliError::Failed(format!("input task failed: {e}")))?
 }
 
-fn read_stdin_line() -> Result<String, CliError> {
+pub(super) fn read_stdin_line() -> Result<String, CliError> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
@@ -119,7 +109,7 @@ fn prompt_line(prompt: &str) -> Result<String, CliError> {
 }
 
 /// Reads a line without echoing it.
-fn prompt_hidden(prompt: &str) -> Result<String, CliError> {
+pub(super) fn prompt_hidden(prompt: &str) -> Result<String, CliError> {
     eprint!("{prompt}");
     std::io::stderr().flush()?;
     crossterm::terminal::enable_raw_mode()?;

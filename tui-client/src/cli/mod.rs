@@ -6,12 +6,14 @@
 //! 5 server unreachable, 6 already so (a taken username, already a member, a group name
 //! in use).
 
+mod account;
 mod auth;
 mod change;
 mod commitments;
 mod completions;
 mod groups;
 mod history;
+mod invites;
 mod output;
 mod send;
 mod tail;
@@ -29,7 +31,8 @@ pub use crate::context::{CliError, Context};
     version,
     propagate_version = true,
     after_help = "Environment: QUID_SERVER (server URL), QUID_TOKEN (token, wins over the stored one), \
-QUID_CONFIG_DIR (config directory), QUID_PASSWORD (password for register/login).\n\
+QUID_CONFIG_DIR (config directory), QUID_PASSWORD (password for register/login), \
+QUID_CA_CERT (extra CA for https).\n\
 Exit codes: 0 ok, 1 other failure, 2 usage, 3 not logged in or token refused, \
 4 not found or not allowed, 5 server unreachable, 6 already so (username taken, already a member)."
 )]
@@ -37,6 +40,10 @@ pub struct Cli {
     /// Server base URL [env: QUID_SERVER] [default: http://127.0.0.1:3001, or the config file]
     #[arg(long, global = true, value_name = "URL")]
     pub server: Option<String>,
+    /// Also trust this PEM certificate authority for https:// servers (a private CA or a
+    /// self-signed server certificate)
+    #[arg(long, global = true, env = "QUID_CA_CERT", value_name = "PEM")]
+    pub ca_cert: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -48,10 +55,24 @@ pub enum Command {
     Register(auth::AuthArgs),
     /// Log in (stores the token)
     Login(auth::AuthArgs),
-    /// Forget the stored token
-    Logout,
+    /// End this session on the server and forget the stored token (--all: every session)
+    Logout(account::LogoutArgs),
+    /// List your open sessions, or end one
+    Sessions(account::SessionsArgs),
+    /// Change your password (your other sessions end)
+    Password(account::PasswordArgs),
+    /// Delete your account (needs --yes and your password)
+    DeleteAccount(account::DeleteArgs),
     /// List your groups, or create, add to and leave them
     Groups(groups::GroupsArgs),
+    /// Make an invitation code for a group (admins), or list or revoke them
+    Invite(invites::InviteArgs),
+    /// Join a group with an invitation code
+    Join(invites::JoinArgs),
+    /// Remove a member from a group (admins)
+    Kick(invites::MemberArgs),
+    /// Make a member an admin of a group (--remove: take it back)
+    Admin(invites::AdminArgs),
     /// Send a message (text from the arguments, or from stdin); prints the stored message
     Send(send::SendArgs),
     /// Stream a group's messages as they arrive (survives reconnects)
@@ -83,6 +104,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     if let Some(Command::Completions(args)) = &cli.command {
         return completions::run(args);
     }
+    if let Some(ca) = &cli.ca_cert {
+        crate::tls::trust_ca(ca).map_err(|e| CliError::Usage(e.to_string()))?;
+    }
     let ctx = Context::load(cli.server.as_deref())?;
     let Some(command) = cli.command else {
         return crate::tui::run(&ctx).await;
@@ -90,7 +114,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match command {
         Command::Register(args) => auth::register(&ctx, args).await,
         Command::Login(args) => auth::login(&ctx, args).await,
-        Command::Logout => auth::logout(&ctx),
+        Command::Logout(args) => account::logout(&ctx, args).await,
+        Command::Sessions(args) => account::sessions(&ctx, args).await,
+        Command::Password(args) => account::password(&ctx, args).await,
+        Command::DeleteAccount(args) => account::delete_account(&ctx, args).await,
+        Command::Invite(args) => invites::invite(&ctx, args).await,
+        Command::Join(args) => invites::join(&ctx, args).await,
+        Command::Kick(args) => invites::kick(&ctx, args).await,
+        Command::Admin(args) => invites::admin(&ctx, args).await,
         Command::Groups(args) => groups::run(&ctx, args).await,
         Command::Send(args) => send::run(&ctx, args).await,
         Command::Tail(args) => tail::run(&ctx, args).await,

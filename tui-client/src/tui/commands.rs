@@ -14,6 +14,10 @@ pub enum Command {
     },
     /// Add a user to the current group.
     Add(String),
+    /// Make an invitation code for the current group (admins).
+    Invite,
+    /// Remove a member from the current group (admins).
+    Kick(String),
     /// A private message to a member of the current group.
     Msg {
         to: String,
@@ -28,8 +32,6 @@ pub enum Command {
     Commitments,
     Liabilities,
     Revoke(i64),
-    /// Remove a member from the current group.
-    Kick(String),
     /// The current group's members, who is connected.
     Names,
     /// Show (`None`) or set the topic (`Some("")` clears it).
@@ -64,6 +66,8 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "create a group and switch to it",
     ),
     ("add", "USER", "add a user to this group"),
+    ("invite", "", "make an invitation code (admins)"),
+    ("kick", "USER", "remove a member from this group (admins)"),
     (
         "msg",
         "USER TEXT",
@@ -85,7 +89,6 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "show who is bound to do what (side pane)",
     ),
     ("revoke", "ID", "revoke one of your commitments (c4)"),
-    ("kick", "USER", "remove a member from this group"),
     ("names", "", "members of this group; ● connected now"),
     (
         "topic",
@@ -157,6 +160,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
             };
             Ok(Command::Create { name, description })
         }
+        "invite" if rest.is_empty() => Ok(Command::Invite),
         "add" | "invite" => {
             need("USER").map(|u| Command::Add(u.trim_start_matches('@').to_owned()))
         }
@@ -295,6 +299,10 @@ mod tests {
             })
         );
         assert_eq!(parse("/add @bob"), Ok(Command::Add("bob".into())));
+        assert_eq!(parse("/invite"), Ok(Command::Invite));
+        assert_eq!(parse("/invite bob"), Ok(Command::Add("bob".into())));
+        assert_eq!(parse("/kick @bob"), Ok(Command::Kick("bob".into())));
+        assert!(parse("/kick").is_err());
         assert_eq!(
             parse("/msg bob see you at 5"),
             Ok(Command::Msg {

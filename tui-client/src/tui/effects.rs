@@ -32,6 +32,14 @@ pub enum ApiRequest {
         group: Id,
         me: Id,
     },
+    Invite {
+        group: Id,
+    },
+    Kick {
+        group: Id,
+        user: Id,
+        username: String,
+    },
     Commitments {
         group: Id,
     },
@@ -59,11 +67,6 @@ pub enum ApiRequest {
         seq: i64,
         emoji: String,
         remove: bool,
-    },
-    Kick {
-        group: Id,
-        user: Id,
-        name: String,
     },
     Topic {
         group: Id,
@@ -145,6 +148,23 @@ async fn perform(api: &ApiClient, request: ApiRequest) -> ApiOutcome {
             group,
             result: api.remove_member(group, me).await.map_err(request_error),
         },
+        ApiRequest::Invite { group } => ApiOutcome::Invited {
+            group,
+            result: api
+                .create_invite(group, &Default::default())
+                .await
+                .map(|invite| invite.code.unwrap_or_default())
+                .map_err(request_error),
+        },
+        ApiRequest::Kick {
+            group,
+            user,
+            username,
+        } => ApiOutcome::Kicked {
+            group,
+            username,
+            result: api.remove_member(group, user).await.map_err(request_error),
+        },
         ApiRequest::Commitments { group } => ApiOutcome::Commitments {
             group,
             result: api
@@ -185,10 +205,6 @@ async fn perform(api: &ApiClient, request: ApiRequest) -> ApiOutcome {
         } => done(
             String::new(),
             api.react(group, seq, &emoji, remove).await.map(drop),
-        ),
-        ApiRequest::Kick { group, user, name } => done(
-            format!("removed {name}"),
-            api.remove_member(group, user).await,
         ),
         ApiRequest::Topic { group, topic } => done(
             match &topic {

@@ -57,6 +57,16 @@ pub enum ApiOutcome {
         group: Id,
         result: Result<(), RequestError>,
     },
+    /// An invitation was made: its code.
+    Invited {
+        group: Id,
+        result: Result<String, RequestError>,
+    },
+    Kicked {
+        group: Id,
+        username: String,
+        result: Result<(), RequestError>,
+    },
     Commitments {
         group: Id,
         result: Result<Vec<Commitment>, RequestError>,

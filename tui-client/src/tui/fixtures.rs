@@ -39,6 +39,7 @@ pub fn group(n: u8, name: &str, head: i64) -> Group {
         // as from a server that keeps no read positions: the chat's own count
         read: 0,
         unread: 0,
+        admins: vec![alice().id],
     }
 }
 

@@ -47,7 +47,10 @@ pub(super) async fn connect(url: &str, token: &str) -> Result<Stream, SessionEnd
     let bearer = HeaderValue::from_str(&format!("Bearer {token}"))
         .map_err(|_| SessionEnd::Fatal("the token contains invalid characters".into()))?;
     request.headers_mut().insert(AUTHORIZATION, bearer);
-    match tokio::time::timeout(CONNECT_TIMEOUT, tokio_tungstenite::connect_async(request)).await {
+    let tls = tokio_tungstenite::Connector::Rustls(crate::tls::client_config());
+    let connecting =
+        tokio_tungstenite::connect_async_tls_with_config(request, None, false, Some(tls));
+    match tokio::time::timeout(CONNECT_TIMEOUT, connecting).await {
         Err(_) => Err(SessionEnd::Lost("connection timed out".into())),
         Ok(Ok((stream, _response))) => Ok(stream),
         Ok(Err(tungstenite::Error::Http(response))) => Err(match response.status().as_u16() {

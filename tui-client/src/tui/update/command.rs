@@ -23,12 +23,18 @@ pub fn apply(app: &mut App, command: Command) -> Vec<Effect> {
             })],
             None => no_group(app),
         },
+        Command::Invite => match app.active_group() {
+            Some(view) => vec![Effect::Api(ApiRequest::Invite {
+                group: view.group.id,
+            })],
+            None => no_group(app),
+        },
+        Command::Kick(username) => kick(app, &username),
         Command::Msg { to, text } => send(app, text, Some(to)),
         Command::Query { to, text } => query(app, to, text),
         Command::Commitments => show_pane(app, PaneFocus::Commitments),
         Command::Liabilities => show_pane(app, PaneFocus::Liabilities),
         Command::Revoke(id) => vec![Effect::Api(ApiRequest::Revoke { id })],
-        Command::Kick(name) => kick(app, &name),
         Command::Names => names(app),
         Command::Topic(topic) => topic_command(app, topic),
         Command::Search(query) => match app.active_group() {
@@ -84,6 +90,26 @@ pub fn join(app: &mut App, name: &str, may_refresh: bool) -> Vec<Effect> {
         }
         Err(e) => {
             app.error(e.to_string());
+            Vec::new()
+        }
+    }
+}
+
+/// Removes a member of the current group, found by name.
+fn kick(app: &mut App, username: &str) -> Vec<Effect> {
+    let Some(view) = app.active_group() else {
+        return no_group(app);
+    };
+    let group = view.group.id;
+    let member = view.group.members.iter().find(|m| m.username == username);
+    match member {
+        Some(member) => vec![Effect::Api(ApiRequest::Kick {
+            group,
+            user: member.id,
+            username: member.username.clone(),
+        })],
+        None => {
+            app.error(format!("{username} is not a member of this group"));
             Vec::new()
         }
     }
@@ -151,29 +177,6 @@ fn query(app: &mut App, to: Option<String>, text: Option<String>) -> Vec<Effect>
     match text {
         Some(text) => send(app, text, Some(member.username)),
         None => Vec::new(),
-    }
-}
-
-fn kick(app: &mut App, name: &str) -> Vec<Effect> {
-    let Some(view) = app.active_group() else {
-        return no_group(app);
-    };
-    let group = view.group.id;
-    match view
-        .group
-        .members
-        .iter()
-        .find(|m| m.username.eq_ignore_ascii_case(name))
-    {
-        Some(member) => vec![Effect::Api(ApiRequest::Kick {
-            group,
-            user: member.id,
-            name: member.username.clone(),
-        })],
-        None => {
-            app.error(format!("{name} is not a member of this group"));
-            Vec::new()
-        }
     }
 }
 

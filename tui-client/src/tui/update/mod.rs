@@ -260,6 +260,26 @@ fn on_api(app: &mut App, outcome: ApiOutcome) -> Vec<Effect> {
             app.notify(format!("added {username} to #{name}"));
             vec![Effect::Api(ApiRequest::Groups)]
         }
+        ApiOutcome::Invited {
+            group,
+            result: Ok(code),
+        } => {
+            let name = app
+                .index_of(group)
+                .map_or(String::new(), |i| app.groups[i].group.name.clone());
+            app.notify(format!(
+                "invitation to #{name} (7 days): {code} (they join with: quid join {code})"
+            ));
+            Vec::new()
+        }
+        ApiOutcome::Kicked {
+            username,
+            result: Ok(()),
+            ..
+        } => {
+            app.notify(format!("removed {username}"));
+            vec![Effect::Api(ApiRequest::Groups)]
+        }
         ApiOutcome::Left { group, result } => {
             app.leaving.retain(|g| *g != group);
             match result {
@@ -305,6 +325,8 @@ fn on_api(app: &mut App, outcome: ApiOutcome) -> Vec<Effect> {
         ApiOutcome::Groups(Err(e))
         | ApiOutcome::GroupCreated(Err(e))
         | ApiOutcome::MemberAdded { result: Err(e), .. }
+        | ApiOutcome::Invited { result: Err(e), .. }
+        | ApiOutcome::Kicked { result: Err(e), .. }
         | ApiOutcome::Revoked { result: Err(e), .. } => {
             app.pending_join = None;
             app.error(describe(&e));
