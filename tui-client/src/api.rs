@@ -429,12 +429,24 @@ impl ApiClient {
     }
 
     fn unreachable(&self, error: &reqwest::Error) -> ApiError {
-        let reason = if self.server.starts_with("https://") && !error.is_timeout() {
-            "this quid speaks plain HTTP only (a Quid server serves http://; put TLS in a \
-             proxy or tunnel in front and point quid at its plain side)"
-                .to_owned()
-        } else if error.is_timeout() {
+        let mut chain = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            chain.push_str(": ");
+            chain.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        let refused = chain.contains("refused");
+        let reason = if error.is_timeout() {
             "timed out".to_owned()
+        } else if self.server.starts_with("https://") && !refused {
+            // a plain-HTTP server, or a certificate this client does not trust
+            let cause = chain.rsplit(": ").next().unwrap_or_default();
+            format!(
+                "no TLS connection could be made ({cause}): is the server serving HTTPS? One \
+                 started without --tls-cert serves plain http://, and a certificate from a \
+                 private authority needs --ca-cert"
+            )
         } else if error.is_connect() {
             "connection refused or no route".to_owned()
         } else {

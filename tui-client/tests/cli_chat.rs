@@ -87,8 +87,8 @@ async fn conflicts_exit_6_and_empty_lists_say_so() -> TestResult {
     Ok(())
 }
 
-/// A server URL with `/api`, a missing token and a chat without a terminal each say
-/// what is wrong and what to do.
+/// A server URL with `/api`, `https://` against a plain server, a missing token and a
+/// chat without a terminal each say what is wrong and what to do.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rough_edges_say_what_is_wrong() -> TestResult {
     let server = Server::start().await?;
@@ -97,6 +97,11 @@ async fn rough_edges_say_what_is_wrong() -> TestResult {
     let out = alice.run(&["--server", &api_url, "groups"]).await?;
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("ends in /api"), "{}", stderr(&out));
+    let https = server.url().replacen("http://", "https://", 1);
+    let out = alice.run(&["--server", &https, "groups"]).await?;
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("serving HTTPS"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("refused"), "{}", stderr(&out));
     let nobody = User::new(&server.url(), "nobody")?;
     let out = nobody.run(&["groups"]).await?;
     assert_eq!(out.status.code(), Some(3));
