@@ -16,7 +16,9 @@
 //!   and each connection's outbox, through which every byte it is sent is written.
 //! - [`pipeline`] — the one path every message takes: validate, persist, publish, hook.
 //! - [`ledger`] — commitments and liabilities per group: detection (the hook), changes,
-//!   announcements, the `--demo` household.
+//!   announcements, what-if and why, the `--demo` household.
+//! - [`llm`] — the optional language-model reader (`--llm-url`), checked by the rules'
+//!   validator.
 //! - [`hub`] — rooms, fan-out lanes writing frames serialized once, and the newest
 //!   messages of every group kept for replay.
 //! - [`store`] — SQLite in WAL: migrations, one group-committing writer, read-only readers.
@@ -32,6 +34,7 @@ pub mod datadir;
 pub mod http;
 pub mod hub;
 pub mod ledger;
+pub mod llm;
 pub mod metrics;
 pub mod pipeline;
 mod server;

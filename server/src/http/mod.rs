@@ -9,6 +9,7 @@ pub mod error;
 mod groups;
 mod messages;
 mod ops;
+mod whatif;
 
 use std::sync::Arc;
 
@@ -34,6 +35,8 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .or(ops::routes(state.clone()))
         .unify()
         .or(commitments::routes(state.clone()))
+        .unify()
+        .or(whatif::routes(state.clone()))
         .unify();
     let api = csrf::guard(state.clone()).and(routes);
     let origins = &state.config.cors_origin;
@@ -44,7 +47,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         let cors = warp::cors()
             .allow_origins(origins.iter().map(String::as_str))
             .allow_credentials(true)
-            .allow_methods(["GET", "POST", "DELETE", "OPTIONS"])
+            .allow_methods(["GET", "POST", "PUT", "DELETE", "OPTIONS"])
             .allow_headers(["authorization", "content-type"]);
         // Errors are shaped before CORS wraps them, so a browser can read them too; the
         // outer recover shapes CORS's own refusal of a foreign origin. Our own page's

@@ -25,6 +25,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_commitments",
         sql: include_str!("migrations/0002_commitments.sql"),
     },
+    Migration {
+        name: "0003_commitment_versions",
+        sql: include_str!("migrations/0003_commitment_versions.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema, one transaction per migration.

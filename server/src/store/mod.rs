@@ -8,7 +8,7 @@
 //! ([`Store::write_one`] skips the savepoint for a closure that writes one statement). A
 //! caller is answered only after the batch's `COMMIT` returned: acknowledged means durable.
 //! Reads are closures run on a reader connection ([`Store::read`]). The query functions
-//! live in [`users`], [`groups`], [`messages`] and [`commitments`].
+//! live in [`users`], [`groups`], [`messages`], [`commitments`] and [`versions`].
 
 mod checkpoint;
 pub mod commitments;
@@ -19,6 +19,7 @@ pub mod messages;
 pub mod migrations;
 mod readers;
 pub mod users;
+pub mod versions;
 mod writer;
 
 use std::path::Path;

@@ -1,5 +1,6 @@
 //! `quid commitments`, `quid liabilities`, `quid revoke`: what people promised, what they
-//! are now bound to do, and taking a promise back.
+//! are now bound to do and why (in one group, or everything the caller is bound to in
+//! every group), and taking a promise back.
 
 use clap::Args;
 
@@ -20,10 +21,22 @@ pub struct ListArgs {
     pub json: bool,
 }
 
+/// Arguments of `liabilities`.
+#[derive(Debug, Args)]
+pub struct LiabilitiesArgs {
+    /// Group name or id (default: what you are bound to, in every group)
+    #[arg(long, short)]
+    pub group: Option<String>,
+    /// One JSON object per line (per liability; per group without --group)
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Arguments of `revoke`.
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
-    /// The commitment's id (as `quid commitments` shows it, without the `#`)
+    /// The commitment's id, as `quid commitments` shows it (`12` or `#12`)
+    #[arg(value_parser = present::parse_commitment_id)]
     pub id: i64,
 }
 
@@ -46,9 +59,12 @@ pub async fn list(ctx: &Context, args: ListArgs) -> Result<(), CliError> {
 }
 
 /// Runs `liabilities`.
-pub async fn liabilities(ctx: &Context, args: ListArgs) -> Result<(), CliError> {
+pub async fn liabilities(ctx: &Context, args: LiabilitiesArgs) -> Result<(), CliError> {
     let api = ctx.authed()?;
-    let group = api.resolve_group(&args.group).await?;
+    let Some(group) = &args.group else {
+        return mine(ctx, args.json).await;
+    };
+    let group = api.resolve_group(group).await?;
     let list = api
         .liabilities(group.id)
         .await
@@ -58,6 +74,32 @@ pub async fn liabilities(ctx: &Context, args: ListArgs) -> Result<(), CliError> 
             output::json(&liability)?;
         } else {
             output::line(&present::liability(&liability))?;
+        }
+    }
+    Ok(())
+}
+
+/// `liabilities` without a group: what the caller is bound to, group by group.
+async fn mine(ctx: &Context, as_json: bool) -> Result<(), CliError> {
+    let mine = ctx
+        .authed()?
+        .my_liabilities()
+        .await
+        .map_err(|e| unsupported(e, "liabilities across groups"))?;
+    if mine.groups.is_empty() && !as_json {
+        return output::line("you are not bound to anything in any group");
+    }
+    for group in mine.groups {
+        if as_json {
+            output::json(&group)?;
+            continue;
+        }
+        output::line(&group.name)?;
+        for liability in &group.liabilities {
+            let why = liability.why.clone().unwrap_or_else(|| {
+                present::amount(liability.amount, &liability.unit, &liability.action)
+            });
+            output::line(&format!("  {why}"))?;
         }
     }
     Ok(())

@@ -21,6 +21,8 @@ pub enum Command {
     },
     Commitments,
     Liabilities,
+    /// Shows in the side pane what an offer would change (`None`: hide it again).
+    WhatIf(Option<String>),
     Revoke(i64),
     Help,
     Quit,
@@ -50,6 +52,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "liabilities",
         "",
         "show who is bound to do what (side pane)",
+    ),
+    (
+        "whatif",
+        "[OFFER]",
+        "an offer's effect, not sent (side pane)",
     ),
     ("revoke", "ID", "revoke one of your commitments"),
     ("help", "", "show keys and commands"),
@@ -104,12 +111,12 @@ pub fn parse(line: &str) -> Result<Command, String> {
         }
         "commitments" => Ok(Command::Commitments),
         "liabilities" => Ok(Command::Liabilities),
+        "whatif" | "what-if" => Ok(Command::WhatIf(
+            Some(rest.to_owned()).filter(|r| !r.is_empty()),
+        )),
         "revoke" => {
             let id = need("ID")?;
-            id.trim_start_matches('#')
-                .parse()
-                .map(Command::Revoke)
-                .map_err(|_| format!("not a commitment id: {id}"))
+            crate::present::parse_commitment_id(&id).map(Command::Revoke)
         }
         "help" | "h" | "?" => Ok(Command::Help),
         "quit" | "exit" | "q" => Ok(Command::Quit),
@@ -183,6 +190,11 @@ mod tests {
             })
         );
         assert_eq!(parse("/revoke #12"), Ok(Command::Revoke(12)));
+        assert_eq!(
+            parse("/whatif I'll do 2h"),
+            Ok(Command::WhatIf(Some("I'll do 2h".into())))
+        );
+        assert_eq!(parse("/whatif"), Ok(Command::WhatIf(None)));
         assert_eq!(parse("/QUIT"), Ok(Command::Quit));
         assert!(parse("/msg bob").is_err());
         assert!(parse("/frobnicate").is_err());

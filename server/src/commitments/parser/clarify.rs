@@ -1,7 +1,10 @@
 //! Clarification: what a sentence is missing, the question that asks for it, and how the
 //! author's answer is spliced back into the sentence so the grammar can read it again.
 
+use quid_shared::{Condition, Promise};
 use serde::{Deserialize, Serialize};
+
+use super::super::model::Terms;
 
 /// A question asked and not yet answered; stored until the author answers it (or it
 /// expires).
@@ -73,6 +76,16 @@ pub enum Need {
     },
     /// The offer cannot be read as written (`why`): only a restated offer answers.
     Restate { why: String },
+    /// Another reader (the language model) read the offer as `reading`: "yes" records
+    /// these terms (checked again against the group). Any other answer answers
+    /// `otherwise`, the rules' own question, if there is one.
+    Suggested {
+        reading: String,
+        conditions: Vec<Condition>,
+        promises: Vec<Promise>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        otherwise: Option<Box<Need>>,
+    },
 }
 
 impl Pending {
@@ -123,6 +136,29 @@ impl Pending {
                 "This reads like an offer, but {why}. Could you say it again in other words? \
                  (or \"no\" to drop it)"
             ),
+            Need::Suggested {
+                reading,
+                otherwise: None,
+                ..
+            } => format!(
+                "Did you mean: {reading}? Answer \"yes\" to record it, or say it again in \
+                 other words (or \"no\" to drop it)."
+            ),
+            Need::Suggested {
+                reading,
+                otherwise: Some(need),
+                ..
+            } => {
+                let asked = Pending {
+                    text: self.text.clone(),
+                    need: (**need).clone(),
+                    allow: self.allow.clone(),
+                };
+                format!(
+                    "{} Or did you mean: {reading}? (\"yes\" records that)",
+                    asked.question()
+                )
+            }
             Need::Revoke { candidates } => {
                 let list: Vec<String> = candidates
                     .iter()
@@ -145,6 +181,8 @@ pub enum Answered {
     Text(String, Allow),
     /// The commitment to withdraw.
     Revoke(i64),
+    /// Terms another reader suggested, agreed to with "yes".
+    Terms(Terms),
     /// The author said no, or the answer cannot be used: drop the question.
     Dropped,
 }
@@ -304,6 +342,28 @@ pub fn apply(pending: &Pending, answer: &str, members: &[String]) -> Answered {
             Answered::Text(text.clone(), allow)
         }
         Need::Confirm | Need::Unplaced { .. } | Need::Restate { .. } => Answered::Dropped,
+        Need::Suggested {
+            conditions,
+            promises,
+            ..
+        } if yes => Answered::Terms(Terms {
+            conditions: conditions.clone(),
+            promises: promises.clone(),
+        }),
+        Need::Suggested {
+            otherwise: Some(need),
+            ..
+        } => {
+            let asked = Pending {
+                text: pending.text.clone(),
+                need: (**need).clone(),
+                allow: pending.allow.clone(),
+            };
+            apply(&asked, answer, members)
+        }
+        Need::Suggested {
+            otherwise: None, ..
+        } => Answered::Dropped,
         Need::Revoke { candidates } => {
             choose(&lower, candidates).map_or(Answered::Dropped, Answered::Revoke)
         }
@@ -397,6 +457,11 @@ pub fn reads_as_answer(need: &Need, answer: &str, members: &[String]) -> bool {
         }
         Need::Confirm | Need::Unplaced { .. } => yes,
         Need::Restate { .. } => false,
+        Need::Suggested { otherwise, .. } => {
+            yes || otherwise
+                .as_ref()
+                .is_some_and(|need| reads_as_answer(need, answer, members))
+        }
         Need::Revoke { candidates } => {
             (words.len() <= 4 && lower.chars().any(|c| c.is_ascii_digit()))
                 || (words.len() <= 5 && choose(&lower, candidates).is_some())

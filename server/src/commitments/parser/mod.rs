@@ -139,6 +139,7 @@ impl Detector for RuleParser {
         match clarify::apply(pending, answer, &usernames) {
             Answered::Text(text, allow) => self.read(&text, context, &allow),
             Answered::Revoke(id) => Detection::Revoke { id },
+            Answered::Terms(terms) => Detection::Commitment(terms.normalized()),
             Answered::Dropped => Detection::Nothing,
         }
     }

@@ -182,6 +182,7 @@ fn liabilities_pane() {
             unit: "hours".into(),
             amount: 3.0,
             because: vec![1],
+            why: None,
         },
         Liability {
             user: bob(),
@@ -189,6 +190,7 @@ fn liabilities_pane() {
             unit: "hours".into(),
             amount: 5.0,
             because: vec![2],
+            why: None,
         },
     ]);
     view.commitments = PaneData::Loaded(vec![
@@ -250,22 +252,22 @@ fn help_scrolls_at_80x24() {
     update(&mut app, key(KeyCode::F(1)));
     let top = rows(&render(&app)).join("\n");
     assert!(top.contains("Keys") && top.contains("send the message"));
-    assert!(top.contains("1-22 of 29"), "says there is more:\n{top}");
+    assert!(top.contains("1-22 of 30"), "says there is more:\n{top}");
     assert!(!top.contains("/quit"));
 
     update(&mut app, key(KeyCode::PageDown));
     let paged = rows(&render(&app)).join("\n");
     assert!(paged.contains("/quit") && paged.contains("//text sends a message"));
     update(&mut app, key(KeyCode::PageDown));
-    assert_eq!(app.help_scroll, 7, "stops at the end");
+    assert_eq!(app.help_scroll, 8, "stops at the end");
     let terminal = render(&app);
     insta::assert_snapshot!(terminal.backend());
     update(&mut app, key(KeyCode::Up));
-    assert_eq!(app.help_scroll, 6);
+    assert_eq!(app.help_scroll, 7);
     update(&mut app, key(KeyCode::Home));
     assert_eq!(app.help_scroll, 0);
     update(&mut app, key(KeyCode::End));
-    assert_eq!(app.help_scroll, 7);
+    assert_eq!(app.help_scroll, 8);
     update(&mut app, key(KeyCode::Esc));
     assert!(!app.show_help);
 }
@@ -283,6 +285,8 @@ fn commitment(id: i64, creator: quid_shared::UserRef, summary: &str) -> Commitme
         summary: summary.into(),
         created_at: T0,
         revoked_at: None,
+        version: 1,
+        meta: serde_json::Value::Null,
     }
 }
 

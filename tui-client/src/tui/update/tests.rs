@@ -443,6 +443,7 @@ fn side_pane_scrolls() {
             unit: "hours".into(),
             amount: 1.0,
             because: vec![i],
+            why: None,
         })
         .collect();
     app.groups[0].liabilities = PaneData::Loaded(liabilities);
