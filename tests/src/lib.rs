@@ -10,8 +10,10 @@
 //! - [`process`] — the `quid-server` program as a child process (started, killed with
 //!   SIGKILL, or expected to refuse to start).
 //! - [`ws`] — the WebSocket test client.
+//! - [`model`] — a stand-in for a language model's server, answering from recorded replies.
 
 pub mod api;
+pub mod model;
 pub mod process;
 mod ws;
 

@@ -9,6 +9,7 @@
 //! | nothing    | incomplete or invalid          | asked to say it again, with the reason        |
 //! | nothing    | a withdrawal of theirs         | asked which (that one offered)                |
 //! | a question | complete (grounded or not)     | the rules' question, plus "or did you mean …?"|
+//! |            |                                | (alone, if the rules' question takes "yes")   |
 //! | any        | nothing, or it failed          | the rules' result                             |
 
 use quid_shared::{Commitment, Liability, UserRef};
@@ -66,8 +67,14 @@ pub async fn combine(
     let suggest = |terms: Terms, otherwise: Option<Pending>| {
         let reading = terms.summary(members);
         let (text, allow, otherwise) = match otherwise {
+            // A question answered by "yes" would make "yes" mean two things: the model's
+            // reading is offered alone.
+            Some(Pending {
+                need: Need::Confirm | Need::Unplaced { .. },
+                ..
+            })
+            | None => (text.to_owned(), Default::default(), None),
             Some(p) => (p.text, p.allow, Some(Box::new(p.need))),
-            None => (text.to_owned(), Default::default(), None),
         };
         ask(Pending {
             text,
