@@ -234,6 +234,10 @@ pub struct WhatIf {
     /// The commitment the text would withdraw, if it reads as a withdrawal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdraws: Option<i64>,
+    /// The commitment the text would change ("change my offer to 4 hours"): its new terms
+    /// are the one entry of `commitments`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<i64>,
     /// The question the reader would ask instead of recording anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,

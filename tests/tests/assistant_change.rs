@@ -198,3 +198,87 @@ async fn readers_and_withdrawals_are_marked() -> anyhow::Result<()> {
     assert!(withdrawn.content.starts_with("alice withdrew"));
     server.shutdown().await
 }
+
+/// "change my cooking offer to 4 hours" in chat changes that commitment (one commitment
+/// message, one liability message); "change my offer to 5 hours" with two offers asks
+/// which, privately, and the answer changes the one picked.
+#[tokio::test]
+async fn changing_an_offer_in_chat() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let alice = server.register("alice").await?;
+    let bob = server.register("bob").await?;
+    let group = server.group(&alice, "team", &[&bob]).await?.id;
+    let mut socket = server.connect(&alice).await?;
+    socket.join(group, None).await?;
+    let mut ids = Vec::new();
+    for (n, text) in ["I'll do 2 hours of cooking", "I'll do 3 hours of work"]
+        .into_iter()
+        .enumerate()
+    {
+        socket
+            .send_message(group, text, &format!("offer-{n}"))
+            .await?;
+        next_of_kind(&mut socket, MessageKind::User).await?;
+        let made = next_of_kind(&mut socket, MessageKind::Commitment).await?;
+        ids.push(made.meta["commitment_id"].as_i64().unwrap_or_default());
+        next_of_kind(&mut socket, MessageKind::Liability).await?;
+    }
+    let (cooking, work) = (ids[0], ids[1]);
+
+    socket
+        .send_message(group, "change my cooking offer to 4 hours", "change")
+        .await?;
+    next_of_kind(&mut socket, MessageKind::User).await?;
+    let said = next_of_kind(&mut socket, MessageKind::Commitment).await?;
+    assert_eq!(
+        said.content,
+        format!(
+            "alice changed #{cooking}: 4 hours of cooking, unconditionally (was: 2 hours of \
+             cooking, unconditionally)"
+        )
+    );
+    let announced = next_of_kind(&mut socket, MessageKind::Liability).await?;
+    assert!(
+        announced.content.contains("cooking 2 → 4 hours"),
+        "{}",
+        announced.content
+    );
+
+    socket
+        .send_message(group, "change my offer to 5 hours", "which")
+        .await?;
+    next_of_kind(&mut socket, MessageKind::User).await?;
+    let question = next_of_kind(&mut socket, MessageKind::ClarificationRequest).await?;
+    assert!(
+        question
+            .content
+            .starts_with("Which commitment do you change to 5 hours?"),
+        "{}",
+        question.content
+    );
+    socket.send_message(group, "2", "answer").await?;
+    next_of_kind(&mut socket, MessageKind::ClarificationResponse).await?;
+    let said = next_of_kind(&mut socket, MessageKind::Commitment).await?;
+    assert!(
+        said.content
+            .starts_with(&format!("alice changed #{work}: 5 hours of work")),
+        "{}",
+        said.content
+    );
+    let listed: quid_shared::CommitmentList = server
+        .expect(
+            Method::GET,
+            &format!("/api/groups/{group}/commitments"),
+            Some(&bob.token),
+            None,
+            StatusCode::OK,
+        )
+        .await?;
+    let versions: Vec<(i64, u32)> = listed
+        .commitments
+        .iter()
+        .map(|c| (c.id, c.version))
+        .collect();
+    assert_eq!(versions, vec![(cooking, 2), (work, 2)]);
+    server.shutdown().await
+}

@@ -45,7 +45,10 @@ pub fn change(c: &LiabilityChange) -> String {
 pub fn whatif(w: &WhatIf) -> Vec<String> {
     let mut lines = Vec::new();
     for c in &w.commitments {
-        lines.push(format!("reads as: {}", c.summary));
+        match w.replaces {
+            Some(id) => lines.push(format!("reads as: changing #{id} to {}", c.summary)),
+            None => lines.push(format!("reads as: {}", c.summary)),
+        }
     }
     if let Some(id) = w.withdraws {
         lines.push(format!("reads as: withdrawing #{id}"));

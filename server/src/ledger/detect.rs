@@ -219,6 +219,19 @@ impl Worker {
                 .revoke(pipeline, id, author_id, Some(message.id))
                 .await
                 .map(|_| ()),
+            Detection::Change { id, terms } => {
+                match self
+                    .ledger
+                    .change(pipeline, id, author.clone(), terms, source)
+                    .await
+                {
+                    Err(LedgerError::Invalid(why)) => {
+                        let text = format!("I cannot change it that way: {why}.");
+                        self.tell(pipeline, message, "invalid", &text).await
+                    }
+                    other => other.map(|_| ()),
+                }
+            }
             Detection::Clarify { question, pending } => {
                 let post = Draft {
                     to: Some(Recipient::Id(author_id)),

@@ -79,6 +79,7 @@ impl Ledger {
             .await??;
         let mut proposed: Vec<Terms> = Vec::new();
         let mut withdraws = None;
+        let mut replaces = None;
         let mut question = None;
         match proposal {
             Proposal::Terms(terms) => {
@@ -102,6 +103,10 @@ impl Ledger {
                     Detection::Commitment(terms) => proposed.push(terms),
                     Detection::Commitments(all) => proposed.extend(all),
                     Detection::Revoke { id } => withdraws = Some(id),
+                    Detection::Change { id, terms } => {
+                        replaces = Some(id);
+                        proposed.push(terms);
+                    }
                     Detection::Clarify { question: q, .. } => question = Some(q),
                     Detection::Nothing => {}
                 }
@@ -110,7 +115,7 @@ impl Ledger {
         let now = OffsetDateTime::now_utc();
         let mut after: Vec<Commitment> = binding
             .iter()
-            .filter(|c| Some(c.id) != withdraws)
+            .filter(|c| Some(c.id) != withdraws && Some(c.id) != replaces)
             .cloned()
             .collect();
         let mut shown = Vec::new();
@@ -143,6 +148,7 @@ impl Ledger {
         Ok(WhatIf {
             commitments: shown,
             withdraws,
+            replaces,
             question,
             before: before_liabilities,
             after: after_liabilities,

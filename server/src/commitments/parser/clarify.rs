@@ -67,6 +67,12 @@ pub enum Need {
     Confirm,
     /// Several commitments could be the one withdrawn.
     Revoke { candidates: Vec<(i64, String)> },
+    /// Several commitments could be the one changed to `amount` (of `unit`).
+    Change {
+        candidates: Vec<(i64, String)>,
+        amount: f64,
+        unit: Option<String>,
+    },
     /// Words (at `cut`) that cannot be placed in the offer, which reads as `reading`
     /// without them: "yes" records that reading.
     Unplaced {
@@ -159,6 +165,29 @@ impl Pending {
                     asked.question()
                 )
             }
+            Need::Change {
+                candidates,
+                amount,
+                unit,
+            } => {
+                let list: Vec<String> = candidates
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, summary))| format!("{}) {summary}", i + 1))
+                    .collect();
+                let to = match unit {
+                    Some(unit) => format!(
+                        "{} {}",
+                        super::super::units::format_amount(*amount),
+                        super::super::units::display_unit(*amount, unit)
+                    ),
+                    None => super::super::units::format_amount(*amount),
+                };
+                format!(
+                    "Which commitment do you change to {to}? {} (answer with its number)",
+                    list.join("; ")
+                )
+            }
             Need::Revoke { candidates } => {
                 let list: Vec<String> = candidates
                     .iter()
@@ -181,6 +210,12 @@ pub enum Answered {
     Text(String, Allow),
     /// The commitment to withdraw.
     Revoke(i64),
+    /// The commitment to change, to `amount` (of `unit`).
+    Change {
+        id: i64,
+        amount: f64,
+        unit: Option<String>,
+    },
     /// Terms another reader suggested, agreed to with "yes".
     Terms(Terms),
     /// The author said no, or the answer cannot be used: drop the question.
@@ -367,6 +402,15 @@ pub fn apply(pending: &Pending, answer: &str, members: &[String]) -> Answered {
         Need::Revoke { candidates } => {
             choose(&lower, candidates).map_or(Answered::Dropped, Answered::Revoke)
         }
+        Need::Change {
+            candidates,
+            amount,
+            unit,
+        } => choose(&lower, candidates).map_or(Answered::Dropped, |id| Answered::Change {
+            id,
+            amount: *amount,
+            unit: unit.clone(),
+        }),
     }
 }
 
@@ -462,7 +506,7 @@ pub fn reads_as_answer(need: &Need, answer: &str, members: &[String]) -> bool {
                 .as_ref()
                 .is_some_and(|need| reads_as_answer(need, answer, members))
         }
-        Need::Revoke { candidates } => {
+        Need::Revoke { candidates } | Need::Change { candidates, .. } => {
             (words.len() <= 4 && lower.chars().any(|c| c.is_ascii_digit()))
                 || (words.len() <= 5 && choose(&lower, candidates).is_some())
         }
