@@ -303,3 +303,58 @@ fn long_input_wraps() {
     );
     insta::assert_snapshot!(render(&app).backend());
 }
+
+/// The side pane shows each liability's why, and an offer tried with `/whatif` on top:
+/// how it reads and before → after.
+#[test]
+fn side_pane_shows_why_and_whatif() {
+    let mut app = App::new(alice(), vec![group(1, "team", 0)], (140, 20));
+    connected(&mut app);
+    app.side_pane = true;
+    app.pane_focus = PaneFocus::Liabilities;
+    let bound = Liability {
+        user: alice(),
+        action: "work".into(),
+        unit: "hours".into(),
+        amount: 2.0,
+        because: vec![-1],
+        why: Some("2 hours of work, because of the offer tried".into()),
+    };
+    let view = &mut app.groups[0];
+    view.liabilities = PaneData::Loaded(vec![Liability {
+        why: Some("3 hours of work, because of #1 (bob: …)".into()),
+        ..bound.clone()
+    }]);
+    view.commitments = PaneData::Loaded(Vec::new());
+    view.whatif = Some((
+        "I'll do 2h".into(),
+        PaneData::Loaded(quid_shared::WhatIf {
+            commitments: vec![quid_shared::ProposedCommitment {
+                summary: "2 hours of work, unconditionally".into(),
+                conditions: Vec::new(),
+                promises: Vec::new(),
+            }],
+            withdraws: None,
+            replaces: None,
+            question: None,
+            before: Vec::new(),
+            after: vec![bound],
+            changes: vec![quid_shared::LiabilityChange {
+                user: alice(),
+                action: "work".into(),
+                unit: "hours".into(),
+                old: 0.0,
+                new: 2.0,
+            }],
+        }),
+    ));
+    let screen = rows(&render(&app)).join("\n");
+    for shown in [
+        "What if: I'll do 2h",
+        "reads as: 2 hours of work,",
+        "alice: work 0 → 2 hours",
+        "alice: 3 hours of work, because of #1",
+    ] {
+        assert!(screen.contains(shown), "{shown}:\n{screen}");
+    }
+}
