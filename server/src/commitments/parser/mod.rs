@@ -19,7 +19,8 @@
 //! - `shape` — an offer as read; `draft` — checked and completed into terms (or a question);
 //! - `withdraw` — "I back out", "cancel my cooking offer";
 //! - `change` — "change my offer to 4 hours", "update #3 to 2h";
-//! - `clarify` — pending questions, what reads as an answer, and how answers are spliced in.
+//! - `clarify` — pending questions, what reads as an answer, and how answers are spliced in;
+//!   `question` — the words each question is asked in.
 
 mod amount;
 mod change;
@@ -35,6 +36,7 @@ mod names;
 mod offer;
 mod phrase;
 mod quantity;
+mod question;
 mod scene;
 pub mod shape;
 mod share;
