@@ -91,6 +91,9 @@ impl Target {
             .arg(port.to_string())
             .arg("--data-dir")
             .arg(&dir)
+            // the load generator registers its accounts from one address
+            .arg("--registrations-per-address")
+            .arg("0")
             .args(extra)
             .env(
                 "RUST_LOG",

@@ -209,6 +209,38 @@ pub struct Config {
     #[arg(long, env = "QUID_LLM_TIMEOUT", default_value = "20s", value_parser = parse_duration)]
     pub llm_timeout: Duration,
 
+    /// Addresses of reverse proxies in front of the server (comma-separated). Only a
+    /// request from one of them has its client address taken from `X-Forwarded-For`;
+    /// without this flag that header is ignored.
+    #[arg(long, env = "TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxy: Vec<IpAddr>,
+
+    /// The longest wait the login and registration throttle imposes (e.g. 5m).
+    #[arg(long, default_value = "5m", value_parser = parse_duration)]
+    pub throttle_max_delay: Duration,
+
+    /// Failed logins one account may have back to back before each attempt must wait.
+    #[arg(long, default_value_t = 5)]
+    pub login_free_failures: u32,
+
+    /// Failed logins one client address may have (over all accounts) before each
+    /// attempt must wait.
+    #[arg(long, default_value_t = 20)]
+    pub address_free_failures: u32,
+
+    /// Accounts one client address may register back to back (within an hour) before
+    /// each registration must wait; 0: no limit.
+    #[arg(long, default_value_t = 10)]
+    pub registrations_per_address: u32,
+
+    /// PEM certificate chain: serve HTTPS and WSS (with `--tls-key`).
+    #[arg(long, env = "TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key of `--tls-cert`.
+    #[arg(long, env = "TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
     /// Set up the demo household (users anna, bella, celia, cat and their commitments);
     /// its password is printed at start. For local use only.
     #[arg(long)]
@@ -221,6 +253,23 @@ impl Config {
         let mut config = Config::parse_from(["quid-server"]);
         config.data_dir = data_dir.into();
         config
+    }
+
+    /// The throttle's numbers from the flags.
+    pub fn throttle_policy(&self) -> crate::auth::throttle::Policy {
+        let mut policy = crate::auth::throttle::Policy::standard(self.throttle_max_delay);
+        policy.account.free = self.login_free_failures.max(1);
+        policy.address.free = self.address_free_failures.max(1);
+        policy.registration.free = match self.registrations_per_address {
+            0 => u32::MAX,
+            n => n,
+        };
+        policy
+    }
+
+    /// Whether the server speaks TLS (HTTPS, WSS).
+    pub fn tls(&self) -> bool {
+        self.tls_cert.is_some() && self.tls_key.is_some()
     }
 
     /// Path of the SQLite database file.

@@ -14,16 +14,19 @@
 //! - [`web`] — the browser client: the files of `web/`, embedded, served at `/`.
 //! - [`ws`] — WebSocket upgrade, the per-connection session loop (join/replay, send, acks)
 //!   and each connection's outbox, through which every byte it is sent is written.
-//! - [`pipeline`] — the one path every message takes: validate, persist, publish, hook.
+//! - [`pipeline`] — the one path every message takes: validate, persist, publish, hook;
+//!   edits, deletions and reactions take it too, as changes of a stored message.
 //! - [`ledger`] — commitments and liabilities per group: detection (the hook), changes,
 //!   announcements, what-if and why, the `--demo` household.
 //! - [`llm`] — the optional language-model reader (`--llm-url`), checked by the rules'
 //!   validator.
-//! - [`hub`] — rooms, fan-out lanes writing frames serialized once, and the newest
-//!   messages of every group kept for replay.
+//! - [`hub`] — rooms, fan-out lanes writing frames serialized once, the newest
+//!   messages of every group kept for replay, and who is connected (presence; frames
+//!   about people written to a room or to a user's connections).
 //! - [`store`] — SQLite in WAL: migrations, one group-committing writer, read-only readers.
 //! - [`auth`] — argon2id passwords, HS256 tokens, where a request carries its token.
 //! - [`commitments`] — the pure commitment domain: model, parser, liability solver.
+//! - [`tls`] — HTTPS and WSS: rustls at the edge of each connection, plaintext inside.
 //! - [`metrics`] — the Prometheus recorder, the handles the hot paths use, and the
 //!   delivery-latency histogram kept in fixed atomic buckets.
 
@@ -40,6 +43,7 @@ pub mod pipeline;
 mod server;
 pub mod state;
 pub mod store;
+pub mod tls;
 pub mod web;
 pub mod ws;
 
@@ -65,19 +69,25 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
+    let tls = tls::from_config(&config)?;
     let state = state::build(config, shutdown)?;
     prepare(&state).await?;
-    run(state, listener).await
+    run(state, listener, tls).await
 }
 
-async fn run(state: Arc<state::AppState>, listener: TcpListener) -> anyhow::Result<()> {
+async fn run(
+    state: Arc<state::AppState>,
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> anyhow::Result<()> {
     let upkeep = spawn_metrics_upkeep(&state, state.shutdown.clone());
     tracing::info!(
         addr = %listener.local_addr().context("listener has no address")?,
         data_dir = %state.config.data_dir.display(),
+        tls = tls.is_some(),
         "quid-server listening"
     );
-    server::accept_loop(state.clone(), listener).await;
+    server::accept_loop(state.clone(), listener, tls).await;
     tracing::info!("shutting down: closing connections");
     state.tasks.close();
     if tokio::time::timeout(DRAIN_TIMEOUT, state.tasks.wait())
@@ -95,9 +105,17 @@ async fn run(state: Arc<state::AppState>, listener: TcpListener) -> anyhow::Resu
     Ok(())
 }
 
-/// Before serving: the open clarification questions are read, and with `--demo` what is
+/// Before serving: the open sessions and the open clarification questions are read, and with `--demo` what is
 /// missing of the demo household is created.
 async fn prepare(state: &state::AppState) -> anyhow::Result<()> {
+    let open = state
+        .store
+        .read(store::sessions::open)
+        .await
+        .context("cannot read the open sessions")?;
+    for (session, user, expires_at) in open {
+        state.auth.sessions.open(session, user, expires_at);
+    }
     state
         .ledger
         .load_open_questions()
@@ -165,6 +183,7 @@ pub fn listen(config: &Config) -> std::io::Result<TcpListener> {
 /// Binds `config.bind:config.port`, opens the data directory and runs the server in the
 /// background. Errors (bind, data directory, database) are returned here.
 pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
+    let tls = tls::from_config(&config)?;
     let listener =
         listen(&config).with_context(|| format!("cannot bind {}:{}", config.bind, config.port))?;
     let addr = listener.local_addr()?;
@@ -174,7 +193,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         .await
         .context("server setup panicked")??;
     prepare(&state).await?;
-    let task = tokio::spawn(run(state, listener));
+    let task = tokio::spawn(run(state, listener, tls));
     Ok(RunningServer {
         addr,
         shutdown,

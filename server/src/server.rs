@@ -1,9 +1,11 @@
-//! The accept loop: every TCP connection is served by hyper (HTTP/1.1 with upgrades);
+//! The accept loop: every TCP connection (after the TLS handshake, with `--tls-cert`) is
+//! served by hyper (HTTP/1.1 with upgrades);
 //! `GET /ws` goes to our WebSocket upgrade, the page's files to [`crate::web`], everything
 //! else to the warp routes of the API. On
 //! shutdown it stops accepting and lets each connection finish gracefully.
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,13 +15,18 @@ use hyper::server::conn::http1;
 use hyper::service::Service;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use warp::Filter;
 
+use crate::auth::client_addr::PeerAddr;
 use crate::state::AppState;
 
 /// Accepts connections until the state's shutdown token is cancelled.
-pub(crate) async fn accept_loop(state: Arc<AppState>, listener: TcpListener) {
+pub(crate) async fn accept_loop(
+    state: Arc<AppState>,
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     let routes = crate::web::routes()
         .or(crate::http::routes(state.clone()))
         .unify();
@@ -30,10 +37,23 @@ pub(crate) async fn accept_loop(state: Arc<AppState>, listener: TcpListener) {
             accepted = listener.accept() => accepted,
         };
         match accepted {
-            Ok((stream, _peer)) => {
+            Ok((stream, peer)) => {
                 let _ = stream.set_nodelay(true);
-                let task = serve_connection(state.clone(), stream, routes.clone());
-                state.tasks.spawn(task);
+                match &tls {
+                    None => {
+                        let task = serve_connection(state.clone(), stream, peer, routes.clone());
+                        state.tasks.spawn(task);
+                    }
+                    Some(acceptor) => {
+                        let (state, routes, acceptor) =
+                            (state.clone(), routes.clone(), acceptor.clone());
+                        state.clone().tasks.spawn(async move {
+                            if let Some(plain) = crate::tls::terminate(&acceptor, stream).await {
+                                serve_connection(state, plain, peer, routes).await;
+                            }
+                        });
+                    }
+                }
             }
             Err(e) => {
                 // Out of file descriptors or similar: back off briefly, keep serving.
@@ -44,8 +64,9 @@ pub(crate) async fn accept_loop(state: Arc<AppState>, listener: TcpListener) {
     }
 }
 
-async fn serve_connection<S>(state: Arc<AppState>, stream: TcpStream, routes: S)
+async fn serve_connection<S, IO>(state: Arc<AppState>, stream: IO, peer: SocketAddr, routes: S)
 where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     S: Service<Request<Incoming>, Response = warp::reply::Response, Error = Infallible>
         + Clone
         + Send
@@ -53,7 +74,8 @@ where
     S::Future: Send,
 {
     let shutdown = state.shutdown.clone();
-    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+    let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        request.extensions_mut().insert(PeerAddr(peer));
         let state = state.clone();
         let routes = routes.clone();
         async move {

@@ -12,7 +12,7 @@ use tokio_util::task::TaskTracker;
 use crate::auth::Auth;
 use crate::config::Config;
 use crate::datadir::DataDirLock;
-use crate::hub::{ConnId, Hub, LocalHub};
+use crate::hub::{ConnId, Hub, LocalHub, Presence};
 use crate::ledger::Ledger;
 use crate::ledger::detect::DetectionHook;
 use crate::metrics::ConnMetrics;
@@ -26,6 +26,8 @@ pub struct AppState {
     pub data_dir_lock: DataDirLock,
     pub store: Store,
     pub hub: Arc<dyn Hub>,
+    /// Who is connected now, and their connections.
+    pub presence: Arc<Presence>,
     pub pipeline: Pipeline,
     /// Commitments and liabilities of every group.
     pub ledger: Arc<Ledger>,
@@ -89,6 +91,7 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
         config.token_ttl,
         config.argon2_memory_kib,
         config.argon2_iterations,
+        config.throttle_policy(),
     )?;
     let store = Store::open(
         &config.database_path(),
@@ -120,6 +123,7 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
         data_dir_lock,
         store,
         hub,
+        presence: Arc::new(Presence::default()),
         pipeline,
         ledger,
         auth,

@@ -58,6 +58,20 @@ pub struct Group {
     /// The group's latest message seq (0 when empty).
     pub head: i64,
     pub members: Vec<UserRef>,
+    /// What the group is about now; set by any member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// For the caller: the seq read up to (kept on the server, across devices).
+    #[serde(default)]
+    pub read: i64,
+    /// For the caller: visible messages after `read` that others wrote (changes of
+    /// earlier messages not counted).
+    #[serde(default)]
+    pub unread: i64,
+    /// The members who may invite, remove members and name admins (the creator among
+    /// them while a member).
+    #[serde(default)]
+    pub admins: Vec<Id>,
 }
 
 /// `GET /api/groups`.
@@ -78,6 +92,47 @@ pub struct MessagePage {
     pub messages: Vec<Message>,
     /// Whether more messages exist beyond this page in the direction paged.
     pub has_more: bool,
+}
+
+/// `PUT /api/groups/:id/messages/:seq`: the new text of my message.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EditMessage {
+    pub content: String,
+}
+
+/// `PUT /api/groups/:id/read`: read up to `seq`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReadUpTo {
+    pub seq: i64,
+}
+
+/// `PUT /api/groups/:id/topic`: the new topic (empty or absent clears it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetTopic {
+    #[serde(default)]
+    pub topic: Option<String>,
+}
+
+/// `GET /api/groups/:id/messages/:seq/edits`: the author's earlier versions, oldest first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EditHistory {
+    pub versions: Vec<Version>,
+}
+
+/// One earlier text of an edited message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Version {
+    pub content: String,
+    /// When this text was replaced.
+    #[serde(with = "time::serde::rfc3339")]
+    pub replaced_at: OffsetDateTime,
+}
+
+/// `GET /api/groups/:id/search?q=&limit=`: matching messages visible to the caller,
+/// newest first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub messages: Vec<Message>,
 }
 
 /// `POST /api/messages`.

@@ -19,3 +19,11 @@ pub const PASSWORD_MIN: usize = 8;
 pub const GROUP_NAME_MAX: usize = 64;
 /// Most messages one history request returns.
 pub const HISTORY_LIMIT_MAX: u32 = 500;
+/// Longest group topic, in characters.
+pub const TOPIC_MAX: usize = 300;
+/// Longest reaction, in characters (an emoji, or a short word).
+pub const REACTION_MAX_CHARS: usize = 16;
+/// Most search results one request returns.
+pub const SEARCH_LIMIT_MAX: u32 = 100;
+/// The server forwards at most one `typing` per connection and group this often (ms).
+pub const TYPING_EVERY_MS: u64 = 3000;

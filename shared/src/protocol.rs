@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Id, Message};
+use crate::{Group, Id, Message, UserRef};
 
 /// Client -> server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,6 +25,32 @@ pub enum ClientFrame {
         client_id: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reply_to: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+    },
+    /// Change the text of my own message `seq`: everyone who can see it gets an `edit`
+    /// message. Errors answer with `ref: "edit"`.
+    Edit {
+        group: Id,
+        seq: i64,
+        content: String,
+    },
+    /// Delete my own message `seq`: everyone who can see it gets a `delete` message.
+    Delete { group: Id, seq: i64 },
+    /// Add (or with `remove: true` take back) my reaction `emoji` to message `seq`.
+    React {
+        group: Id,
+        seq: i64,
+        emoji: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        remove: bool,
+    },
+    /// I have read `group` up to `seq`: kept on the server, told to my other connections.
+    Read { group: Id, seq: i64 },
+    /// I am typing in `group` (privately to member `to`, an id or username, if given).
+    /// Ephemeral and throttled by the server; never stored.
+    Typing {
+        group: Id,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         to: Option<String>,
     },
@@ -56,6 +82,43 @@ pub enum ServerFrame {
     Left {
         group: Id,
     },
+    /// The members of `group` connected now (on any device): sent after `joined`.
+    Presence {
+        group: Id,
+        online: Vec<Id>,
+    },
+    /// Member `user` of `group` came online (first connection) or went offline (last
+    /// connection closed).
+    Status {
+        group: Id,
+        user: Id,
+        online: bool,
+    },
+    /// `user` is typing in `group`; `private`: only to me.
+    Typing {
+        group: Id,
+        user: UserRef,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        private: bool,
+    },
+    /// I read `group` up to `seq` (on another connection, or this one).
+    Read {
+        group: Id,
+        seq: i64,
+    },
+    /// I was added to `group` (join it to follow it).
+    Added {
+        group: Group,
+    },
+    /// The members of `group` changed: `user` was added or removed by `by`, or left.
+    /// Sent live to the group's connected members (and the member concerned); not stored.
+    Member {
+        group: Id,
+        change: MemberChange,
+        user: UserRef,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<UserRef>,
+    },
     Pong {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         nonce: Option<String>,
@@ -67,6 +130,15 @@ pub enum ServerFrame {
         #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
         reference: Option<String>,
     },
+}
+
+/// How the members of a group changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberChange {
+    Added,
+    Removed,
+    Left,
 }
 
 /// Machine-readable error codes, shared by `error` frames and HTTP error bodies.
@@ -130,7 +202,8 @@ pub mod close_code {
     pub const FLOOD: u16 = 4029;
     /// The client stopped answering pings.
     pub const IDLE_TIMEOUT: u16 = 4000;
-    /// The token expired or the account is gone.
+    /// The token expired, or its session ended (logout, logout everywhere, a password
+    /// change, account deletion): log in again.
     pub const UNAUTHORIZED: u16 = 4001;
 }
 

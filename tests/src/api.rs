@@ -65,6 +65,39 @@ impl Api {
         Ok((status, value))
     }
 
+    /// An HTTP request with extra headers (e.g. `X-Forwarded-For`); returns the status,
+    /// the response headers and the JSON body (`null` when empty).
+    pub async fn request_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Result<(StatusCode, reqwest::header::HeaderMap, Value)> {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await?;
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .with_context(|| format!("not JSON: {}", String::from_utf8_lossy(&bytes)))?
+        };
+        Ok((status, headers, value))
+    }
+
     /// Like [`request`](Self::request), but fails unless the status is `expected`, and
     /// parses the body as `T`.
     pub async fn expect<T: serde::de::DeserializeOwned>(
@@ -156,6 +189,18 @@ impl Api {
                 .await?;
         }
         Ok(group)
+    }
+
+    /// Adds `member` to `group` as `by`.
+    pub async fn group_add(&self, by: &TestUser, group: Id, member: &TestUser) -> Result<Group> {
+        self.expect(
+            Method::POST,
+            &format!("/api/groups/{group}/members"),
+            Some(&by.token),
+            Some(json!({"username": member.name()})),
+            StatusCode::CREATED,
+        )
+        .await
     }
 
     /// Posts a message over HTTP (`POST /api/messages`).

@@ -11,10 +11,12 @@
 //!   SIGKILL, or expected to refuse to start).
 //! - [`ws`] — the WebSocket test client.
 //! - [`model`] — a stand-in for a language model's server, answering from recorded replies.
+//! - [`tls`] — a private certificate authority and a server certificate, made in the test.
 
 pub mod api;
 pub mod model;
 pub mod process;
+pub mod tls;
 mod ws;
 
 use std::ops::Deref;
@@ -65,7 +67,8 @@ impl TestUser {
     }
 }
 
-/// The configuration tests start from: loopback, port 0, cheap password hashing.
+/// The configuration tests start from: loopback, port 0, cheap password hashing, no
+/// limit on registrations per address.
 pub fn test_config(data_dir: &std::path::Path) -> Config {
     let mut config = Config::with_data_dir(data_dir);
     config.bind = [127, 0, 0, 1].into();
@@ -73,6 +76,8 @@ pub fn test_config(data_dir: &std::path::Path) -> Config {
     config.argon2_memory_kib = 256;
     config.argon2_iterations = 1;
     config.cors_origin = vec![ALLOWED_ORIGIN.into()];
+    // tests register many accounts from one address; the throttle's own tests set it
+    config.registrations_per_address = 0;
     config
 }
 

@@ -58,6 +58,8 @@ pub fn node_args(data_dir: &Path) -> Vec<String> {
         "256",
         "--argon2-iterations",
         "1",
+        "--registrations-per-address",
+        "0",
         "--data-dir",
     ]
     .into_iter()

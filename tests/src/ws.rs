@@ -57,6 +57,24 @@ pub enum Event {
 pub struct WsClient {
     socket: WebSocketStream<TcpStream>,
     backlog: VecDeque<ServerFrame>,
+    /// Whether frames about the people rather than the messages (presence, typing,
+    /// member changes, read positions, `added`) are read; most tests skip them.
+    live: bool,
+}
+
+/// Whether `frame` is about the people rather than the messages: presence and status, typing,
+/// member changes, read positions and `added` arrive whenever someone comes, goes or
+/// types, so tests that do not look at them do not see them.
+fn is_live(frame: &ServerFrame) -> bool {
+    matches!(
+        frame,
+        ServerFrame::Presence { .. }
+            | ServerFrame::Status { .. }
+            | ServerFrame::Typing { .. }
+            | ServerFrame::Member { .. }
+            | ServerFrame::Read { .. }
+            | ServerFrame::Added { .. }
+    )
 }
 
 impl WsClient {
@@ -104,7 +122,14 @@ impl WsClient {
         Ok(WsClient {
             socket,
             backlog: VecDeque::new(),
+            live: false,
         })
+    }
+
+    /// From now on, also read presence, typing, member changes, read positions and
+    /// `added` frames.
+    pub fn read_live_frames(&mut self) {
+        self.live = true;
     }
 
     /// Sends a frame.
@@ -153,8 +178,11 @@ impl WsClient {
                 )) => return Ok(Some(Event::Closed(None))),
                 Some(Err(e)) => return Err(e.into()),
                 Some(Ok(WsMessage::Text(text))) => {
-                    let frame = serde_json::from_str(&text)
+                    let frame: ServerFrame = serde_json::from_str(&text)
                         .with_context(|| format!("unexpected frame: {text}"))?;
+                    if !self.live && is_live(&frame) {
+                        continue;
+                    }
                     return Ok(Some(Event::Frame(frame)));
                 }
                 Some(Ok(WsMessage::Close(close))) => {

@@ -18,7 +18,7 @@ async fn next_of_kind(
 }
 
 /// A change keeps the id, bumps the version, keeps the old terms in the history, and is
-/// announced once: "alice changed #N: … (was: …)", then the liability change.
+/// announced once: "alice changed cN: … (was: …)", then the liability change.
 #[tokio::test]
 async fn a_change_is_a_new_version_announced_once() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
@@ -62,7 +62,7 @@ async fn a_change_is_a_new_version_announced_once() -> anyhow::Result<()> {
     assert_eq!(
         said.content,
         format!(
-            "alice changed #{}: 4 hours of work, unconditionally (was: 3 hours of work, \
+            "alice changed c{}: 4 hours of work, unconditionally (was: 3 hours of work, \
              unconditionally)",
             created.id
         )
@@ -233,7 +233,7 @@ async fn changing_an_offer_in_chat() -> anyhow::Result<()> {
     assert_eq!(
         said.content,
         format!(
-            "alice changed #{cooking}: 4 hours of cooking, unconditionally (was: 2 hours of \
+            "alice changed c{cooking}: 4 hours of cooking, unconditionally (was: 2 hours of \
              cooking, unconditionally)"
         )
     );
@@ -261,7 +261,7 @@ async fn changing_an_offer_in_chat() -> anyhow::Result<()> {
     let said = next_of_kind(&mut socket, MessageKind::Commitment).await?;
     assert!(
         said.content
-            .starts_with(&format!("alice changed #{work}: 5 hours of work")),
+            .starts_with(&format!("alice changed c{work}: 5 hours of work")),
         "{}",
         said.content
     );

@@ -29,7 +29,8 @@ async fn create_with_cookie(
     let mut request = reqwest::Client::new()
         .post(server.url("/api/groups"))
         .header("cookie", format!("token={}", user.token))
-        .json(&json!({"name": "forged"}));
+        // a fresh name each time: one creator's groups have different names
+        .json(&json!({"name": format!("forged-{}", uuid::Uuid::new_v4().simple())}));
     for (name, value) in headers {
         request = request.header(*name, *value);
     }

@@ -5,10 +5,11 @@
 use std::time::Duration;
 
 use quid_shared::{
-    AddMember, AuthResponse, CommitmentHistory, CommitmentList, CreateGroup, Credentials,
-    ErrorBody, ErrorCode, Group, GroupList, Id, LiabilityList, Message, MessageCreated,
-    MessagePage, MyLiabilities, OpenQuestion, PostMessage, QuestionReply, User, WhatIf,
-    WhatIfRequest,
+    AddMember, AuthResponse, ChangePassword, CommitmentHistory, CommitmentList, CreateGroup,
+    CreateInvite, Credentials, DeleteAccount, EditMessage, ErrorBody, ErrorCode, Group, GroupList,
+    Id, Invite, InviteList, JoinInvite, LiabilityList, Message, MessageCreated, MessagePage,
+    MyLiabilities, OpenQuestion, PostMessage, QuestionReply, ReadUpTo, Role, SearchResults,
+    SessionInfo, SessionList, SessionsEnded, SetRole, SetTopic, User, WhatIf, WhatIfRequest,
 };
 use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
@@ -87,6 +88,7 @@ impl ApiClient {
         let http = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .connect_timeout(CONNECT_TIMEOUT)
+            .use_preconfigured_tls((*crate::tls::client_config()).clone())
             .build()
             .map_err(|e| ApiError::Unreachable {
                 server: server.to_owned(),
@@ -242,6 +244,164 @@ impl ApiClient {
             .await
     }
 
+    /// `PUT /api/groups/:id/messages/:seq`: the message as it is now.
+    pub async fn edit_message(
+        &self,
+        group: Id,
+        seq: i64,
+        content: &str,
+    ) -> Result<Message, ApiError> {
+        let path = format!("/api/groups/{group}/messages/{seq}");
+        let body = EditMessage {
+            content: content.to_owned(),
+        };
+        let changed: MessageCreated = self
+            .send(self.request(Method::PUT, &path).json(&body))
+            .await?;
+        Ok(changed.message)
+    }
+
+    /// `DELETE /api/groups/:id/messages/:seq`.
+    pub async fn delete_message(&self, group: Id, seq: i64) -> Result<(), ApiError> {
+        let path = format!("/api/groups/{group}/messages/{seq}");
+        self.send_ignoring_body(self.request(Method::DELETE, &path))
+            .await
+    }
+
+    /// `POST /api/auth/logout`: ends this token's session on the server.
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        self.send_ignoring_body(self.request(Method::POST, "/api/auth/logout"))
+            .await
+    }
+
+    /// `POST /api/auth/logout-all`: how many sessions were ended.
+    pub async fn logout_all(&self) -> Result<usize, ApiError> {
+        let ended: SessionsEnded = self
+            .send(self.request(Method::POST, "/api/auth/logout-all"))
+            .await?;
+        Ok(ended.ended)
+    }
+
+    /// `GET /api/me/sessions`.
+    pub async fn sessions(&self) -> Result<Vec<SessionInfo>, ApiError> {
+        let list: SessionList = self
+            .send(self.request(Method::GET, "/api/me/sessions"))
+            .await?;
+        Ok(list.sessions)
+    }
+
+    /// `DELETE /api/me/sessions/:id`.
+    pub async fn end_session(&self, session: Id) -> Result<(), ApiError> {
+        let path = format!("/api/me/sessions/{session}");
+        self.send_ignoring_body(self.request(Method::DELETE, &path))
+            .await
+    }
+
+    /// `POST /api/groups/:id/messages/:seq/reactions`: the message as it is now.
+    pub async fn react(
+        &self,
+        group: Id,
+        seq: i64,
+        emoji: &str,
+        remove: bool,
+    ) -> Result<Message, ApiError> {
+        let path = format!("/api/groups/{group}/messages/{seq}/reactions");
+        let body = serde_json::json!({"emoji": emoji, "remove": remove});
+        let changed: MessageCreated = self
+            .send(self.request(Method::POST, &path).json(&body))
+            .await?;
+        Ok(changed.message)
+    }
+
+    /// `GET /api/groups/:id/search?q=`: matches, newest first.
+    pub async fn search(
+        &self,
+        group: Id,
+        query: &str,
+        limit: u32,
+    ) -> Result<Vec<Message>, ApiError> {
+        let path = format!("/api/groups/{group}/search");
+        let found: SearchResults = self
+            .send(
+                self.request(Method::GET, &path)
+                    .query(&[("q", query.to_owned()), ("limit", limit.to_string())]),
+            )
+            .await?;
+        Ok(found.messages)
+    }
+
+    /// `PUT /api/groups/:id/read`: the read position kept.
+    pub async fn mark_read(&self, group: Id, seq: i64) -> Result<i64, ApiError> {
+        let path = format!("/api/groups/{group}/read");
+        let kept: ReadUpTo = self
+            .send(self.request(Method::PUT, &path).json(&ReadUpTo { seq }))
+            .await?;
+        Ok(kept.seq)
+    }
+
+    /// `PUT /api/groups/:id/topic` (`None` clears it): the group as it is now.
+    pub async fn set_topic(&self, group: Id, topic: Option<&str>) -> Result<Group, ApiError> {
+        let path = format!("/api/groups/{group}/topic");
+        let body = SetTopic {
+            topic: topic.map(str::to_owned),
+        };
+        let group: GroupBody = self
+            .send(self.request(Method::PUT, &path).json(&body))
+            .await?;
+        Ok(match group {
+            GroupBody::Wrapped { group } | GroupBody::Bare(group) => group,
+        })
+    }
+
+    /// `PUT /api/me/password`: ends every other session.
+    pub async fn change_password(&self, body: &ChangePassword) -> Result<(), ApiError> {
+        self.send_ignoring_body(self.request(Method::PUT, "/api/me/password").json(body))
+            .await
+    }
+
+    /// `DELETE /api/me`.
+    pub async fn delete_account(&self, body: &DeleteAccount) -> Result<(), ApiError> {
+        self.send_ignoring_body(self.request(Method::DELETE, "/api/me").json(body))
+            .await
+    }
+
+    /// `POST /api/groups/:id/invites`: the invitation with its code.
+    pub async fn create_invite(&self, group: Id, body: &CreateInvite) -> Result<Invite, ApiError> {
+        let path = format!("/api/groups/{group}/invites");
+        self.send(self.request(Method::POST, &path).json(body))
+            .await
+    }
+
+    /// `GET /api/groups/:id/invites`.
+    pub async fn invites(&self, group: Id) -> Result<Vec<Invite>, ApiError> {
+        let path = format!("/api/groups/{group}/invites");
+        let list: InviteList = self.send(self.request(Method::GET, &path)).await?;
+        Ok(list.invites)
+    }
+
+    /// `DELETE /api/groups/:id/invites/:invite`.
+    pub async fn revoke_invite(&self, group: Id, invite: &str) -> Result<(), ApiError> {
+        let path = format!("/api/groups/{group}/invites/{invite}");
+        self.send_ignoring_body(self.request(Method::DELETE, &path))
+            .await
+    }
+
+    /// `POST /api/invites/join`: the group joined.
+    pub async fn join_invite(&self, code: &str) -> Result<Group, ApiError> {
+        let body = JoinInvite {
+            code: code.to_owned(),
+        };
+        self.send(self.request(Method::POST, "/api/invites/join").json(&body))
+            .await
+    }
+
+    /// `PUT /api/groups/:id/members/:user_id/role`.
+    pub async fn set_role(&self, group: Id, user: Id, role: Role) -> Result<Group, ApiError> {
+        let path = format!("/api/groups/{group}/members/{user}/role");
+        self.send(self.request(Method::PUT, &path).json(&SetRole { role }))
+            .await
+    }
+
     /// Finds one of the caller's groups by id or by name.
     pub async fn resolve_group(&self, name_or_id: &str) -> Result<Group, ApiError> {
         let groups = self.groups().await?;
@@ -292,7 +452,11 @@ impl ApiClient {
     }
 
     fn unreachable(&self, error: &reqwest::Error) -> ApiError {
-        let reason = if error.is_timeout() {
+        let reason = if self.server.starts_with("https://") && !error.is_timeout() {
+            "this quid speaks plain HTTP only (a Quid server serves http://; put TLS in a \
+             proxy or tunnel in front and point quid at its plain side)"
+                .to_owned()
+        } else if error.is_timeout() {
             "timed out".to_owned()
         } else if error.is_connect() {
             "connection refused or no route".to_owned()

@@ -6,6 +6,7 @@
 //! - Token: `QUID_TOKEN`, else the `token` file (mode 0600) written by `quid login`.
 //! - Directory: `QUID_CONFIG_DIR`, else the XDG config dir (`~/.config/quid` on Linux).
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -49,6 +50,11 @@ pub enum ConfigError {
         "invalid server URL {url:?}: give one like http://127.0.0.1:3001 (http:// or https://, then the host)"
     )]
     BadServerUrl { url: String },
+    /// A URL that names an API path rather than the server.
+    #[error(
+        "the server URL {url:?} ends in /api: give the server's base URL without it, e.g. {base}"
+    )]
+    ApiPath { url: String, base: String },
 }
 
 /// The contents of `config.json`.
@@ -58,6 +64,35 @@ pub struct ConfigFile {
     /// The server's base URL, e.g. `http://127.0.0.1:3001`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
+    /// What rings the bell, per group (name or id): `all`, `mentions` (the default) or
+    /// `none`. Written by the chat's `/notify`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub notify: BTreeMap<String, NotifyLevel>,
+}
+
+/// Which messages of a group ring the bell and count in the terminal title.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyLevel {
+    /// Every message of others.
+    All,
+    /// Mentions of me, private messages and questions to me.
+    #[default]
+    Mentions,
+    /// Nothing.
+    None,
+}
+
+impl NotifyLevel {
+    /// Parses `all`, `mentions` or `none`.
+    pub fn parse(text: &str) -> Option<NotifyLevel> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "all" => Some(NotifyLevel::All),
+            "mentions" | "mention" => Some(NotifyLevel::Mentions),
+            "none" | "off" => Some(NotifyLevel::None),
+            _ => None,
+        }
+    }
 }
 
 /// The resolved configuration of one run.
@@ -69,6 +104,8 @@ pub struct Config {
     pub dir: PathBuf,
     /// The token to authenticate with, if logged in.
     pub token: Option<String>,
+    /// Bell settings per group (name or id), from `config.json`.
+    pub notify: BTreeMap<String, NotifyLevel>,
 }
 
 impl Config {
@@ -87,7 +124,30 @@ impl Config {
             Some(token) => Some(token),
             None => read_token(&dir)?,
         };
-        Ok(Config { server, dir, token })
+        Ok(Config {
+            server,
+            dir,
+            token,
+            notify: file.notify,
+        })
+    }
+
+    /// Keeps `level` for the group named `key` in `config.json`, leaving the rest of the
+    /// file as it is (replaced in one rename).
+    pub fn save_notify(dir: &Path, key: &str, level: NotifyLevel) -> Result<(), ConfigError> {
+        let mut file = read_config_file(dir)?;
+        file.notify.insert(key.to_owned(), level);
+        let path = dir.join(CONFIG_FILE);
+        let write_err = |source| ConfigError::Write {
+            path: path.clone(),
+            source,
+        };
+        fs::create_dir_all(dir).map_err(write_err)?;
+        let json =
+            serde_json::to_vec_pretty(&file).map_err(|e| write_err(std::io::Error::other(e)))?;
+        let temp = path.with_extension("json.tmp");
+        fs::write(&temp, json).map_err(write_err)?;
+        fs::rename(&temp, &path).map_err(write_err)
     }
 
     /// Stores a token for later runs, readable by the owner only.
@@ -174,7 +234,18 @@ fn normalize_server(given: &str) -> Result<String, ConfigError> {
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"));
     match host {
-        Some(host) if !host.is_empty() => Ok(url.to_owned()),
+        Some(host) if !host.is_empty() => {
+            if let Some(base) = url
+                .strip_suffix("/api")
+                .or_else(|| url.strip_suffix("/api/ws"))
+            {
+                return Err(ConfigError::ApiPath {
+                    url: given.trim().to_owned(),
+                    base: base.to_owned(),
+                });
+            }
+            Ok(url.to_owned())
+        }
         _ => Err(ConfigError::BadServerUrl {
             url: given.trim().to_owned(),
         }),
@@ -201,6 +272,23 @@ mod tests {
         }
     }
 
+    /// `/notify` keeps its setting in config.json next to the server URL written by hand.
+    #[test]
+    fn notify_settings_are_kept_with_the_rest() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        fs::write(
+            dir.path().join(CONFIG_FILE),
+            r#"{"server": "http://q.example"}"#,
+        )?;
+        Config::save_notify(dir.path(), "team", NotifyLevel::None)?;
+        Config::save_notify(dir.path(), "ops", NotifyLevel::All)?;
+        let file = read_config_file(dir.path())?;
+        assert_eq!(file.server.as_deref(), Some("http://q.example"));
+        assert_eq!(file.notify.get("team"), Some(&NotifyLevel::None));
+        assert_eq!(file.notify.get("ops"), Some(&NotifyLevel::All));
+        Ok(())
+    }
+
     /// The token file is created with mode 0600, read back, and removed.
     #[test]
     fn token_round_trip_is_private() -> Result<(), Box<dyn std::error::Error>> {
@@ -209,6 +297,7 @@ mod tests {
             server: DEFAULT_SERVER.into(),
             dir: dir.path().join("quid"),
             token: None,
+            notify: BTreeMap::new(),
         };
         let path = config.save_token("abc")?;
         #[cfg(unix)]

@@ -14,7 +14,9 @@ pub enum CliError {
     Api(#[from] ApiError),
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("not logged in: run `quid login` (or set QUID_TOKEN)")]
+    #[error(
+        "not logged in: run `quid login` (or `quid register` to create an account; or set QUID_TOKEN)"
+    )]
     NotLoggedIn,
     #[error("{0}")]
     Usage(String),
@@ -28,6 +30,12 @@ pub enum CliError {
     OutputClosed,
     #[error("{0}")]
     Failed(String),
+    /// The chat was started without a terminal.
+    #[error(
+        "the chat needs a terminal (stdin and stdout); for scripts use the subcommands: \
+         quid send, quid tail, quid history, … (quid --help)"
+    )]
+    NoTerminal,
 }
 
 impl CliError {
@@ -36,8 +44,10 @@ impl CliError {
         match self {
             CliError::OutputClosed => 0,
             CliError::NotLoggedIn | CliError::Refused(_) => 3,
-            CliError::Usage(_) | CliError::Config(ConfigError::BadServerUrl { .. }) => 2,
+            CliError::Usage(_)
+            | CliError::Config(ConfigError::BadServerUrl { .. } | ConfigError::ApiPath { .. }) => 2,
             CliError::Api(e) => api_exit_code(e),
+            CliError::NoTerminal => 2,
             CliError::Config(_) | CliError::Io(_) | CliError::Failed(_) => 1,
         }
     }
@@ -59,6 +69,7 @@ fn api_exit_code(error: &ApiError) -> u8 {
             ErrorCode::Forbidden | ErrorCode::NotFound => 4,
             ErrorCode::BadRequest | ErrorCode::TooLarge => 2,
             ErrorCode::Unavailable => 5,
+            ErrorCode::Conflict => 6,
             _ => 1,
         },
     }

@@ -10,13 +10,17 @@
 //! - [`cli`] — argument definitions, one module per subcommand group.
 //! - [`tui`] — the terminal chat: app state, a pure `update`, drawing, one event loop.
 //! - [`present`] — words for commitments and liabilities, shared by CLI and chat.
+//! - [`notify`] — which messages concern the user (bell, `--notify-cmd`).
 //! - [`timefmt`] — message times in local time.
+//! - [`tls`] — whom `https://` and `wss://` trust: public authorities and `--ca-cert`.
 
 pub mod api;
 pub mod cli;
 pub mod config;
 pub mod context;
+pub mod notify;
 pub mod present;
 pub mod timefmt;
+pub mod tls;
 pub mod tui;
 pub mod ws;

@@ -10,7 +10,7 @@ pub fn amount(value: f64, unit: &str, action: &str) -> String {
 }
 
 /// `bob: 3 hours of work, because of #4 (alice: …), which holds because …`, or, from a
-/// server that does not explain, `bob: 3 hours of work (because #4)`.
+/// server that does not explain, `bob: 3 hours of work (because c4)`.
 pub fn liability(l: &Liability) -> String {
     if let Some(why) = &l.why {
         return format!("{}: {why}", l.user.username);
@@ -18,7 +18,7 @@ pub fn liability(l: &Liability) -> String {
     let because = if l.because.is_empty() {
         String::new()
     } else {
-        let ids: Vec<String> = l.because.iter().map(|id| format!("#{id}")).collect();
+        let ids: Vec<String> = l.because.iter().map(|id| format!("c{id}")).collect();
         format!(" (because {})", ids.join(", "))
     };
     format!(
@@ -46,12 +46,12 @@ pub fn whatif(w: &WhatIf) -> Vec<String> {
     let mut lines = Vec::new();
     for c in &w.commitments {
         match w.replaces {
-            Some(id) => lines.push(format!("reads as: changing #{id} to {}", c.summary)),
+            Some(id) => lines.push(format!("reads as: changing c{id} to {}", c.summary)),
             None => lines.push(format!("reads as: {}", c.summary)),
         }
     }
     if let Some(id) = w.withdraws {
-        lines.push(format!("reads as: withdrawing #{id}"));
+        lines.push(format!("reads as: withdrawing c{id}"));
     }
     if let Some(question) = &w.question {
         lines.push(format!("would ask: {question}"));
@@ -68,7 +68,7 @@ pub fn whatif(w: &WhatIf) -> Vec<String> {
     lines
 }
 
-/// `#4 bob: 3 hours of work if alice does ≥ 5 hours of work` (with `[revoked]` when so).
+/// `c4 bob: 3 hours of work if alice does ≥ 5 hours of work` (with `[revoked]` when so).
 pub fn commitment(c: &Commitment) -> String {
     let status = match c.status {
         CommitmentStatus::Active => "",
@@ -80,7 +80,7 @@ pub fn commitment(c: &Commitment) -> String {
         String::new()
     };
     format!(
-        "#{} {}: {}{version}{status}",
+        "c{} {}: {}{version}{status}",
         c.id, c.creator.username, c.summary
     )
 }
@@ -106,41 +106,48 @@ pub fn announcement(message: &Message) -> Announcement {
     }
 }
 
-/// A commitment id as people write it: `12`, `#12` or `c12`.
+/// A commitment id as people write it: `c12` (as shown), `#12` or `12`.
 pub fn parse_commitment_id(text: &str) -> Result<i64, String> {
     let trimmed = text.trim();
     let digits = trimmed
-        .strip_prefix('#')
-        .or_else(|| trimmed.strip_prefix('c'))
+        .strip_prefix('c')
+        .or_else(|| trimmed.strip_prefix('C'))
+        .or_else(|| trimmed.strip_prefix('#'))
         .unwrap_or(trimmed);
     digits
         .parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
-        .ok_or_else(|| format!("not a commitment id: {text:?} (write it as 12 or #12)"))
+        .ok_or_else(|| {
+            format!("not a commitment id: {text:?} (write it as shown, e.g. c4; 4 and #4 work too)")
+        })
 }
 
-/// ` #12` for a commitment message carrying `meta.commitment_id` (what `/revoke` takes),
+/// ` c12` for a commitment message carrying `meta.commitment_id` (what `/revoke` takes),
 /// else nothing.
 pub fn commitment_ref(message: &Message) -> String {
     message
         .meta
         .get("commitment_id")
         .and_then(serde_json::Value::as_i64)
-        .map_or(String::new(), |id| format!(" #{id}"))
+        .map_or(String::new(), |id| format!(" c{id}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Ids are taken as 12, #12 or c12; anything else is refused with a message.
+    /// Ids are taken as c12 (as shown), #12 or 12; anything else is refused with a message.
     #[test]
     fn commitment_ids_as_people_write_them() {
-        assert_eq!(parse_commitment_id("12"), Ok(12));
+        assert_eq!(parse_commitment_id("c4"), Ok(4));
+        assert_eq!(parse_commitment_id("C4"), Ok(4));
         assert_eq!(parse_commitment_id("#2"), Ok(2));
+        assert_eq!(parse_commitment_id(" 12 "), Ok(12));
         assert_eq!(parse_commitment_id(" c7 "), Ok(7));
         assert!(parse_commitment_id("#").is_err());
+        assert!(parse_commitment_id("cx").is_err());
+        assert!(parse_commitment_id("0").is_err());
         assert!(parse_commitment_id("-3").is_err());
         assert!(parse_commitment_id("two").is_err());
     }

@@ -65,8 +65,8 @@ async fn whatif_and_why_from_the_command_line() -> TestResult {
     Ok(())
 }
 
-/// `quid revoke '#2'` takes the id as `quid commitments` shows it; a word is refused as a
-/// usage error.
+/// `quid revoke '#2'` takes the id of `c2` (as `quid commitments` shows it) in its `#`
+/// form too; a word is refused as a usage error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revoke_takes_hash_ids() -> TestResult {
     let server = Server::start().await?;
@@ -83,10 +83,10 @@ async fn revoke_takes_hash_ids() -> TestResult {
         .next()
         .ok_or("no commitment listed")?
         .to_owned();
-    assert!(id.starts_with('#'), "{listed}");
+    let number = id.strip_prefix('c').ok_or("the id is listed as cN")?;
     let out = alice.run(&["revoke", "two"]).await?;
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    alice.ok(&["revoke", &id]).await?;
+    alice.ok(&["revoke", &format!("#{number}")]).await?;
     let listed = alice.ok(&["commitments", "-g", "team"]).await?;
     assert!(listed.contains("[revoked]"), "{listed}");
     // the withdrawal is marked apart from new commitments in `quid history`

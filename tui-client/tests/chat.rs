@@ -41,6 +41,7 @@ impl Chat {
         let token = api.token().ok_or("no token")?.to_owned();
         let executor = Executor {
             api,
+            config_dir: std::env::temp_dir(),
             ws: ws::spawn(server, &token, events.clone()),
             events,
         };

@@ -131,3 +131,67 @@ async fn closing_the_terminal_ends_the_chat_cleanly_and_keeps_the_markers() -> T
     assert_eq!(account[id], 1, "team read up to its one message: {markers}");
     Ok(())
 }
+
+/// `quid` in a new 80x24 pseudo-terminal of its own.
+fn spawn_chat(user: &User) -> Result<(tokio::process::Child, File), Box<dyn std::error::Error>> {
+    let (master, slave) = open_pty()?;
+    let mut command = user.command(&[]);
+    command
+        .stdin(Stdio::from(slave.try_clone()?))
+        .stdout(Stdio::from(slave.try_clone()?))
+        .stderr(Stdio::from(slave));
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    Ok((command.spawn()?, master))
+}
+
+/// Waits until the terminal shows `needle`.
+async fn shows(master: File, needle: &'static [u8]) -> Result<File, Box<dyn std::error::Error>> {
+    let reading = tokio::task::spawn_blocking(move || read_until(master, needle));
+    let (master, drawn) = tokio::time::timeout(STEP, reading).await.map_err(|_| {
+        format!(
+            "the chat never showed {:?}",
+            String::from_utf8_lossy(needle)
+        )
+    })??;
+    drawn?;
+    Ok(master)
+}
+
+/// With the server down, the chat opens from what it kept of its last run (the group and
+/// its name), says the server is down, and connects once the server is back; it quits
+/// cleanly at 80x24.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chat_opens_while_the_server_is_down() -> TestResult {
+    let mut server = Server::start().await?;
+    let alice = User::register(&server.url(), "alice").await?;
+    team(&alice, &[]).await?;
+    alice
+        .ok(&["send", "-g", "team", "kept-from-last-time"])
+        .await?;
+    let (mut chat, master) = spawn_chat(&alice)?;
+    let master = shows(master, b"kept-from-last-time").await?;
+    drop(master);
+    tokio::time::timeout(STEP, chat.wait()).await??;
+    assert!(alice.config_dir().join("chat-state.json").exists());
+
+    server.stop().await?;
+    let (mut chat, master) = spawn_chat(&alice)?;
+    let master = shows(master, b"the server is down").await?;
+    server.restart().await?;
+    // once connected, the group's messages are replayed onto the screen
+    let master = shows(master, b"kept-from-last-time").await?;
+    drop(master);
+    let status = tokio::time::timeout(STEP, chat.wait())
+        .await
+        .map_err(|_| "the chat did not end when its terminal closed")??;
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    Ok(())
+}

@@ -48,10 +48,45 @@ export function conversation(group, readUpto) {
   };
 }
 
-// Inserts a message in seq order; false when it was already there.
+// Kinds that change an earlier message (meta.of) instead of being a line of their own.
+const CHANGES = new Set(['edit', 'delete', 'reaction']);
+
+// Applies an edit, delete or reaction to the message it names, as the server did.
+function applyChange(conv, change) {
+  const target = conv.messages.find((m) => m.seq === change.meta?.of);
+  if (!target) return;
+  const meta = { ...(target.meta || {}) };
+  if (change.kind === 'edit') {
+    target.content = change.content;
+    meta.edited_at = change.meta.edited_at || true;
+  } else if (change.kind === 'delete') {
+    target.content = '';
+    meta.deleted = true;
+  } else if (change.kind === 'reaction' && change.author) {
+    const who = change.author.username;
+    const reactions = (meta.reactions || []).map(([e, users]) => [e, users.filter((u) => u !== who)]);
+    if (change.meta.on !== false) {
+      const found = reactions.find(([e]) => e === change.content);
+      if (found) found[1].push(who);
+      else reactions.push([change.content, [who]]);
+    }
+    meta.reactions = reactions.filter(([, users]) => users.length > 0);
+  }
+  target.meta = meta;
+  // a changed message is drawn anew (its element is keyed by seq and revision)
+  target.rev = (target.rev || 0) + 1;
+}
+
+// Inserts a message in seq order; false when it was already there, or when it is a
+// change of an earlier message (applied to it instead).
 export function insertMessage(conv, message) {
   if (conv.seqs.has(message.seq)) return false;
   conv.seqs.add(message.seq);
+  if (CHANGES.has(message.kind)) {
+    applyChange(conv, message);
+    if (conv.lastSeq === null || message.seq > conv.lastSeq) conv.lastSeq = message.seq;
+    return false;
+  }
   const list = conv.messages;
   let i = list.length;
   while (i > 0 && list[i - 1].seq > message.seq) i -= 1;

@@ -1,10 +1,18 @@
 //! Who is calling: argon2id password hashing (off the async threads), HS256 tokens with
-//! expiry, the token's place in a request, the rules for usernames and passwords, and
-//! whether a browser request comes from an origin that may use the cookie.
+//! expiry that belong to a revocable session, the token's place in a request, the rules
+//! for usernames and passwords, whether a browser request comes from an origin that may
+//! use the cookie, and the throttle in front of every password check.
+//!
+//! Layout: `password` (argon2id), `token` (JWT), [`sessions`] (the open sessions, in
+//! memory), [`throttle`] (login and registration limits), [`client_addr`] (the address a
+//! request is counted under), [`origin`] (cross-site checks), `rules` (names, passwords).
 
+pub mod client_addr;
 pub mod origin;
 mod password;
 mod rules;
+pub mod sessions;
+pub mod throttle;
 mod token;
 
 use std::sync::Arc;
@@ -14,7 +22,11 @@ use http::HeaderMap;
 
 pub use password::PasswordHasher;
 pub use rules::{PASSWORD_MAX_BYTES, validate_password, validate_username};
-pub use token::{AuthUser, TokenKeys};
+pub use sessions::Sessions;
+pub use throttle::Throttle;
+pub use token::{AuthUser, TokenError, TokenKeys};
+
+use tokio_util::sync::CancellationToken;
 
 /// Errors of the account operations, mapped to HTTP answers at the edge.
 #[derive(Debug, thiserror::Error)]
@@ -27,25 +39,43 @@ pub enum AuthError {
     Hashing(String),
 }
 
-/// Password hashing and token keys, shared by the HTTP routes and the WebSocket upgrade.
+/// Password hashing, token keys, open sessions and the throttle, shared by the HTTP
+/// routes and the WebSocket upgrade.
 #[derive(Clone)]
 pub struct Auth {
     pub hasher: Arc<PasswordHasher>,
     pub tokens: Arc<TokenKeys>,
+    pub sessions: Arc<Sessions>,
+    pub throttle: Arc<Throttle>,
 }
 
 impl Auth {
-    /// Builds the hasher (with a dummy hash for unknown users) and the token keys.
+    /// Builds the hasher (with a dummy hash for unknown users), the token keys, an empty
+    /// set of open sessions and the throttle.
     pub fn new(
         secret: &[u8],
         token_ttl: Duration,
         argon2_memory_kib: u32,
         argon2_iterations: u32,
+        policy: throttle::Policy,
     ) -> Result<Auth, AuthError> {
         Ok(Auth {
             hasher: Arc::new(PasswordHasher::new(argon2_memory_kib, argon2_iterations)?),
             tokens: Arc::new(TokenKeys::new(secret, token_ttl)),
+            sessions: Arc::new(Sessions::default()),
+            throttle: Arc::new(Throttle::new(policy)),
         })
+    }
+
+    /// The caller a token proves, if it is ours, unexpired and its session open; with
+    /// the signal its session ends on.
+    pub fn check(&self, token: &str) -> Result<(AuthUser, CancellationToken), TokenError> {
+        let user = self.tokens.verify(token)?;
+        let ended = self
+            .sessions
+            .check(user.session, user.id)
+            .ok_or(TokenError::SessionEnded)?;
+        Ok((user, ended))
     }
 }
 

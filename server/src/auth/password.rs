@@ -25,6 +25,7 @@ impl PasswordHasher {
     /// Hashes `password` into a PHC string (`$argon2id$...`).
     pub async fn hash(&self, password: String) -> Result<String, AuthError> {
         let params = self.params.clone();
+        metrics::counter!("quid_password_hashes_total").increment(1);
         tokio::task::spawn_blocking(move || hash_with(&params, &password))
             .await
             .map_err(|e| AuthError::Hashing(e.to_string()))?
@@ -35,6 +36,7 @@ impl PasswordHasher {
     pub async fn verify(&self, password: String, stored: Option<String>) -> Result<(), AuthError> {
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| self.dummy_hash.clone());
+        metrics::counter!("quid_password_hashes_total").increment(1);
         let matches = tokio::task::spawn_blocking(move || {
             Argon2::default()
                 .verify_password(password.as_bytes(), hash.as_str())

@@ -12,6 +12,8 @@ use quid_shared::{Id, UserRef};
 pub struct AuthUser {
     pub id: Id,
     pub username: String,
+    /// The session the token belongs to.
+    pub session: Id,
     pub expires_at: u64,
 }
 
@@ -41,6 +43,8 @@ pub enum TokenError {
     Expired,
     #[error("invalid token")]
     Invalid,
+    #[error("this session has ended; log in again")]
+    SessionEnded,
     #[error("cannot sign token: {0}")]
     Sign(String),
 }
@@ -49,6 +53,8 @@ pub enum TokenError {
 struct Claims {
     sub: Id,
     name: String,
+    /// The session; a token without one (from before sessions) is refused.
+    sid: Id,
     iat: u64,
     exp: u64,
 }
@@ -79,16 +85,20 @@ impl TokenKeys {
         self.ttl
     }
 
-    /// A token for `user`, valid for the configured lifetime.
-    pub fn issue(&self, user: &UserRef) -> Result<String, TokenError> {
+    /// A token for `user`'s session `session`, valid for the configured lifetime; with
+    /// its expiry (Unix seconds).
+    pub fn issue(&self, user: &UserRef, session: Id) -> Result<(String, u64), TokenError> {
         let now = jsonwebtoken::get_current_timestamp();
         let claims = Claims {
             sub: user.id,
             name: user.username.clone(),
+            sid: session,
             iat: now,
             exp: now.saturating_add(self.ttl.as_secs()),
         };
+        let expires_at = claims.exp;
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map(|token| (token, expires_at))
             .map_err(|e| TokenError::Sign(e.to_string()))
     }
 
@@ -102,6 +112,7 @@ impl TokenKeys {
         Ok(AuthUser {
             id: data.claims.sub,
             username: data.claims.name,
+            session: data.claims.sid,
             expires_at: data.claims.exp,
         })
     }
@@ -123,7 +134,7 @@ mod tests {
     fn issue_then_verify() {
         let keys = TokenKeys::new(b"0123456789abcdef0123", Duration::from_secs(60));
         let user = alice();
-        let token = keys.issue(&user).unwrap();
+        let (token, _) = keys.issue(&user, Id::new_v4()).unwrap();
         let back = keys.verify(&token).unwrap();
         assert_eq!((back.id, back.username), (user.id, user.username));
     }
@@ -133,7 +144,7 @@ mod tests {
     fn foreign_and_garbage_tokens_refused() {
         let ours = TokenKeys::new(b"0123456789abcdef0123", Duration::from_secs(60));
         let theirs = TokenKeys::new(b"another-secret-entirely", Duration::from_secs(60));
-        let token = theirs.issue(&alice()).unwrap();
+        let (token, _) = theirs.issue(&alice(), Id::new_v4()).unwrap();
         assert!(matches!(ours.verify(&token), Err(TokenError::Invalid)));
         assert!(matches!(ours.verify("not.a.jwt"), Err(TokenError::Invalid)));
     }
@@ -146,6 +157,7 @@ mod tests {
         let claims = Claims {
             sub: Id::new_v4(),
             name: "old".into(),
+            sid: Id::new_v4(),
             iat: now - 3600,
             exp: now - 600,
         };

@@ -17,6 +17,8 @@ use crate::store::StoreError;
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// Seconds to wait (`429`'s `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl warp::reject::Reject for ApiError {}
@@ -26,6 +28,16 @@ impl ApiError {
         ApiError {
             code,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// `429` with `Retry-After`: too many attempts; `what` says which.
+    pub fn throttled(seconds: u64, what: &str) -> ApiError {
+        ApiError {
+            code: ErrorCode::RateLimited,
+            message: format!("{what}; try again in {seconds} s"),
+            retry_after: Some(seconds),
         }
     }
 
@@ -51,7 +63,14 @@ impl ApiError {
 
     /// The response for this error.
     pub fn into_response(self) -> Response {
-        error_response(self.code, &self.message)
+        let mut response = error_response(self.code, &self.message);
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(
+                warp::http::header::RETRY_AFTER,
+                warp::http::HeaderValue::from(seconds),
+            );
+        }
+        response
     }
 }
 

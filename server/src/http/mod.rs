@@ -1,14 +1,25 @@
 //! The HTTP API as warp filters: thin handlers that parse, call the store or pipeline,
-//! and answer JSON. Every route but `/health`, `/metrics` and register/login needs a
-//! token; every group route checks membership.
+//! and answer JSON. Every route but `/health`, `/metrics`, register/login/logout and
+//! joining by invitation needs a token whose session is open; every group route checks
+//! membership, and the admin routes the caller's role.
+//!
+//! Layout: `accounts` (register, login, logout), `me` (sessions, password, deletion),
+//! `client` (who a request comes from), `groups`, `invites`, `messages`, `changes` (edits,
+//! deletions, reactions), `reading` (read positions, search), `commitments`, `whatif`
+//! (an offer's effect, my liabilities everywhere), `ops` (health, metrics), `csrf`, `error`.
 
 mod accounts;
+mod changes;
+mod client;
 mod commitments;
 mod csrf;
 pub mod error;
 mod groups;
+mod invites;
+mod me;
 mod messages;
 mod ops;
+mod reading;
 mod whatif;
 
 use std::sync::Arc;
@@ -20,6 +31,7 @@ use warp::{Filter, Rejection, Reply};
 
 use crate::auth::{AuthUser, token_from_request};
 use crate::state::AppState;
+pub use client::Client;
 use error::ApiError;
 
 /// Largest JSON body accepted, in bytes.
@@ -28,13 +40,21 @@ const MAX_BODY_BYTES: u64 = 64 * 1024;
 /// Every HTTP route (everything but the WebSocket upgrade), with CORS and error shaping.
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     let routes = accounts::routes(state.clone())
+        .or(me::routes(state.clone()))
+        .unify()
         .or(groups::routes(state.clone()))
+        .unify()
+        .or(invites::routes(state.clone()))
         .unify()
         .or(messages::routes(state.clone()))
         .unify()
         .or(ops::routes(state.clone()))
         .unify()
         .or(commitments::routes(state.clone()))
+        .unify()
+        .or(changes::routes(state.clone()))
+        .unify()
+        .or(reading::routes(state.clone()))
         .unify()
         .or(whatif::routes(state.clone()))
         .unify();
@@ -66,7 +86,8 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     }
 }
 
-/// Extracts the caller from the bearer header, the `token` cookie or `?token=`.
+/// Extracts the caller from the bearer header, the `token` cookie or `?token=`: a token
+/// of ours, unexpired, whose session is open.
 fn authenticated(
     state: Arc<AppState>,
 ) -> impl Filter<Extract = (AuthUser,), Error = Rejection> + Clone {
@@ -83,8 +104,8 @@ fn authenticated(
                     })?;
                 state
                     .auth
-                    .tokens
-                    .verify(token)
+                    .check(token)
+                    .map(|(user, _ended)| user)
                     .map_err(|e| warp::reject::custom(ApiError::unauthorized(e.to_string())))
             }
         })

@@ -188,6 +188,22 @@ impl Hub for LocalHub {
     fn missed(&self, group: Id, viewer: Id, since: i64) -> Option<Missed> {
         self.recent.missed(group, viewer, since)
     }
+
+    fn notify_room(&self, group: Id, frame: &[u8], to: &dyn Fn(Id) -> bool, except: ConnId) {
+        let sinks: Vec<Arc<dyn super::Sink>> = {
+            let rooms = self.rooms.read(group);
+            let Some(room) = rooms.get(&group) else {
+                return;
+            };
+            room.iter()
+                .filter(|s| s.conn != except && to(s.user))
+                .map(|s| Arc::clone(&s.sink))
+                .collect()
+        };
+        for sink in sinks {
+            sink.notify(frame);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -209,6 +225,8 @@ mod tests {
         }
 
         fn removed(&self, _group: Id) {}
+
+        fn notify(&self, _frame: &[u8]) {}
     }
 
     impl Recorder {

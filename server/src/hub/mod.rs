@@ -8,6 +8,7 @@
 
 pub mod frame;
 mod local;
+pub mod presence;
 mod recent;
 
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use bytes::Bytes;
 use quid_shared::{Id, Message};
 
 pub use local::LocalHub;
+pub use presence::Presence;
 pub use recent::Missed;
 
 /// Identifies one WebSocket connection within this process.
@@ -96,6 +98,9 @@ pub trait Sink: Send + Sync {
     /// The connection was taken out of `group`'s room because its user's membership
     /// ended: nothing more of the group will be offered (the client is told `left`).
     fn removed(&self, group: Id);
+    /// Takes one ephemeral frame (presence, typing, …), already framed, for delivery
+    /// now; not ordered with messages and never replayed.
+    fn notify(&self, frame: &[u8]);
 }
 
 /// One connection in a room.
@@ -121,4 +126,7 @@ pub trait Hub: Send + Sync + 'static {
     /// The messages of `group` after `since` that `viewer` may see, with the group's
     /// newest published seq, if the hub still keeps every one of them in memory.
     fn missed(&self, group: Id, viewer: Id, since: i64) -> Option<Missed>;
+    /// Writes an ephemeral frame (already framed) to the connections in `group`'s room
+    /// whose user `to` accepts, except connection `except`. Not stored, not replayed.
+    fn notify_room(&self, group: Id, frame: &[u8], to: &dyn Fn(Id) -> bool, except: ConnId);
 }

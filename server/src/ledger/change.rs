@@ -64,7 +64,7 @@ impl Ledger {
             Change::Revoked => return Err(LedgerError::AlreadyRevoked),
         };
         let content = format!(
-            "{} changed #{}: {} (was: {})",
+            "{} changed c{}: {} (was: {})",
             after.creator.username, after.id, after.summary, before.summary
         );
         let meta = json!({

@@ -67,6 +67,59 @@ impl DetectionHook {
 }
 
 impl MessageHook for DetectionHook {
+    /// An edit or deletion of a message that made a commitment never changes the
+    /// commitment by itself: its author is asked, privately, whether to change it too.
+    fn after_change(&self, pipeline: &Pipeline, message: &Message, change: &Message) {
+        if !matches!(change.kind, MessageKind::Edit | MessageKind::Delete) {
+            return;
+        }
+        let Some(author) = message.author.clone() else {
+            return;
+        };
+        let (pipeline, message, change) = (pipeline.clone(), message.clone(), change.clone());
+        tokio::spawn(async move {
+            let id = message.id;
+            let made = pipeline
+                .store()
+                .read(move |conn| stored::active_from_message(conn, id))
+                .await;
+            let made = match made {
+                Ok(made) => made,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot read the commitments of an edited message");
+                    return;
+                }
+            };
+            for commitment in made {
+                let done = if change.kind == MessageKind::Edit {
+                    "edited"
+                } else {
+                    "deleted"
+                };
+                let question = format!(
+                    "You {done} message #{seq}, which made commitment c{id}: {summary}. \
+                     The commitment has not changed. Change it too? Revoke it with \
+                     /revoke c{id} and write the new offer; otherwise it stays as it is.",
+                    seq = message.seq,
+                    id = commitment.id,
+                    summary = commitment.summary,
+                );
+                let draft = Draft {
+                    to: Some(Recipient::Id(author.id)),
+                    reply_to: Some(message.id),
+                    meta: json!({
+                        "commitment_id": commitment.id,
+                        "changed": change.seq,
+                    }),
+                    ..Draft::system(message.group, MessageKind::ClarificationRequest, question)
+                };
+                if let Err(e) = pipeline.emit(draft).await {
+                    tracing::error!(error = %e, "cannot ask about a commitment whose message changed");
+                }
+            }
+        });
+    }
+
     fn after_publish(&self, pipeline: &Pipeline, message: &Message) {
         // Commitments are public, so a private message to a member is never read as one
         // (nothing of it may reach the group). Most chat is ruled out by its words alone:

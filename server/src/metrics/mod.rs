@@ -79,6 +79,22 @@ fn describe() {
         "Upgrades refused and connections closed by the server, by reason."
     );
     describe_counter!(
+        "quid_login_attempts_total",
+        "Logins and other password checks, by outcome (ok, failed, throttled_account, throttled_address)."
+    );
+    describe_counter!(
+        "quid_registrations_total",
+        "Registrations, by outcome (created, refused, throttled)."
+    );
+    describe_counter!(
+        "quid_password_hashes_total",
+        "argon2id hashes computed (registration, login, password checks)."
+    );
+    describe_counter!(
+        "quid_sessions_ended_total",
+        "Sessions ended, by reason (logout, logout_all, revoked, password, deleted)."
+    );
+    describe_counter!(
         "quid_llm_requests_total",
         "Requests to the language-model reader, by outcome (ok, timeout, unreachable, http_error, malformed)."
     );
@@ -172,4 +188,20 @@ impl Default for ConnMetrics {
 /// Counts a refused or dropped connection. (Slow readers are counted by their outbox.)
 pub fn count_drop(reason: DropReason) {
     metrics::counter!("quid_connection_drops_total", "reason" => reason.label()).increment(1);
+}
+
+/// Counts a login or other password check by outcome (`ok`, `failed`,
+/// `throttled_account`, `throttled_address`).
+pub fn count_login(outcome: &'static str) {
+    metrics::counter!("quid_login_attempts_total", "outcome" => outcome).increment(1);
+}
+
+/// Counts a registration by outcome (`created`, `refused`, `throttled`).
+pub fn count_registration(outcome: &'static str) {
+    metrics::counter!("quid_registrations_total", "outcome" => outcome).increment(1);
+}
+
+/// Counts ended sessions by reason.
+pub fn count_sessions_ended(reason: &'static str, n: usize) {
+    metrics::counter!("quid_sessions_ended_total", "reason" => reason).increment(n as u64);
 }

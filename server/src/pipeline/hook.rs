@@ -22,6 +22,10 @@ pub trait MessageHook: Send + Sync + 'static {
     /// Also called for `clarification_response` messages (see [`is_answer`](Self::is_answer)).
     fn after_publish(&self, pipeline: &Pipeline, message: &Message);
 
+    /// Called after a member changed `message` (edited, deleted, reacted to it) with
+    /// `change`, once both are durable and the change is published. Must not block.
+    fn after_change(&self, _pipeline: &Pipeline, _message: &Message, _change: &Message) {}
+
     /// Whether `draft` (a member's message) answers a question the server asked its author; if so it is stored
     /// as a `clarification_response` private to the author instead of a `user` message.
     fn is_answer<'a>(

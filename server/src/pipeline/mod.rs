@@ -3,8 +3,10 @@
 //! writer (durable), publish to the hub in commit order, then return the message.
 //!
 //! After a new user message is published, the pipeline calls the [`MessageHook`]
-//! (commitment detection plugs in there; see [`hook`]).
+//! (commitment detection plugs in there; see [`hook`]). Edits, deletions and reactions
+//! take the same path as messages of their own ([`change`]).
 
+mod change;
 pub mod hook;
 mod persist;
 mod validate;
@@ -16,6 +18,7 @@ use quid_shared::{ErrorCode, Message, MessageKind};
 use crate::hub::{Hub, Published};
 use crate::store::{Draft, Recipient, Store, StoreError};
 
+pub use change::{Change, ChangeRequest, Changed};
 pub use hook::MessageHook;
 
 /// Why a message was not accepted.
@@ -33,6 +36,12 @@ pub enum PipelineError {
     /// The author is not a member of the group.
     #[error("not a member of this group")]
     NotMember,
+    /// The message to change does not exist (or is not visible to the caller).
+    #[error("{0}")]
+    NotFound(String),
+    /// The caller may not do this (e.g. edit someone else's message).
+    #[error("{0}")]
+    Forbidden(String),
     /// The author already sent another message with this client id.
     #[error("{0}")]
     Conflict(String),
@@ -49,6 +58,8 @@ impl PipelineError {
             PipelineError::TooLarge(_) => ErrorCode::TooLarge,
             PipelineError::GroupNotFound => ErrorCode::NotFound,
             PipelineError::NotMember => ErrorCode::Forbidden,
+            PipelineError::NotFound(_) => ErrorCode::NotFound,
+            PipelineError::Forbidden(_) => ErrorCode::Forbidden,
             PipelineError::Conflict(_) => ErrorCode::Conflict,
             PipelineError::Store(StoreError::Closed) => ErrorCode::Unavailable,
             PipelineError::Store(_) => ErrorCode::Internal,

@@ -38,7 +38,6 @@ pub(super) fn persist(
             };
         }
     };
-    let kind = draft.kind;
     let inserted = messages::insert(ctx, draft, target)?;
     let Some(message) = inserted else {
         return match earlier(ctx, retry.as_ref())? {
@@ -52,6 +51,23 @@ pub(super) fn persist(
             ))),
         };
     };
+    let published = publish_after_commit(ctx, &message, hub, stored);
+    Ok(Posted {
+        message,
+        created: true,
+        published,
+    })
+}
+
+/// After the commit: counts the message, calls `stored`, and publishes it to the hub.
+/// Returns what will be published (with its serialized frame).
+pub(super) fn publish_after_commit(
+    ctx: &mut WriteCtx<'_>,
+    message: &Message,
+    hub: Arc<dyn Hub>,
+    stored: Option<Stored>,
+) -> Option<Arc<Published>> {
+    let kind = message.kind;
     let published = match Published::new(message.clone()) {
         Ok(published) => Some(published),
         Err(e) => {
@@ -70,22 +86,27 @@ pub(super) fn persist(
             hub.publish(published);
         }
     });
-    Ok(Posted {
-        message,
-        created: true,
-        published,
-    })
+    published
+}
+
+/// `user` must be a member of `group`.
+pub(super) fn check_member(
+    ctx: &mut WriteCtx<'_>,
+    group: Id,
+    user: Id,
+) -> Result<(), PipelineError> {
+    match ctx.membership(group, user)? {
+        Membership::Member => Ok(()),
+        Membership::NotMember => Err(PipelineError::NotMember),
+        Membership::NoGroup => Err(PipelineError::GroupNotFound),
+    }
 }
 
 /// The checks that need the database: membership (or the group, for the server's own
 /// messages), the private recipient, the reply target. Returns the recipient's id.
 fn check(ctx: &mut WriteCtx<'_>, draft: &Draft) -> Result<Option<Id>, PipelineError> {
     match &draft.author {
-        Some(author) => match ctx.membership(draft.group, author.id)? {
-            Membership::Member => {}
-            Membership::NotMember => return Err(PipelineError::NotMember),
-            Membership::NoGroup => return Err(PipelineError::GroupNotFound),
-        },
+        Some(author) => check_member(ctx, draft.group, author.id)?,
         None => {
             if !groups::exists(ctx.conn(), draft.group)? {
                 return Err(PipelineError::GroupNotFound);

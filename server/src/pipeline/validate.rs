@@ -6,7 +6,7 @@ use super::PipelineError;
 use crate::store::{Draft, Recipient};
 
 /// Content must have 1 to 5000 characters and not be only white space.
-fn validate_content(content: &str) -> Result<(), PipelineError> {
+pub(super) fn validate_content(content: &str) -> Result<(), PipelineError> {
     if content.trim().chars().count() < MIN_CONTENT_CHARS {
         return Err(PipelineError::Invalid(
             "content must not be empty or only white space".into(),

@@ -89,6 +89,16 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Commitment>, StoreError>
         .transpose()
 }
 
+/// The active commitments made from message `message` (its id), oldest first.
+pub fn active_from_message(conn: &Connection, message: i64) -> Result<Vec<Commitment>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE c.source_message = ?1 AND c.status = 'active' ORDER BY c.id"
+    );
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map([message], raw)?;
+    rows.map(|row| commitment(row?)).collect()
+}
+
 /// Every commitment of a group (active and revoked), oldest first.
 pub fn in_group(conn: &Connection, group: Id) -> Result<Vec<Commitment>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE c.group_id = ?1 ORDER BY c.id");

@@ -14,7 +14,9 @@ use quid_shared::{Id, Message, MessageKind, UserRef};
 /// `Message::visible_to` (see the test below). Membership is checked by the caller.
 pub const VISIBLE_TO_VIEWER: &str = "(m.private = 0 OR m.target = :viewer OR m.author = :viewer)";
 
-const COLUMNS: &str = "m.id, m.group_id, m.seq, m.kind, m.author, u.username, m.content, \
+/// A deleted account's messages stay, shown as from "deleted user".
+const COLUMNS: &str = "m.id, m.group_id, m.seq, m.kind, m.author, \
+     CASE WHEN u.deleted_at IS NULL THEN u.username ELSE 'deleted user' END, m.content, \
      m.private, m.target, m.reply_to, m.client_id, m.created_at, m.meta";
 const FROM: &str = "messages m LEFT JOIN users u ON u.id = m.author";
 
@@ -96,6 +98,16 @@ pub fn in_group(conn: &Connection, group: Id, id: i64) -> Result<Option<Message>
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE m.id = ?1 AND m.group_id = ?2");
     conn.prepare_cached(&sql)?
         .query_row(params![id, group.to_string()], raw)
+        .optional()?
+        .map(Raw::into_message)
+        .transpose()
+}
+
+/// The message of `group` with this `seq`.
+pub fn by_seq(conn: &Connection, group: Id, seq: i64) -> Result<Option<Message>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE m.group_id = ?1 AND m.seq = ?2");
+    conn.prepare_cached(&sql)?
+        .query_row(params![group.to_string(), seq], raw)
         .optional()?
         .map(Raw::into_message)
         .transpose()

@@ -26,8 +26,16 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0002_commitments.sql"),
     },
     Migration {
-        name: "0003_commitment_versions",
-        sql: include_str!("migrations/0003_commitment_versions.sql"),
+        name: "0003_security",
+        sql: include_str!("migrations/0003_security.sql"),
+    },
+    Migration {
+        name: "0004_chat",
+        sql: include_str!("migrations/0004_chat.sql"),
+    },
+    Migration {
+        name: "0005_commitment_versions",
+        sql: include_str!("migrations/0005_commitment_versions.sql"),
     },
 ];
 

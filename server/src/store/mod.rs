@@ -8,16 +8,23 @@
 //! ([`Store::write_one`] skips the savepoint for a closure that writes one statement). A
 //! caller is answered only after the batch's `COMMIT` returned: acknowledged means durable.
 //! Reads are closures run on a reader connection ([`Store::read`]). The query functions
-//! live in [`users`], [`groups`], [`messages`], [`commitments`] and [`versions`].
+//! live in [`users`], [`sessions`], [`groups`], [`invites`], [`messages`],
+//! [`commitments`] and [`versions`]; changes of stored messages in [`changes`], read
+//! positions in [`reads`], full-text search in [`search`].
 
+pub mod changes;
 mod checkpoint;
 pub mod commitments;
 mod draft;
 mod error;
 pub mod groups;
+pub mod invites;
 pub mod messages;
 pub mod migrations;
 mod readers;
+pub mod reads;
+pub mod search;
+pub mod sessions;
 pub mod users;
 pub mod versions;
 mod writer;

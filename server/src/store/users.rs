@@ -41,7 +41,8 @@ pub fn insert(
 pub fn by_username(conn: &Connection, username: &str) -> Result<Option<StoredUser>, StoreError> {
     let row = conn
         .prepare_cached(
-            "SELECT id, username, created_at, password_hash FROM users WHERE username = ?1",
+            "SELECT id, username, created_at, password_hash FROM users
+             WHERE username = ?1 AND deleted_at IS NULL",
         )?
         .query_row([username], |r| {
             Ok((
@@ -68,7 +69,9 @@ pub fn by_username(conn: &Connection, username: &str) -> Result<Option<StoredUse
 /// The account with this id.
 pub fn by_id(conn: &Connection, id: Id) -> Result<Option<User>, StoreError> {
     let row = conn
-        .prepare_cached("SELECT username, created_at FROM users WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT username, created_at FROM users WHERE id = ?1 AND deleted_at IS NULL",
+        )?
         .query_row([id.to_string()], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
         })
@@ -81,6 +84,32 @@ pub fn by_id(conn: &Connection, id: Id) -> Result<Option<User>, StoreError> {
         })
     })
     .transpose()
+}
+
+/// The password hash of the (not deleted) account `id`.
+pub fn password_hash(conn: &Connection, id: Id) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT password_hash FROM users WHERE id = ?1 AND deleted_at IS NULL")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?)
+}
+
+/// Replaces the password hash of account `id`.
+pub fn set_password(conn: &Connection, id: Id, password_hash: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE users SET password_hash = ?2 WHERE id = ?1")?
+        .execute(params![id.to_string(), password_hash])?;
+    Ok(())
+}
+
+/// Marks account `id` deleted: its name is freed (replaced by one no one can register),
+/// its password cleared (no hash verifies against it). The row stays for its messages.
+pub fn mark_deleted(conn: &Connection, id: Id) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE users SET username = '~deleted~' || id, password_hash = '', deleted_at = ?2
+         WHERE id = ?1 AND deleted_at IS NULL",
+    )?
+    .execute(params![id.to_string(), now_ms()])?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub(super) enum End {
     Flood,
     Idle,
     Expired,
+    SessionEnded,
     Unsupported,
     Broken,
 }
@@ -37,6 +38,7 @@ impl End {
             End::Flood => Some((close_code::FLOOD, "rate limit exceeded")),
             End::Idle => Some((close_code::IDLE_TIMEOUT, "no pong received")),
             End::Expired => Some((close_code::UNAUTHORIZED, "token expired; log in again")),
+            End::SessionEnded => Some((close_code::UNAUTHORIZED, "session ended; log in again")),
             End::Unsupported => Some((close_code::UNSUPPORTED, "binary frames are not supported")),
         }
     }
@@ -46,7 +48,7 @@ impl End {
             End::Oversized => Some(DropReason::Oversized),
             End::Flood => Some(DropReason::Flood),
             End::Idle => Some(DropReason::Idle),
-            End::Expired => Some(DropReason::Auth),
+            End::Expired | End::SessionEnded => Some(DropReason::Auth),
             End::Unsupported => Some(DropReason::Protocol),
             // slow readers are counted by the hub when it detects them
             _ => None,

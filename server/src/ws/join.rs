@@ -8,6 +8,8 @@
 //! the gate (it is published after its commit, and we were already subscribed); anything
 //! before is in the snapshot; the gate skips what was already written by seq.
 //!
+//! After `joined`, the group's `presence` (its members connected now) follows.
+//!
 //! The missed messages come from the hub's memory of recent messages when it still has
 //! all of them (then `head` is the newest published seq, and anything newer reaches the
 //! gate the same way), else from the database.
@@ -42,6 +44,10 @@ pub(super) async fn join(link: &Link, group: Id, since: Option<i64>) -> Result<(
                 return Ok(Err(membership));
             }
             let head = messages::head(&tx, group)?;
+            let members: Vec<Id> = groups::members(&tx, group)?
+                .into_iter()
+                .map(|m| m.id)
+                .collect();
             let first = match since {
                 Some(since) if read_history => {
                     messages::visible_between(&tx, group, viewer, since, head + 1, PAGE)?
@@ -49,10 +55,10 @@ pub(super) async fn join(link: &Link, group: Id, since: Option<i64>) -> Result<(
                 _ => Vec::new(),
             };
             tx.commit()?;
-            Ok(Ok((head, first)))
+            Ok(Ok((head, first, members)))
         })
         .await;
-    let (head, mut page) = match snapshot {
+    let (head, mut page, members) = match snapshot {
         Ok(Ok(found)) => found,
         Ok(Err(membership)) => {
             link.outbox.leave(group);
@@ -92,7 +98,8 @@ pub(super) async fn join(link: &Link, group: Id, since: Option<i64>) -> Result<(
         if link.outbox.replay(group, frames)?.is_none() {
             return Ok(());
         }
-        return open(link, group, since, kept.head);
+        open(link, group, since, kept.head)?;
+        return link.send(super::live::snapshot(&link.state, group, members));
     }
     loop {
         let full = page.len() == PAGE as usize;
@@ -120,7 +127,8 @@ pub(super) async fn join(link: &Link, group: Id, since: Option<i64>) -> Result<(
                 End::Broken
             })?;
     }
-    open(link, group, since, head)
+    open(link, group, since, head)?;
+    link.send(super::live::snapshot(&link.state, group, members))
 }
 
 /// A message read from the database, with what writes its frame.

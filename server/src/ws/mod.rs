@@ -6,9 +6,11 @@
 //!
 //! Layout: `upgrade` (HTTP side), `session` (the loop), `link` (a connection as the loop
 //! and a join share it), `end` (why a session ends), `join` (exact replay), `outbox`
-//! (outgoing bytes and join gates), `gates` (a connection's groups, sorted), `duplex`
+//! (outgoing bytes and join gates), `raw` (the socket: TCP, or the plaintext side of
+//! TLS), `gates` (a connection's groups, sorted), `duplex`
 //! (the stream tungstenite sees), `wire` (the session's own frames), `ack` (acks around the
-//! message's shared JSON), `frames` (parsing client frames, error frames).
+//! message's shared JSON), `frames` (parsing client frames, error frames), `live` (edits,
+//! reactions, read positions, typing and presence).
 
 mod ack;
 mod duplex;
@@ -17,7 +19,9 @@ mod frames;
 mod gates;
 mod join;
 mod link;
+mod live;
 mod outbox;
+pub(crate) mod raw;
 mod session;
 mod upgrade;
 mod wire;

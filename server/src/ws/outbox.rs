@@ -18,12 +18,12 @@ use std::time::Instant;
 use bytes::{Buf, BytesMut};
 use quid_shared::{Id, ServerFrame};
 use smallvec::SmallVec;
-use tokio::net::TcpStream;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::ack::Ack;
 use super::gates::Gates;
+use super::raw::RawSocket;
 use super::wire;
 use crate::hub::{Published, Sink};
 use crate::metrics::ConnMetrics;
@@ -36,7 +36,7 @@ type Parts<T> = SmallVec<[T; 8]>;
 pub(super) struct Broken;
 
 pub(super) struct Outbox {
-    stream: Arc<TcpStream>,
+    stream: RawSocket,
     state: Mutex<State>,
     /// Signalled when bytes are left waiting (or the socket broke): the session drains.
     pending: Notify,
@@ -66,6 +66,8 @@ struct State {
 pub(super) enum Outgoing {
     Frame(ServerFrame),
     Ack(Ack),
+    /// Nothing to answer (the outcome reaches the client another way).
+    Nothing,
 }
 
 /// One joined group.
@@ -77,7 +79,7 @@ struct Gate {
 }
 
 impl Outbox {
-    pub(super) fn new(stream: Arc<TcpStream>, limit: usize, metrics: Arc<ConnMetrics>) -> Self {
+    pub(super) fn new(stream: RawSocket, limit: usize, metrics: Arc<ConnMetrics>) -> Self {
         Outbox {
             stream,
             state: Mutex::new(State::default()),
@@ -88,7 +90,7 @@ impl Outbox {
         }
     }
 
-    pub(super) fn stream(&self) -> &TcpStream {
+    pub(super) fn stream(&self) -> &RawSocket {
         &self.stream
     }
 
@@ -171,6 +173,7 @@ impl Outbox {
         let mut now = 0;
         for frame in frames {
             match frame {
+                Outgoing::Nothing => continue,
                 Outgoing::Frame(frame) => wire::put_server_frame(&mut bytes, &frame),
                 Outgoing::Ack(ack) => {
                     let waits = state.gates.get(&ack.group);
@@ -252,6 +255,11 @@ impl Outbox {
             }
             self.stream.writable().await.map_err(|_| Broken)?;
         }
+    }
+
+    /// Whether `group` is joined (or being joined) on this connection.
+    pub(super) fn is_joined(&self, group: Id) -> bool {
+        self.lock().gates.contains(&group)
     }
 
     /// Starts a join: live messages of `group` are held from now until [`Outbox::open`].
@@ -413,6 +421,11 @@ impl Sink for Outbox {
             // a broken socket is noticed by the session
             let _ = self.send(vec![Outgoing::Frame(ServerFrame::Left { group })]);
         }
+    }
+
+    fn notify(&self, frame: &[u8]) {
+        // a broken socket is noticed by the session
+        let _ = self.send_raw(frame, 1);
     }
 }
 

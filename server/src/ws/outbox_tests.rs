@@ -14,6 +14,7 @@ use crate::hub::{Published, Sink};
 use crate::metrics::ConnMetrics;
 use crate::pipeline::Posted;
 use crate::ws::ack::Ack;
+use crate::ws::raw::RawSocket;
 
 type Client = WebSocketStream<TcpStream>;
 
@@ -23,7 +24,7 @@ async fn pair(limit: usize) -> (Arc<Outbox>, Client) {
     let client = TcpStream::connect(listener.local_addr().unwrap());
     let (client, accepted) = tokio::join!(client, listener.accept());
     let server = accepted.unwrap().0;
-    let outbox = Outbox::new(Arc::new(server), limit, Arc::new(ConnMetrics::new()));
+    let outbox = Outbox::new(RawSocket::Tcp(server), limit, Arc::new(ConnMetrics::new()));
     let config = WebSocketConfig::default().max_message_size(None);
     let client =
         WebSocketStream::from_raw_socket(client.unwrap(), Role::Client, Some(config)).await;

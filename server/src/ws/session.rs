@@ -1,6 +1,6 @@
 //! One WebSocket connection after the upgrade: a loop that `select!`s over the next
 //! client frame, bytes left waiting in the outbox, pending acks, the ping timer, the
-//! slow-reader signal and server shutdown. Published messages do not pass through this
+//! slow-reader signal, the end of the token's session and server shutdown. Published messages do not pass through this
 //! task: the publisher writes them into the socket through the [`Outbox`].
 
 use std::future::Future;
@@ -16,16 +16,18 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes};
+use tokio_util::sync::CancellationToken;
 
 use super::ack::Ack;
 use super::duplex::Duplex;
 use super::end::{End, guard};
 use super::frames;
 use super::link::Link;
+use super::live;
 use super::outbox::{Outbox, Outgoing};
 use crate::auth::AuthUser;
 use crate::metrics::count_drop;
-use crate::pipeline::{Pipeline, PipelineError};
+use crate::pipeline::{Change, ChangeRequest, Pipeline, PipelineError};
 use crate::state::AppState;
 use crate::store::{Draft, Recipient};
 
@@ -36,17 +38,21 @@ type Reply = Pin<Box<dyn Future<Output = Outgoing> + Send>>;
 
 pub(super) struct Session {
     link: Link,
+    /// Cancelled when the token's session ends (logout, password change, deletion).
+    session_ended: CancellationToken,
     socket: Socket,
     limiter: DefaultDirectRateLimiter,
     limited_in_row: u32,
     pending: FuturesUnordered<Reply>,
     awaiting_pong: bool,
+    typing: live::TypingThrottle,
 }
 
 impl Session {
     pub(super) fn new(
         state: Arc<AppState>,
         user: AuthUser,
+        session_ended: CancellationToken,
         socket: Socket,
         outbox: Arc<Outbox>,
     ) -> Session {
@@ -55,11 +61,16 @@ impl Session {
         let conn = state.next_conn_id();
         state.conn_metrics.active.increment(1);
         tracing::debug!(conn, user = %user.id, "connect");
+        let sink: Arc<dyn crate::hub::Sink> = outbox.clone();
+        if state.presence.connect(user.id, conn, sink) {
+            live::announce(Arc::clone(&state), user.id, true);
+        }
         Session {
             limiter: RateLimiter::direct_with_clock(
                 Quota::per_second(rate).allow_burst(burst),
                 state.rate_clock.clone(),
             ),
+            session_ended,
             link: Link {
                 state,
                 user,
@@ -70,6 +81,7 @@ impl Session {
             limited_in_row: 0,
             pending: FuturesUnordered::new(),
             awaiting_pong: false,
+            typing: live::TypingThrottle::default(),
         }
     }
 
@@ -80,6 +92,7 @@ impl Session {
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let max_in_flight = self.link.state.config.max_in_flight.max(1);
         let shutdown = self.link.state.shutdown.clone();
+        let session_ended = self.session_ended.clone();
         let outbox = Arc::clone(&self.link.outbox);
         // Every handler below is boxed: a task is as large as its largest await point, so
         // inlined handlers would size every idle connection's task for the busiest step
@@ -89,6 +102,7 @@ impl Session {
             let step = tokio::select! {
                 biased;
                 _ = shutdown.cancelled() => Err(End::Shutdown),
+                _ = session_ended.cancelled() => Err(End::SessionEnded),
                 _ = outbox.slow.cancelled() => Err(End::SlowReader),
                 _ = outbox.has_waiting() => Box::pin(self.link.drain()).await,
                 Some(reply) = self.pending.next(), if !self.pending.is_empty() => {
@@ -218,12 +232,63 @@ impl Session {
                 )));
                 Ok(())
             }
+            Ok(ClientFrame::Edit {
+                group,
+                seq,
+                content,
+            }) => self.change(group, seq, Change::Edit(content), "edit"),
+            Ok(ClientFrame::Delete { group, seq }) => {
+                self.change(group, seq, Change::Delete, "delete")
+            }
+            Ok(ClientFrame::React {
+                group,
+                seq,
+                emoji,
+                remove,
+            }) => self.change(group, seq, Change::React(emoji, !remove), "react"),
+            Ok(ClientFrame::Read { group, seq }) => {
+                let state = Arc::clone(&self.link.state);
+                let (user, conn) = (self.link.user.id, self.link.conn);
+                self.pending
+                    .push(Box::pin(live::read(state, user, conn, group, seq)));
+                Ok(())
+            }
+            Ok(ClientFrame::Typing { group, to }) => {
+                match Box::pin(live::typing(&self.link, &mut self.typing, group, to)).await {
+                    Some(frame) => self.send(frame),
+                    None => Ok(()),
+                }
+            }
         }
+    }
+
+    /// Queues a change of an earlier message; its outcome arrives as its own message.
+    fn change(
+        &mut self,
+        group: quid_shared::Id,
+        seq: i64,
+        change: Change,
+        reference: &'static str,
+    ) -> Result<(), End> {
+        let request = ChangeRequest {
+            group,
+            seq,
+            by: self.link.user.as_ref(),
+            change,
+        };
+        let state = Arc::clone(&self.link.state);
+        self.pending
+            .push(Box::pin(live::change(state, request, reference)));
+        Ok(())
     }
 
     async fn close(mut self, end: End) {
         for group in self.link.outbox.leave_all() {
             self.link.state.hub.unsubscribe(group, self.link.conn);
+        }
+        let (user, conn) = (self.link.user.id, self.link.conn);
+        if self.link.state.presence.disconnect(user, conn) {
+            live::announce(Arc::clone(&self.link.state), user, false);
         }
         if let Some(reason) = end.drop_reason() {
             count_drop(reason);

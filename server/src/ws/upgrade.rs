@@ -1,5 +1,5 @@
 //! The HTTP side of `GET /ws`: refuse a page of another site (403), a missing/invalid
-//! token (401) or a connection beyond `--max-connections` (503) without upgrading,
+//! token or one whose session has ended (401) or a connection beyond `--max-connections` (503) without upgrading,
 //! otherwise answer 101 and start the session on the upgraded connection.
 
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use http::{HeaderMap, Request, StatusCode, header};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use quid_shared::ErrorCode;
-use tokio::net::TcpStream;
+use tokio::net::{TcpStream, UnixStream};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role;
@@ -21,6 +21,7 @@ use crate::state::AppState;
 
 use super::duplex::Duplex;
 use super::outbox::Outbox;
+use super::raw::RawSocket;
 use super::session::Session;
 
 /// Answers an upgrade request; on success the session runs as a tracked task.
@@ -30,8 +31,8 @@ pub async fn upgrade(state: Arc<AppState>, mut request: Request<Incoming>) -> Re
         return error_response(ErrorCode::Forbidden, "origin not allowed");
     }
     let token = token_from_request(request.headers(), request.uri().query());
-    let user = match token.map(|t| state.auth.tokens.verify(t)) {
-        Some(Ok(user)) => user,
+    let (user, ended) = match token.map(|t| state.auth.check(t)) {
+        Some(Ok(caller)) => caller,
         Some(Err(e)) => {
             count_drop(DropReason::Auth);
             return error_response(ErrorCode::Unauthorized, &e.to_string());
@@ -65,22 +66,28 @@ pub async fn upgrade(state: Arc<AppState>, mut request: Request<Incoming>) -> Re
         let _slot = slot;
         match on_upgrade.await {
             Ok(upgraded) => {
-                let Ok(parts) = upgraded.downcast::<TokioIo<TcpStream>>() else {
-                    tracing::error!("upgraded connection is not a TCP stream");
-                    return;
+                let (raw, read_buf) = match upgraded.downcast::<TokioIo<TcpStream>>() {
+                    Ok(parts) => (RawSocket::Tcp(parts.io.into_inner()), parts.read_buf),
+                    Err(upgraded) => match upgraded.downcast::<TokioIo<UnixStream>>() {
+                        Ok(parts) => (RawSocket::Unix(parts.io.into_inner()), parts.read_buf),
+                        Err(_) => {
+                            tracing::error!("upgraded connection is not a socket we know");
+                            return;
+                        }
+                    },
                 };
                 let outbox = Arc::new(Outbox::new(
-                    Arc::new(parts.io.into_inner()),
+                    raw,
                     session_state.config.outgoing_queue,
                     Arc::clone(&session_state.conn_metrics),
                 ));
                 let socket = WebSocketStream::from_raw_socket(
-                    Duplex::new(Arc::clone(&outbox), parts.read_buf),
+                    Duplex::new(Arc::clone(&outbox), read_buf),
                     Role::Server,
                     Some(super::socket_config()),
                 )
                 .await;
-                Session::new(session_state, user, socket, outbox)
+                Session::new(session_state, user, ended, socket, outbox)
                     .run()
                     .await;
             }

@@ -1,5 +1,5 @@
-//! `quid register`, `quid login`, `quid logout`: get a token and keep it (mode 0600), or
-//! forget it.
+//! `quid register`, `quid login`: get a token and keep it (mode 0600); the password
+//! prompts the account commands share.
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -10,7 +10,7 @@ use quid_shared::{AuthResponse, Credentials};
 use super::{CliError, Context};
 
 /// Environment variable a script can put the password in.
-const ENV_PASSWORD: &str = "QUID_PASSWORD";
+pub(super) const ENV_PASSWORD: &str = "QUID_PASSWORD";
 
 /// Arguments of `register` and `login`.
 #[derive(Debug, Args)]
@@ -24,7 +24,7 @@ pub struct AuthArgs {
 
 /// `quid register`.
 pub async fn register(ctx: &Context, args: AuthArgs) -> Result<(), CliError> {
-    let creds = credentials(args).await?;
+    let creds = credentials_for(args, true).await?;
     let auth = ctx.api.register(&creds).await?;
     store(ctx, &auth, "registered and logged in")
 }
@@ -34,16 +34,6 @@ pub async fn login(ctx: &Context, args: AuthArgs) -> Result<(), CliError> {
     let creds = credentials(args).await?;
     let auth = ctx.api.login(&creds).await?;
     store(ctx, &auth, "logged in")
-}
-
-/// `quid logout`.
-pub fn logout(ctx: &Context) -> Result<(), CliError> {
-    if ctx.config.remove_token()? {
-        eprintln!("logged out (removed {})", ctx.config.token_path().display());
-    } else {
-        eprintln!("not logged in; nothing to do");
-    }
-    Ok(())
 }
 
 fn store(ctx: &Context, auth: &AuthResponse, what: &str) -> Result<(), CliError> {
@@ -58,6 +48,12 @@ fn store(ctx: &Context, auth: &AuthResponse, what: &str) -> Result<(), CliError>
 }
 
 async fn credentials(args: AuthArgs) -> Result<Credentials, CliError> {
+    credentials_for(args, false).await
+}
+
+/// Like [`credentials`]; with `confirm`, a password typed at a prompt is asked twice and
+/// must match (a new account's password has no other check against typos).
+async fn credentials_for(args: AuthArgs, confirm: bool) -> Result<Credentials, CliError> {
     let interactive = std::io::stdin().is_terminal();
     let username = match args.username {
         Some(name) => name,
@@ -69,7 +65,16 @@ async fn credentials(args: AuthArgs) -> Result<Credentials, CliError> {
     } else if let Some(password) = std::env::var(ENV_PASSWORD).ok().filter(|p| !p.is_empty()) {
         password
     } else if interactive {
-        blocking(|| prompt_hidden("password: ")).await?
+        let password = blocking(|| prompt_hidden("password: ")).await?;
+        if confirm {
+            let again = blocking(|| prompt_hidden("password again: ")).await?;
+            if again != password {
+                return Err(CliError::Usage(
+                    "the two passwords differ; nothing was created".into(),
+                ));
+            }
+        }
+        password
     } else {
         return Err(CliError::Usage(format!(
             "no password: use --password-stdin or set {ENV_PASSWORD}"
@@ -82,7 +87,7 @@ async fn credentials(args: AuthArgs) -> Result<Credentials, CliError> {
 }
 
 /// Runs terminal I/O off the async threads.
-async fn blocking<F>(f: F) -> Result<String, CliError>
+pub(super) async fn blocking<F>(f: F) -> Result<String, CliError>
 where
     F: FnOnce() -> Result<String, CliError> + Send + 'static,
 {
@@ -91,7 +96,7 @@ where
         .map_err(|e| CliError::Failed(format!("input task failed: {e}")))?
 }
 
-fn read_stdin_line() -> Result<String, CliError> {
+pub(super) fn read_stdin_line() -> Result<String, CliError> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
@@ -104,7 +109,7 @@ fn prompt_line(prompt: &str) -> Result<String, CliError> {
 }
 
 /// Reads a line without echoing it.
-fn prompt_hidden(prompt: &str) -> Result<String, CliError> {
+pub(super) fn prompt_hidden(prompt: &str) -> Result<String, CliError> {
     eprint!("{prompt}");
     std::io::stderr().flush()?;
     crossterm::terminal::enable_raw_mode()?;

@@ -35,7 +35,7 @@ pub struct LiabilitiesArgs {
 /// Arguments of `revoke`.
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
-    /// The commitment's id, as `quid commitments` shows it (`12` or `#12`)
+    /// The commitment's id as `quid commitments` shows it (`c4`; `4` and `#4` work too)
     #[arg(value_parser = present::parse_commitment_id)]
     pub id: i64,
 }
@@ -48,6 +48,9 @@ pub async fn list(ctx: &Context, args: ListArgs) -> Result<(), CliError> {
         .commitments(group.id)
         .await
         .map_err(|e| unsupported(e, "commitments"))?;
+    if list.commitments.is_empty() && !args.json {
+        eprintln!("no commitments in {} yet", group.name);
+    }
     for commitment in list.commitments {
         if args.json {
             output::json(&commitment)?;
@@ -69,6 +72,9 @@ pub async fn liabilities(ctx: &Context, args: LiabilitiesArgs) -> Result<(), Cli
         .liabilities(group.id)
         .await
         .map_err(|e| unsupported(e, "liabilities"))?;
+    if list.liabilities.is_empty() && !args.json {
+        eprintln!("nobody in {} is bound to anything yet", group.name);
+    }
     for liability in list.liabilities {
         if args.json {
             output::json(&liability)?;
@@ -107,8 +113,9 @@ async fn mine(ctx: &Context, as_json: bool) -> Result<(), CliError> {
 
 /// Runs `revoke`.
 pub async fn revoke(ctx: &Context, args: RevokeArgs) -> Result<(), CliError> {
-    ctx.authed()?.revoke(args.id).await?;
-    eprintln!("revoked commitment #{}", args.id);
+    let id = args.id;
+    ctx.authed()?.revoke(id).await?;
+    eprintln!("revoked commitment c{id}");
     Ok(())
 }
 

@@ -40,12 +40,21 @@ pub enum GroupsAction {
         /// Group name or id
         group: String,
     },
+    /// Your groups' names, one per line (what shell completion offers after -g)
+    #[command(hide = true)]
+    Names,
 }
 
 /// Runs `groups …`.
 pub async fn run(ctx: &Context, args: GroupsArgs) -> Result<(), CliError> {
     let api = ctx.authed()?;
     match args.action.unwrap_or(GroupsAction::List) {
+        GroupsAction::Names => {
+            for group in api.groups().await? {
+                output::line(&group.name)?;
+            }
+            Ok(())
+        }
         GroupsAction::List => {
             for group in api.groups().await? {
                 print_group(&group, args.json)?;
@@ -77,8 +86,13 @@ fn print_group(group: &Group, as_json: bool) -> Result<(), CliError> {
         return output::json(group);
     }
     let members: Vec<&str> = group.members.iter().map(|m| m.username.as_str()).collect();
+    let unread = if group.unread > 0 {
+        format!("\t{} unread", group.unread)
+    } else {
+        String::new()
+    };
     output::line(&format!(
-        "{}\t{}\tlatest #{}\t{}",
+        "{}\t{}\tlatest #{}\t{}{unread}",
         group.name,
         group.id,
         group.head,

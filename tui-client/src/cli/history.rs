@@ -30,7 +30,11 @@ pub async fn run(ctx: &Context, args: HistoryArgs) -> Result<(), CliError> {
     let page = api
         .messages(group.id, None, args.before, Some(args.limit))
         .await?;
+    // each message is shown as it is now: its changes are lines of their own only in JSON
     for message in &page.messages {
+        if message.kind.is_change() && !args.json {
+            continue;
+        }
         output::message(message, &group, args.json)?;
     }
     Ok(())

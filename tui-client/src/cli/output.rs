@@ -42,7 +42,7 @@ pub fn json<T: Serialize>(value: &T) -> Result<(), CliError> {
 pub fn printable(text: &str) -> String {
     let hidden = |c: char| {
         (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+            || matches!(c, '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
     };
     if !text.chars().any(hidden) {
         return text.to_owned();
@@ -95,9 +95,44 @@ pub fn message_line(message: &Message, group: &Group) -> String {
             format!("? clarification for {target} (only they can see this):")
         }
         MessageKind::ClarificationResponse => format!("{author} answered (private):"),
+        MessageKind::Edit => format!("{author} edited #{}:", of(message)),
+        MessageKind::Delete => {
+            return format!("#{} {time} {author} deleted #{}", message.seq, of(message));
+        }
+        MessageKind::Reaction => {
+            let verb = if message.meta.get("on").and_then(|v| v.as_bool()) == Some(false) {
+                "took back"
+            } else {
+                "reacted"
+            };
+            return format!(
+                "#{} {time} {author} {verb} {} to #{}",
+                message.seq,
+                message.content,
+                of(message)
+            );
+        }
+        MessageKind::Topic => "~".to_owned(),
     };
+    if message.is_deleted() {
+        return format!("#{} {time} {tag} (message deleted)", message.seq);
+    }
     let text = message.content.replace('\n', "\n    ");
-    format!("#{} {time} {tag} {text}", message.seq)
+    let mut line = format!("#{} {time} {tag} {text}", message.seq);
+    if message.is_edited() {
+        line.push_str(" (edited)");
+    }
+    for (emoji, who) in message.reactions() {
+        line.push_str(&format!(" [{emoji} {}]", who.len()));
+    }
+    line
+}
+
+/// The seq of the message a change is about (`?` if it names none).
+fn of(message: &Message) -> String {
+    message
+        .changes()
+        .map_or_else(|| "?".to_owned(), |seq| seq.to_string())
 }
 
 #[cfg(test)]
@@ -122,5 +157,14 @@ mod tests {
             "a\\u{202e}b\\u{9b}c\\u{7f}"
         );
         assert!(!printable(forged).chars().any(|c| c.is_control()));
+    }
+
+    /// Emoji made of several code points (ZWJ families, flags, skin tones) print as
+    /// themselves: joiners are part of the text, not tricks.
+    #[test]
+    fn multi_codepoint_emoji_pass_unchanged() {
+        for emoji in ["👨‍👩‍👧", "🇫🇷", "👍🏽", "🏳️‍🌈"] {
+            assert_eq!(printable(emoji), emoji);
+        }
     }
 }

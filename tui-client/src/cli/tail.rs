@@ -1,5 +1,7 @@
 //! `quid tail`: follow a group live. Reconnects on its own and resumes from the last seq
-//! printed, so the output has no gap and no duplicate across drops and server restarts.
+//! printed, so the output has no gap and no duplicate across drops and server restarts;
+//! a server that is down when it starts is waited for. `--notify-cmd` runs a program for
+//! each message that mentions the user or is private to them.
 
 use clap::Args;
 use quid_shared::ErrorCode;
@@ -7,6 +9,7 @@ use tokio::sync::mpsc;
 
 use super::{CliError, Context, output};
 use crate::api::ApiError;
+use crate::notify;
 use crate::ws::{self, ConnState, WsCommand, WsEvent};
 
 /// Arguments of `tail`.
@@ -21,6 +24,42 @@ pub struct TailArgs {
     /// One JSON object per line
     #[arg(long)]
     pub json: bool,
+    /// Run this program for each message that mentions you or is private to you, e.g.
+    /// `notify-send`: split at spaces, no shell; the text is its last argument, and
+    /// QUID_GROUP and QUID_AUTHOR are set
+    #[arg(long, value_name = "CMD")]
+    pub notify_cmd: Option<String>,
+}
+
+/// How long `tail` waits before asking a server that was down again.
+const RETRY_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The group and the user, asked of the server until it answers (a server that is down
+/// is waited for; anything else fails).
+async fn resolve(
+    api: &crate::api::ApiClient,
+    name: &str,
+) -> Result<(quid_shared::Group, quid_shared::User), CliError> {
+    let mut said = false;
+    loop {
+        let answer = async { Ok::<_, ApiError>((api.resolve_group(name).await?, api.me().await?)) };
+        match answer.await {
+            Ok(found) => return Ok(found),
+            Err(ApiError::Unreachable { server, reason }) => {
+                if !said {
+                    eprintln!(
+                        "quid: cannot reach the server at {server} ({reason}); retrying until it answers"
+                    );
+                    said = true;
+                }
+            }
+            Err(other) => return Err(other.into()),
+        }
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => return Err(CliError::OutputClosed),
+            _ = tokio::time::sleep(RETRY_EVERY) => {}
+        }
+    }
 }
 
 /// Runs `tail` until interrupted, the output is closed, the server refuses us, or we are
@@ -28,7 +67,12 @@ pub struct TailArgs {
 pub async fn run(ctx: &Context, args: TailArgs) -> Result<(), CliError> {
     let api = ctx.authed()?;
     let token = api.token().ok_or(CliError::NotLoggedIn)?;
-    let group = api.resolve_group(&args.group).await?;
+    let (group, me) = resolve(api, &args.group).await?;
+    let notify = args
+        .notify_cmd
+        .as_deref()
+        .map(notify::Notifier::parse)
+        .transpose()?;
     let (events, mut rx) = mpsc::unbounded_channel::<WsEvent>();
     let connection = ws::spawn(api.server(), token, events);
     connection.command(WsCommand::Join {
@@ -46,6 +90,11 @@ pub async fn run(ctx: &Context, args: TailArgs) -> Result<(), CliError> {
                 None => return Err(CliError::Failed("the connection task stopped".into())),
                 Some(WsEvent::Message(message)) if message.group == group.id => {
                     output::message(&message, &group, args.json)?;
+                    if let Some(notify) = &notify
+                        && notify::concerns(&message, &me.as_ref())
+                    {
+                        notify.run(&message, &group);
+                    }
                 }
                 Some(WsEvent::State(state)) => printer.show(&state)?,
                 Some(WsEvent::Removed { group: gone }) if gone == group.id => {

@@ -4,6 +4,7 @@
 use quid_shared::{Commitment, Group, Id, Liability, Message, MessageKind, UserRef};
 use ratatui_textarea::TextArea;
 
+use crate::config::NotifyLevel;
 use crate::ws::ConnState;
 
 /// How many messages to replay per group when the chat opens.
@@ -48,6 +49,33 @@ pub struct GroupView {
     pub has_older: bool,
     /// An older page is being fetched.
     pub loading_older: bool,
+    /// The members connected now (from the server's `presence`).
+    pub online: Vec<Id>,
+    /// Who is typing now.
+    pub typing: Vec<Typing>,
+    /// Lines about the group itself (members added, removed, left), each shown after
+    /// the message with the seq it was told at.
+    pub system_lines: Vec<(i64, String)>,
+    /// Unread messages up to this seq were counted by the server (`Group::unread`):
+    /// replaying them does not count them again.
+    pub counted_upto: i64,
+    /// The read position last told to the server.
+    pub read_sent: i64,
+    /// Unread messages that ring the bell (per the group's notify setting).
+    pub alerts: usize,
+    /// The private conversation with this member shown instead of the whole group
+    /// (`/query bob`): only their and my private messages, and what I type goes to them.
+    pub query: Option<UserRef>,
+}
+
+/// Someone typing in a group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Typing {
+    pub user: String,
+    /// Typing to me alone.
+    pub private: bool,
+    /// Seconds it stays shown.
+    pub ttl: u32,
 }
 
 impl GroupView {
@@ -70,6 +98,13 @@ impl GroupView {
             has_older: head > 0,
             loading_older: false,
             whatif: None,
+            online: Vec::new(),
+            typing: Vec::new(),
+            system_lines: Vec::new(),
+            counted_upto: 0,
+            read_sent: 0,
+            alerts: 0,
+            query: None,
         }
     }
 
@@ -87,8 +122,18 @@ impl GroupView {
         (self.group.head - INITIAL_BACKLOG).max(0)
     }
 
-    /// Inserts a message in seq order; returns `false` if it was already there.
+    /// Inserts a message in seq order; returns `false` if it was already there, or if
+    /// it is a change of an earlier message (applied to it when it is loaded).
     pub fn insert(&mut self, message: Message) -> bool {
+        if message.kind.is_change() {
+            self.group.head = self.group.head.max(message.seq);
+            if let Some(of) = message.changes()
+                && let Ok(at) = self.messages.binary_search_by_key(&of, |m| m.seq)
+            {
+                self.messages[at].apply(&message);
+            }
+            return false;
+        }
         match self.messages.binary_search_by_key(&message.seq, |m| m.seq) {
             Ok(_) => false,
             Err(at) => {
@@ -197,13 +242,37 @@ pub struct App {
     pub session: String,
     /// Messages sent so far in this session.
     pub sent: u64,
+    /// What rings the bell, per group name or id (from the config file).
+    pub notify: std::collections::BTreeMap<String, NotifyLevel>,
+    /// The bell should ring once the screen is drawn.
+    pub ring: bool,
+    /// My message being edited (group, seq): Enter saves it, Esc gives up.
+    pub editing: Option<(Id, i64)>,
+    /// The chat opened from its cache while the server was down: the group list is
+    /// fetched once connected.
+    pub started_offline: bool,
+    /// The results of the last `/search`, shown in the side pane.
+    pub search: Option<SearchResults>,
+    /// Ticks (seconds) since the chat opened.
+    pub ticks: u64,
+    /// When `typing` was last told to the server (tick), so it goes at most every few
+    /// seconds.
+    pub typing_told: Option<u64>,
+}
+
+/// What `/search` found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    pub group: Id,
+    pub query: String,
+    pub messages: Vec<Message>,
 }
 
 impl App {
-    /// The chat for `me` with the groups the server listed, sorted by name.
-    pub fn new(me: UserRef, mut groups: Vec<Group>, size: (u16, u16)) -> Self {
-        groups.sort_by_key(|g| g.name.to_lowercase());
-        let groups: Vec<GroupView> = groups.into_iter().map(GroupView::new).collect();
+    /// The chat for `me` with the groups the server listed, in the server's order (the
+    /// order the user joined them), so Alt+N numbers stay put when a group is added.
+    pub fn new(me: UserRef, groups: Vec<Group>, size: (u16, u16)) -> Self {
+        let groups: Vec<GroupView> = groups.into_iter().map(GroupView::listed).collect();
         let active = if groups.is_empty() { None } else { Some(0) };
         App {
             me,
@@ -229,6 +298,32 @@ impl App {
             was_connected: false,
             session: uuid::Uuid::new_v4().simple().to_string(),
             sent: 0,
+            notify: Default::default(),
+            ring: false,
+            editing: None,
+            started_offline: false,
+            search: None,
+            ticks: 0,
+            typing_told: None,
+        }
+    }
+
+    /// What rings the bell in `group`: its setting by id, else by name, else mentions.
+    pub fn notify_level(&self, group: &Group) -> NotifyLevel {
+        self.notify
+            .get(&group.id.to_string())
+            .or_else(|| self.notify.get(&group.name))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The terminal title: `quid — 3 unread` while messages that ring the bell wait.
+    pub fn title(&self) -> String {
+        let alerts: usize = self.groups.iter().map(|g| g.alerts).sum();
+        if alerts == 0 {
+            "quid".to_owned()
+        } else {
+            format!("quid — {alerts} unread")
         }
     }
 
@@ -236,7 +331,8 @@ impl App {
     /// later messages count as unread as they are replayed, and the "new messages" line
     /// goes after the mark. A mark at or past the group's head is ignored.
     pub fn restore_read_marks(&mut self, mark: impl Fn(Id) -> Option<i64>) {
-        for view in &mut self.groups {
+        // a position kept by the server wins over the file
+        for view in self.groups.iter_mut().filter(|v| v.counted_upto == 0) {
             let head = view.group.head;
             if let Some(seq) = mark(view.group.id).filter(|seq| (0..head).contains(seq)) {
                 view.read_upto = seq;

@@ -14,16 +14,46 @@ pub enum Command {
     },
     /// Add a user to the current group.
     Add(String),
+    /// Make an invitation code for the current group (admins).
+    Invite,
+    /// Remove a member from the current group (admins).
+    Kick(String),
     /// A private message to a member of the current group.
     Msg {
         to: String,
         text: String,
+    },
+    /// Show the private conversation with a member of the current group (`None`: the
+    /// whole group again); with text, also send it to them.
+    Query {
+        to: Option<String>,
+        text: Option<String>,
     },
     Commitments,
     Liabilities,
     /// Shows in the side pane what an offer would change (`None`: hide it again).
     WhatIf(Option<String>),
     Revoke(i64),
+    /// The current group's members, who is connected.
+    Names,
+    /// Show (`None`) or set the topic (`Some("")` clears it).
+    Topic(Option<String>),
+    /// Find messages of the current group.
+    Search(String),
+    /// Scroll to message `seq`.
+    Jump(i64),
+    /// Delete my message (`None`: my last one).
+    Delete(Option<i64>),
+    /// React to message `seq` (`None`: the last message) with `emoji`.
+    React {
+        seq: Option<i64>,
+        emoji: String,
+        remove: bool,
+    },
+    /// What rings the bell in the current group.
+    Notify(Option<crate::config::NotifyLevel>),
+    /// Connect now instead of waiting.
+    Reconnect,
     Help,
     Quit,
 }
@@ -38,10 +68,17 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "create a group and switch to it",
     ),
     ("add", "USER", "add a user to this group"),
+    ("invite", "", "make an invitation code (admins)"),
+    ("kick", "USER", "remove a member from this group (admins)"),
     (
         "msg",
         "USER TEXT",
         "private message to a member of this group",
+    ),
+    (
+        "query",
+        "[USER [TEXT]]",
+        "private conversation with a member (alone: the whole group)",
     ),
     (
         "commitments",
@@ -58,10 +95,44 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "[OFFER]",
         "an offer's effect, not sent (side pane)",
     ),
-    ("revoke", "ID", "revoke one of your commitments"),
+    ("revoke", "ID", "revoke one of your commitments (c4)"),
+    ("names", "", "members of this group; ● connected now"),
+    (
+        "topic",
+        "[TEXT | -]",
+        "show or set this group's topic (- clears it)",
+    ),
+    ("search", "WORDS", "find messages of this group (side pane)"),
+    ("jump", "SEQ", "scroll to message #SEQ"),
+    (
+        "delete",
+        "[SEQ]",
+        "delete your message (default: your last)",
+    ),
+    (
+        "react",
+        "[SEQ] EMOJI",
+        "react to a message (default: the last); /unreact undoes",
+    ),
+    (
+        "notify",
+        "all|mentions|none",
+        "what rings the bell in this group",
+    ),
+    ("reconnect", "", "connect now (also Ctrl+R while offline)"),
     ("help", "", "show keys and commands"),
     ("quit", "", "leave the chat"),
 ];
+
+/// A message seq as written: `17` or `#17`.
+fn seq_of(text: &str) -> Result<i64, String> {
+    text.trim()
+        .trim_start_matches('#')
+        .parse()
+        .ok()
+        .filter(|seq: &i64| *seq > 0)
+        .ok_or_else(|| format!("not a message number: {text} (e.g. 17 or #17)"))
+}
 
 /// Whether an input line is a command (`//text` sends `/text` as a message).
 pub fn is_command(line: &str) -> bool {
@@ -96,10 +167,25 @@ pub fn parse(line: &str) -> Result<Command, String> {
             };
             Ok(Command::Create { name, description })
         }
+        "invite" if rest.is_empty() => Ok(Command::Invite),
         "add" | "invite" => {
             need("USER").map(|u| Command::Add(u.trim_start_matches('@').to_owned()))
         }
-        "msg" | "query" => {
+        "query" => Ok(match rest.split_once(char::is_whitespace) {
+            _ if rest.is_empty() => Command::Query {
+                to: None,
+                text: None,
+            },
+            Some((to, text)) => Command::Query {
+                to: Some(to.trim_start_matches('@').to_owned()),
+                text: Some(text.trim().to_owned()).filter(|t| !t.is_empty()),
+            },
+            None => Command::Query {
+                to: Some(rest.trim_start_matches('@').to_owned()),
+                text: None,
+            },
+        }),
+        "msg" => {
             let rest = need("USER TEXT")?;
             match rest.split_once(char::is_whitespace) {
                 Some((to, text)) if !text.trim().is_empty() => Ok(Command::Msg {
@@ -118,6 +204,45 @@ pub fn parse(line: &str) -> Result<Command, String> {
             let id = need("ID")?;
             crate::present::parse_commitment_id(&id).map(Command::Revoke)
         }
+        "kick" => need("USER").map(|u| Command::Kick(u.trim_start_matches('@').to_owned())),
+        "names" | "who" => Ok(Command::Names),
+        "topic" => Ok(Command::Topic(match rest {
+            "" => None,
+            "-" => Some(String::new()),
+            text => Some(text.to_owned()),
+        })),
+        "search" | "find" => need("WORDS").map(Command::Search),
+        "jump" | "goto" => {
+            let seq = need("SEQ")?;
+            seq_of(&seq).map(Command::Jump)
+        }
+        "delete" | "del" => match rest {
+            "" => Ok(Command::Delete(None)),
+            seq => seq_of(seq).map(|s| Command::Delete(Some(s))),
+        },
+        "react" | "unreact" => {
+            let remove = name == "unreact";
+            let rest = need("[SEQ] EMOJI")?;
+            match rest.split_once(char::is_whitespace) {
+                Some((seq, emoji)) => Ok(Command::React {
+                    seq: Some(seq_of(seq)?),
+                    emoji: emoji.trim().to_owned(),
+                    remove,
+                }),
+                None => Ok(Command::React {
+                    seq: None,
+                    emoji: rest,
+                    remove,
+                }),
+            }
+        }
+        "notify" => match rest {
+            "" => Ok(Command::Notify(None)),
+            level => crate::config::NotifyLevel::parse(level)
+                .map(|l| Command::Notify(Some(l)))
+                .ok_or_else(|| "usage: /notify all|mentions|none".to_owned()),
+        },
+        "reconnect" => Ok(Command::Reconnect),
         "help" | "h" | "?" => Ok(Command::Help),
         "quit" | "exit" | "q" => Ok(Command::Quit),
         "" => Err("empty command; type /help".into()),
@@ -182,6 +307,10 @@ mod tests {
             })
         );
         assert_eq!(parse("/add @bob"), Ok(Command::Add("bob".into())));
+        assert_eq!(parse("/invite"), Ok(Command::Invite));
+        assert_eq!(parse("/invite bob"), Ok(Command::Add("bob".into())));
+        assert_eq!(parse("/kick @bob"), Ok(Command::Kick("bob".into())));
+        assert!(parse("/kick").is_err());
         assert_eq!(
             parse("/msg bob see you at 5"),
             Ok(Command::Msg {

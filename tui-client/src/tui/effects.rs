@@ -32,6 +32,14 @@ pub enum ApiRequest {
         group: Id,
         me: Id,
     },
+    Invite {
+        group: Id,
+    },
+    Kick {
+        group: Id,
+        user: Id,
+        username: String,
+    },
     Commitments {
         group: Id,
     },
@@ -49,6 +57,34 @@ pub enum ApiRequest {
         group: Id,
         before: i64,
     },
+    Edit {
+        group: Id,
+        seq: i64,
+        content: String,
+    },
+    Delete {
+        group: Id,
+        seq: i64,
+    },
+    React {
+        group: Id,
+        seq: i64,
+        emoji: String,
+        remove: bool,
+    },
+    Topic {
+        group: Id,
+        topic: Option<String>,
+    },
+    Search {
+        group: Id,
+        query: String,
+    },
+    /// Keep a bell setting in the config file.
+    SaveNotify {
+        key: String,
+        level: crate::config::NotifyLevel,
+    },
 }
 
 /// Page size when scrolling back past what is loaded.
@@ -57,6 +93,8 @@ const OLDER_PAGE: u32 = 100;
 /// Carries out effects; never blocks the caller.
 pub struct Executor {
     pub api: ApiClient,
+    /// The config directory (for `/notify`).
+    pub config_dir: std::path::PathBuf,
     pub ws: WsHandle,
     pub events: UnboundedSender<Event>,
 }
@@ -67,6 +105,14 @@ impl Executor {
         for effect in effects {
             match effect {
                 Effect::Ws(command) => self.ws.command(command),
+                Effect::Api(ApiRequest::SaveNotify { key, level }) => {
+                    let saved = crate::config::Config::save_notify(&self.config_dir, &key, level)
+                        .map_err(|e| RequestError::Failed(e.to_string()));
+                    let _ = self.events.send(Event::Api(ApiOutcome::Done {
+                        what: format!("notify {level:?} kept for {key}").to_lowercase(),
+                        result: saved,
+                    }));
+                }
                 Effect::Api(request) => self.spawn_request(request),
             }
         }
@@ -106,6 +152,23 @@ async fn perform(api: &ApiClient, request: ApiRequest) -> ApiOutcome {
             group,
             result: api.remove_member(group, me).await.map_err(request_error),
         },
+        ApiRequest::Invite { group } => ApiOutcome::Invited {
+            group,
+            result: api
+                .create_invite(group, &Default::default())
+                .await
+                .map(|invite| invite.code.unwrap_or_default())
+                .map_err(request_error),
+        },
+        ApiRequest::Kick {
+            group,
+            user,
+            username,
+        } => ApiOutcome::Kicked {
+            group,
+            username,
+            result: api.remove_member(group, user).await.map_err(request_error),
+        },
         ApiRequest::Commitments { group } => ApiOutcome::Commitments {
             group,
             result: api
@@ -131,6 +194,43 @@ async fn perform(api: &ApiClient, request: ApiRequest) -> ApiOutcome {
             result: api.whatif(group, &text).await.map_err(pane_error),
             text,
         },
+        ApiRequest::Edit {
+            group,
+            seq,
+            content,
+        } => done(
+            format!("edited #{seq}"),
+            api.edit_message(group, seq, &content).await.map(drop),
+        ),
+        ApiRequest::Delete { group, seq } => done(
+            format!("deleted #{seq}"),
+            api.delete_message(group, seq).await,
+        ),
+        ApiRequest::React {
+            group,
+            seq,
+            emoji,
+            remove,
+        } => done(
+            String::new(),
+            api.react(group, seq, &emoji, remove).await.map(drop),
+        ),
+        ApiRequest::Topic { group, topic } => done(
+            match &topic {
+                Some(_) => "topic set".to_owned(),
+                None => "topic cleared".to_owned(),
+            },
+            api.set_topic(group, topic.as_deref()).await.map(drop),
+        ),
+        ApiRequest::Search { group, query } => ApiOutcome::Found {
+            group,
+            result: api.search(group, &query, 50).await.map_err(request_error),
+            query,
+        },
+        ApiRequest::SaveNotify { .. } => ApiOutcome::Done {
+            what: String::new(),
+            result: Ok(()),
+        },
         ApiRequest::Older { group, before } => ApiOutcome::Older {
             group,
             result: api
@@ -138,6 +238,13 @@ async fn perform(api: &ApiClient, request: ApiRequest) -> ApiOutcome {
                 .await
                 .map_err(request_error),
         },
+    }
+}
+
+fn done(what: String, result: Result<(), ApiError>) -> ApiOutcome {
+    ApiOutcome::Done {
+        what,
+        result: result.map_err(request_error),
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, EventStream, KeyEvent, KeyEventKind, MouseEvent};
 use futures_util::StreamExt;
-use quid_shared::{Commitment, Group, Id, Liability, MessagePage};
+use quid_shared::{Commitment, Group, Id, Liability, Message, MessagePage};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
@@ -57,6 +57,16 @@ pub enum ApiOutcome {
         group: Id,
         result: Result<(), RequestError>,
     },
+    /// An invitation was made: its code.
+    Invited {
+        group: Id,
+        result: Result<String, RequestError>,
+    },
+    Kicked {
+        group: Id,
+        username: String,
+        result: Result<(), RequestError>,
+    },
     Commitments {
         group: Id,
         result: Result<Vec<Commitment>, RequestError>,
@@ -77,6 +87,17 @@ pub enum ApiOutcome {
     Older {
         group: Id,
         result: Result<MessagePage, RequestError>,
+    },
+    /// A request whose success is told in a few words (`what`, empty: nothing to say).
+    Done {
+        what: String,
+        result: Result<(), RequestError>,
+    },
+    /// What `/search` found.
+    Found {
+        group: Id,
+        query: String,
+        result: Result<Vec<Message>, RequestError>,
     },
 }
 

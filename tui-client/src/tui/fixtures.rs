@@ -35,6 +35,11 @@ pub fn group(n: u8, name: &str, head: i64) -> Group {
         created_at: datetime!(2026-11-27 09:00 UTC),
         head,
         members: vec![alice(), bob(), carol()],
+        topic: None,
+        // as from a server that keeps no read positions: the chat's own count
+        read: 0,
+        unread: 0,
+        admins: vec![alice().id],
     }
 }
 
@@ -91,7 +96,8 @@ pub fn clarification(group: &Group, seq: i64, target: &UserRef, content: &str) -
 pub fn app() -> App {
     App::new(
         alice(),
-        vec![group(1, "team", 0), group(2, "ops", 0)],
+        // the server's order (the order alice joined them)
+        vec![group(2, "ops", 0), group(1, "team", 0)],
         (100, 30),
     )
 }

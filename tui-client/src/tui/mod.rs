@@ -6,18 +6,22 @@
 //!   [`ui`] — drawing; [`event`] — the event enum and its sources; [`commands`] —
 //!   `/commands` and completion; [`effects`] — running what `update` asks for;
 //!   [`terminal`] — entering and restoring the terminal; [`marks`] — read markers kept
-//!   between runs.
+//!   between runs; [`cache`] — the groups, last group and side pane kept between runs
+//!   (so the chat opens while the server is down); [`group_state`] — what a group's
+//!   view learns besides its messages (read position, members, `/query`).
 //!
 //! However the chat ends (quit, SIGTERM/SIGHUP, the terminal closing), the read markers
 //! are saved first, then the terminal is restored; neither may panic, since a closed
 //! terminal makes every write fail.
 
 pub mod app;
+pub mod cache;
 pub mod commands;
 pub mod effects;
 pub mod event;
 #[cfg(test)]
 mod fixtures;
+pub mod group_state;
 pub mod marks;
 pub mod terminal;
 pub mod ui;
@@ -29,9 +33,11 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use self::app::App;
+use self::cache::{ChatState, StateFile};
 use self::effects::Executor;
 use self::event::Event;
 use self::marks::ReadMarks;
+use crate::api::{ApiClient, ApiError};
 use crate::context::{CliError, Context};
 use crate::ws;
 
@@ -40,17 +46,31 @@ const EVENTS_PER_FRAME: usize = 256;
 
 /// Opens the chat and runs it until the user quits.
 pub async fn run(ctx: &Context) -> Result<(), CliError> {
+    use std::io::IsTerminal;
     let api = ctx.authed()?.clone();
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(CliError::NoTerminal);
+    }
     let token = api.token().ok_or(CliError::NotLoggedIn)?.to_owned();
-    // Fail before touching the terminal: a wrong token or a down server is reported as
-    // a plain message with its exit code.
-    let me = api.me().await?;
-    let groups = api.groups().await?;
+    let state_file = StateFile::new(&ctx.config.dir, &ctx.config.server, &token);
+    let kept = state_file.load();
+    // Fail before touching the terminal: a wrong token is reported as a plain message
+    // with its exit code. A server that is down is waited for, from what was kept of
+    // the last run; without it, it is reported too.
+    let (me, groups, offline) = match open_with(&api).await {
+        Ok((me, groups)) => (me.as_ref(), groups, false),
+        Err(ApiError::Unreachable { .. }) if kept.me.is_some() => {
+            let me = kept.me.clone().ok_or(CliError::NotLoggedIn)?;
+            (me, kept.groups.clone(), true)
+        }
+        Err(e) => return Err(e.into()),
+    };
 
     let (events, mut rx) = mpsc::unbounded_channel::<Event>();
     let ws = ws::spawn(api.server(), &token, events.clone());
     let executor = Executor {
         api,
+        config_dir: ctx.config.dir.clone(),
         ws,
         events: events.clone(),
     };
@@ -64,13 +84,30 @@ pub async fn run(ctx: &Context) -> Result<(), CliError> {
         .map(|s| (s.width, s.height))
         .unwrap_or((80, 24));
     let marks = ReadMarks::load(&ctx.config.dir, &ctx.config.server, me.id);
-    let mut app = App::new(me.as_ref(), groups, size);
+    let mut app = App::new(me, groups, size);
     app.restore_read_marks(|group| marks.get(group));
+    app.notify = ctx.config.notify.clone();
+    app.started_offline = offline;
+    app.side_pane = kept.side_pane;
+    if let Some(index) = kept.last_group.and_then(|id| app.index_of(id)) {
+        app.active = Some(index);
+    }
     executor.run(update::start(&mut app));
+    if offline {
+        app.notify(
+            "the server is down: showing what was kept; connecting when it is back (Ctrl+R now)",
+        );
+    }
     let result = event_loop(&mut terminal, &mut app, &executor, &mut rx).await;
     cancel.cancel();
     // Saved before anything touches the terminal, which may be gone.
-    let saved = marks.save(app.read_marks());
+    let kept = state_file.save(ChatState {
+        me: Some(app.me.clone()),
+        groups: app.groups.iter().map(|v| v.group.clone()).collect(),
+        last_group: app.active_group().map(|v| v.group.id),
+        side_pane: app.side_pane,
+    });
+    let saved = marks.save(app.read_marks()).and(kept);
     drop(terminal);
     if let Err(e) = saved {
         // Not `eprintln!`: it panics when stderr is the closed terminal.
@@ -90,12 +127,14 @@ async fn event_loop(
     rx: &mut mpsc::UnboundedReceiver<Event>,
 ) -> Result<(), CliError> {
     let mut terminate = terminate_signal()?;
+    let mut title = String::new();
     while !app.should_quit {
         if terminal.draw(|frame| ui::draw(frame, app)).is_err() {
             // The terminal cannot be written to: it was closed, and nobody is left to
             // read a message about it. End as when it is closed.
             return Err(CliError::OutputClosed);
         }
+        signal(app, &mut title);
         tokio::select! {
             event = rx.recv() => {
                 let Some(event) = event else { break };
@@ -109,6 +148,28 @@ async fn event_loop(
         }
     }
     Ok(())
+}
+
+/// The user and their groups, asked of the server.
+async fn open_with(
+    api: &ApiClient,
+) -> Result<(quid_shared::User, Vec<quid_shared::Group>), ApiError> {
+    Ok((api.me().await?, api.groups().await?))
+}
+
+/// Rings the bell once for what arrived since the last frame, and keeps the terminal's
+/// title (`quid — 3 unread`) up to date. A failed write is ignored: the next draw
+/// notices a terminal that is gone.
+fn signal(app: &mut App, title: &mut String) {
+    let mut out = std::io::stdout();
+    if std::mem::take(&mut app.ring) {
+        let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+    }
+    let now = app.title();
+    if now != *title {
+        let _ = crossterm::execute!(out, crossterm::terminal::SetTitle(&now));
+        *title = now;
+    }
 }
 
 /// SIGTERM / SIGHUP end the chat cleanly (the terminal is restored).

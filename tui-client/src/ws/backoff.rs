@@ -7,6 +7,9 @@ use std::time::Duration;
 const BASE: Duration = Duration::from_millis(500);
 /// Largest delay (before jitter).
 const MAX: Duration = Duration::from_secs(30);
+/// Largest delay while nothing listens at the server's address (a refused connection
+/// costs the server nothing, and a restart is noticed within seconds).
+const MAX_DOWN: Duration = Duration::from_secs(3);
 
 /// The delay before reconnect attempt `attempt` (1-based): a random duration between half
 /// and all of `min(MAX, BASE * 2^(attempt-1))`.
@@ -14,6 +17,11 @@ pub fn delay(attempt: u32) -> Duration {
     let ceiling = ceiling(attempt);
     let jitter = random_fraction();
     ceiling.mul_f64(0.5 + 0.5 * jitter)
+}
+
+/// [`delay`] capped at [`MAX_DOWN`], for a server that refuses connections (down).
+pub fn delay_down(attempt: u32) -> Duration {
+    delay(attempt).min(MAX_DOWN)
 }
 
 fn ceiling(attempt: u32) -> Duration {
@@ -40,6 +48,7 @@ mod tests {
         for attempt in 1..20 {
             let d = delay(attempt);
             assert!(d >= ceiling(attempt) / 2 && d <= ceiling(attempt));
+            assert!(delay_down(attempt) <= MAX_DOWN);
         }
     }
 }

@@ -13,7 +13,7 @@ mod session;
 use std::fmt;
 use std::time::Duration;
 
-use quid_shared::{ErrorCode, Id, Message};
+use quid_shared::{ClientFrame, ErrorCode, Group, Id, MemberChange, Message, UserRef};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -62,6 +62,27 @@ pub enum WsEvent {
     /// member (removed, or left from elsewhere). The group is not rejoined. A `left` that
     /// answers our own [`WsCommand::Leave`] is not reported.
     Removed { group: Id },
+    /// The members of `group` connected now.
+    Presence { group: Id, online: Vec<Id> },
+    /// Member `user` of `group` came online or went offline.
+    Status { group: Id, user: Id, online: bool },
+    /// `user` is typing in `group` (to me alone when `private`).
+    Typing {
+        group: Id,
+        user: UserRef,
+        private: bool,
+    },
+    /// I read `group` up to `seq` on another device.
+    Read { group: Id, seq: i64 },
+    /// I was added to `group`.
+    Added { group: Box<Group> },
+    /// The members of `group` changed.
+    Member {
+        group: Id,
+        change: MemberChange,
+        user: UserRef,
+        by: Option<UserRef>,
+    },
     /// The server refused a frame; `reference` is the client_id or frame type.
     Error {
         code: ErrorCode,
@@ -77,6 +98,10 @@ pub enum WsCommand {
     Join { group: Id, since: Option<i64> },
     /// Unsubscribe.
     Leave { group: Id },
+    /// Send a frame now if connected (typing, read positions); dropped when not.
+    Once(ClientFrame),
+    /// Try to connect now instead of waiting out the backoff.
+    Reconnect,
     /// Send a message; resent with the same `client_id` until acknowledged.
     Send {
         group: Id,
@@ -181,10 +206,13 @@ impl Manager {
                 SessionEnd::Lost(reason) => reason,
             };
             attempt = attempt.saturating_add(1);
-            if !self
-                .wait_before_retry(backoff::delay(attempt), &reason)
-                .await
-            {
+            // a server that is down costs nothing to ask: asked every few seconds
+            let delay = if reason == session::UNREACHABLE {
+                backoff::delay_down(attempt)
+            } else {
+                backoff::delay(attempt)
+            };
+            if !self.wait_before_retry(delay, &reason).await {
                 return;
             }
         }
@@ -215,6 +243,7 @@ impl Manager {
                     _ = self.cancel.cancelled() => return false,
                     _ = tokio::time::sleep_until(wake) => break,
                     command = self.commands.recv() => match command {
+                        Some(WsCommand::Reconnect) => return true,
                         Some(command) => self.record(command),
                         None => return false,
                     },
@@ -230,6 +259,7 @@ impl Manager {
             WsCommand::Join { group, since } => self.cursors.subscribe(*group, *since),
             WsCommand::Leave { group } => self.cursors.unsubscribe(*group),
             WsCommand::Send { .. } => self.pending.push(command),
+            WsCommand::Once(_) | WsCommand::Reconnect => {}
         }
     }
 

@@ -24,6 +24,9 @@ const PING_EVERY: Duration = Duration::from_secs(15);
 /// Silence after which the connection is considered dead.
 const IDLE_LIMIT: Duration = Duration::from_secs(45);
 
+/// The reason given when nothing listens at the server's address.
+pub(super) const UNREACHABLE: &str = "server unreachable";
+
 /// Why a session (or an attempt to open one) ended.
 pub(super) enum SessionEnd {
     /// The handle was dropped.
@@ -44,7 +47,10 @@ pub(super) async fn connect(url: &str, token: &str) -> Result<Stream, SessionEnd
     let bearer = HeaderValue::from_str(&format!("Bearer {token}"))
         .map_err(|_| SessionEnd::Fatal("the token contains invalid characters".into()))?;
     request.headers_mut().insert(AUTHORIZATION, bearer);
-    match tokio::time::timeout(CONNECT_TIMEOUT, tokio_tungstenite::connect_async(request)).await {
+    let tls = tokio_tungstenite::Connector::Rustls(crate::tls::client_config());
+    let connecting =
+        tokio_tungstenite::connect_async_tls_with_config(request, None, false, Some(tls));
+    match tokio::time::timeout(CONNECT_TIMEOUT, connecting).await {
         Err(_) => Err(SessionEnd::Lost("connection timed out".into())),
         Ok(Ok((stream, _response))) => Ok(stream),
         Ok(Err(tungstenite::Error::Http(response))) => Err(match response.status().as_u16() {
@@ -129,6 +135,8 @@ fn frame_for(command: &WsCommand, cursors: &Cursors) -> Option<ClientFrame> {
             since: cursors.since(group)?,
         },
         WsCommand::Leave { group } => ClientFrame::Leave { group },
+        WsCommand::Once(frame) => frame,
+        WsCommand::Reconnect => return None,
         WsCommand::Send {
             group,
             content,
@@ -168,6 +176,42 @@ fn handle_frame(manager: &mut Manager, text: &str) -> bool {
             manager.emit(WsEvent::Joined { group, head })
         }
         ServerFrame::Left { group } => left(manager, group),
+        ServerFrame::Presence { group, online } => {
+            manager.emit(WsEvent::Presence { group, online })
+        }
+        ServerFrame::Status {
+            group,
+            user,
+            online,
+        } => manager.emit(WsEvent::Status {
+            group,
+            user,
+            online,
+        }),
+        ServerFrame::Typing {
+            group,
+            user,
+            private,
+        } => manager.emit(WsEvent::Typing {
+            group,
+            user,
+            private,
+        }),
+        ServerFrame::Read { group, seq } => manager.emit(WsEvent::Read { group, seq }),
+        ServerFrame::Added { group } => manager.emit(WsEvent::Added {
+            group: Box::new(group),
+        }),
+        ServerFrame::Member {
+            group,
+            change,
+            user,
+            by,
+        } => manager.emit(WsEvent::Member {
+            group,
+            change,
+            user,
+            by,
+        }),
         ServerFrame::Pong { .. } => true,
         ServerFrame::Error {
             code,
@@ -234,7 +278,7 @@ fn closed(frame: Option<CloseFrame>) -> SessionEnd {
 fn describe(error: &tungstenite::Error) -> String {
     match error {
         tungstenite::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
-            "server unreachable".into()
+            UNREACHABLE.into()
         }
         tungstenite::Error::Io(io) => io.to_string(),
         tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {

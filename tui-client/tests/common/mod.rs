@@ -89,6 +89,8 @@ pub struct User {
     pub name: String,
     pub server: String,
     pub home: TempDir,
+    /// Given as `QUID_CA_CERT`: the authority of a TLS server's certificate.
+    pub ca_cert: Option<PathBuf>,
 }
 
 impl User {
@@ -98,6 +100,7 @@ impl User {
             name: name.to_owned(),
             server: server.to_owned(),
             home: tempfile::tempdir()?,
+            ca_cert: None,
         })
     }
 
@@ -135,6 +138,10 @@ impl User {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
+        match &self.ca_cert {
+            Some(ca) => command.env("QUID_CA_CERT", ca),
+            None => command.env_remove("QUID_CA_CERT"),
+        };
         command
     }
 

@@ -69,7 +69,7 @@ export function renderConversation(state) {
 
   const me = state.me.id;
   const members = group.members;
-  syncList($('messages'), conv.messages, (m) => `${m.group}:${m.seq}`, (m) => messageEl(m, me, members, conv),
+  syncList($('messages'), conv.messages, (m) => `${m.group}:${m.seq}:${m.rev || 0}`, (m) => messageEl(m, me, members, conv),
     (el, m) => el.classList.toggle('first-new', conv.marker !== null && isFirstNew(conv, m)));
   syncList($('pending'), conv.pending, (p) => p.client_id, (p) => pendingEl(p), updatePending);
   show($('older'), conv.hasOlder);
@@ -149,7 +149,11 @@ function messageEl(message, me, members, conv) {
       h('time', { datetime: message.created_at, title: message.created_at }, timeOf(message.created_at)),
       visibility && h('span', { class: 'private-note' }, visibility)),
     answering && h('div', { class: 'answers' }, `↪ ${excerpt(answering.content)}`),
-    h('div', { class: 'body' }, message.content),
+    message.meta?.deleted
+      ? h('div', { class: 'body deleted' }, 'message deleted')
+      : h('div', { class: 'body' }, message.content, message.meta?.edited_at && h('span', { class: 'edited' }, ' (edited)')),
+    (message.meta?.reactions || []).length > 0 && h('div', { class: 'reactions' },
+      message.meta.reactions.map(([emoji, users]) => `${emoji} ${users.length}`).join('  ')),
     message.kind === 'clarification_request' && message.target === me
       && h('button', { type: 'button', class: 'link', 'data-action': 'reply', 'data-id': message.id }, 'Reply'));
 }

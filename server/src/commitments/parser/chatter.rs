@@ -144,7 +144,7 @@ pub fn trim<'t>(tokens: &'t [Token], members: &[UserRef]) -> Trimmed<'t> {
         // "Kim, …" / "@kim …"
         if let Some(member) = members
             .iter()
-            .find(|m| m.username.to_lowercase() == c.peek(0))
+            .find(|m| m.username.eq_ignore_ascii_case(c.peek(0)))
             && matches!(c.peek(1), "," | ":" | "-")
         {
             addressed = Some(member.clone());
@@ -169,7 +169,7 @@ pub fn trim<'t>(tokens: &'t [Token], members: &[UserRef]) -> Trimmed<'t> {
         && tokens[end - 2].text == ","
         && let Some(member) = members
             .iter()
-            .find(|m| m.username.to_lowercase() == tokens[end - 1].text)
+            .find(|m| m.username.eq_ignore_ascii_case(&tokens[end - 1].text))
     {
         addressed = addressed.or(Some(member.clone()));
         end -= 2;
@@ -184,7 +184,11 @@ pub fn trim<'t>(tokens: &'t [Token], members: &[UserRef]) -> Trimmed<'t> {
 /// Whether the tokens say something a commitment would have to record: a number or an
 /// amount, a condition, a date or time, a denial — or a member named as doing something.
 pub fn says_something(tokens: &[Token], members: &[UserRef]) -> bool {
-    let member = |t: &Token| members.iter().any(|m| m.username.to_lowercase() == t.text);
+    let member = |t: &Token| {
+        members
+            .iter()
+            .any(|m| m.username.eq_ignore_ascii_case(&t.text))
+    };
     let doing = tokens.iter().any(|t| verb(&t.text).is_some());
     let named_with = tokens.windows(2).any(|w| {
         matches!(

@@ -409,7 +409,7 @@ pub fn named_member(tokens: &[Token], author: &UserRef, members: &[UserRef]) -> 
     let mut found: Option<UserRef> = None;
     for token in tokens {
         if let Some(super::shape::Who::Member(m)) = person(&token.text, false, author, members)
-            && m.username.to_lowercase() == token.text
+            && m.username.eq_ignore_ascii_case(&token.text)
             && m.id != author.id
         {
             match &found {

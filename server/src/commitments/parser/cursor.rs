@@ -38,10 +38,13 @@ impl<'a> Cursor<'a> {
 
     /// Whether the words at the cursor are `phrase` (each item a word; `a|b` for either).
     pub fn at_phrase(&self, phrase: &[&str]) -> bool {
+        let Some(ahead) = self.tokens.get(self.at..self.at + phrase.len()) else {
+            return false;
+        };
         phrase
             .iter()
-            .enumerate()
-            .all(|(i, want)| want.split('|').any(|w| w == self.peek(i)))
+            .zip(ahead)
+            .all(|(want, token)| one_of(want.as_bytes(), token.text.as_bytes()))
     }
 
     /// Takes `phrase` if it is next.
@@ -91,4 +94,19 @@ impl<'a> Cursor<'a> {
             .and_then(|i| self.tokens.get(i))
             .map_or(0, |t| t.end)
     }
+}
+
+/// Whether `word` is one of the words of `want` ("a|b|c"), read in one pass (the grammar
+/// asks this of most words of every message).
+fn one_of(want: &[u8], word: &[u8]) -> bool {
+    let mut start = 0;
+    for end in 0..=want.len() {
+        if end == want.len() || want[end] == b'|' {
+            if want[start..end] == *word {
+                return true;
+            }
+            start = end + 1;
+        }
+    }
+    false
 }

@@ -186,14 +186,17 @@ pub fn person(word: &str, capital: bool, author: &UserRef, members: &[UserRef]) 
     {
         return None;
     }
-    if let Some(member) = members.iter().find(|m| m.username.to_lowercase() == word) {
+    if let Some(member) = members
+        .iter()
+        .find(|m| m.username.eq_ignore_ascii_case(word))
+    {
         return Some(Who::Member(member.clone()));
     }
     // A name that begins a member's username is not that member — "Al" may be someone
     // else — but it is what to suggest.
     let prefixed: Vec<UserRef> = members
         .iter()
-        .filter(|m| word.len() >= 2 && m.username.to_lowercase().starts_with(word))
+        .filter(|m| word.len() >= 2 && begins(&m.username, word))
         .cloned()
         .collect();
     match prefixed.len() {
@@ -211,11 +214,13 @@ pub fn person(word: &str, capital: bool, author: &UserRef, members: &[UserRef]) 
             });
         }
     }
+    // a near name differs in at most a third of its letters (one, in a short name)
+    let near = 1.max(word.len() / 3);
     let suggestion = members
         .iter()
-        .filter(|m| m.id != author.id)
-        .map(|m| (distance(word, &m.username.to_lowercase()), m))
-        .filter(|(d, _)| *d <= 1.max(word.len() / 3) && *d < word.len())
+        .filter(|m| m.id != author.id && m.username.len().abs_diff(word.len()) <= near)
+        .map(|m| (distance(word, &m.username), m))
+        .filter(|(d, _)| *d <= near && *d < word.len())
         .min_by_key(|(d, _)| *d)
         .map(|(_, m)| m.clone());
     (capital || (word.len() >= 3 && suggestion.is_some())).then(|| Who::Unknown {
@@ -224,17 +229,53 @@ pub fn person(word: &str, capital: bool, author: &UserRef, members: &[UserRef]) 
     })
 }
 
-/// Levenshtein distance between two short words.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
+/// Whether `name` begins with `word`, in any case.
+fn begins(name: &str, word: &str) -> bool {
+    name.get(..word.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(word))
+}
+
+/// Levenshtein distance between a lowercase word and a name, in any case (usernames are at
+/// most 32 ASCII letters: that case is done on the stack, as it runs for most words of most
+/// messages).
+fn distance(word: &str, name: &str) -> usize {
+    const MAX: usize = 32;
+    if !(word.is_ascii() && name.is_ascii() && name.len() <= MAX) {
+        let word: Vec<char> = word.chars().collect();
+        let name: Vec<char> = name.to_lowercase().chars().collect();
+        let rows = || vec![0; name.len() + 1];
+        return levenshtein(&word, &name, &mut rows(), &mut rows());
+    }
+    let mut lower = [0u8; MAX];
+    for (cell, byte) in lower.iter_mut().zip(name.bytes()) {
+        *cell = byte.to_ascii_lowercase();
+    }
+    let (mut previous, mut current) = ([0; MAX + 1], [0; MAX + 1]);
+    levenshtein(
+        word.as_bytes(),
+        &lower[..name.len()],
+        &mut previous,
+        &mut current,
+    )
+}
+
+/// The edit distance of `a` and `b`, with two rows of at least `b.len() + 1` cells.
+fn levenshtein<T: PartialEq>(
+    a: &[T],
+    b: &[T],
+    previous: &mut [usize],
+    current: &mut [usize],
+) -> usize {
+    for (j, cell) in previous.iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j;
+    }
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
         }
-        previous = current;
+        previous[..=b.len()].copy_from_slice(&current[..=b.len()]);
     }
     previous[b.len()]
 }
@@ -248,6 +289,21 @@ mod tests {
     fn read(text: &str, author: &str, members: &[UserRef]) -> Option<Subject> {
         let tokens = tokenize(text);
         subject(&mut Cursor::new(&tokens), &user(author), members)
+    }
+
+    /// The edit distance counts insertions, deletions and substitutions, in any case.
+    #[test]
+    fn distance_is_levenshtein() {
+        for (word, name, want) in [
+            ("alcie", "alice", 2),
+            ("alice", "Alice", 0),
+            ("bob", "bobby", 2),
+            ("", "bob", 3),
+            ("kitten", "sitting", 3),
+            ("zoë", "zoe", 1),
+        ] {
+            assert_eq!(distance(word, name), want, "{word} / {name}");
+        }
     }
 
     /// Names match exactly or by unique prefix; near misses get a suggestion.

@@ -27,14 +27,38 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
                 format!(" #{}", view.group.name),
                 Style::default().add_modifier(Modifier::BOLD),
             )];
-            if let Some(description) = view.group.description.as_deref().filter(|d| !d.is_empty()) {
-                spans.push(Span::raw(format!(" — {description}")));
+            if let Some(other) = &view.query {
+                spans.push(Span::styled(
+                    format!(
+                        " → {} (private; /query alone for the group)",
+                        other.username
+                    ),
+                    Style::new().fg(Color::Magenta),
+                ));
+                frame.render_widget(Paragraph::new(Line::from(spans)), area);
+                return;
             }
-            let members: Vec<&str> = view
+            let about = view
+                .group
+                .topic
+                .as_deref()
+                .or(view.group.description.as_deref())
+                .filter(|d| !d.is_empty());
+            if let Some(about) = about {
+                spans.push(Span::raw(format!(" — {about}")));
+            }
+            // connected members first-class: `●bob` online, `bob` not
+            let members: Vec<String> = view
                 .group
                 .members
                 .iter()
-                .map(|m| m.username.as_str())
+                .map(|m| {
+                    if view.online.contains(&m.id) {
+                        format!("●{}", m.username)
+                    } else {
+                        m.username.clone()
+                    }
+                })
                 .collect();
             spans.push(Span::styled(format!("  ({})", members.join(", ")), DIM));
             Line::from(spans)
@@ -78,8 +102,26 @@ pub fn line_count(app: &App, index: usize, width: u16) -> usize {
         .map_or(0, |view| lines(app, view, width).len())
 }
 
+/// Where message `seq` of group `index` starts among its screen lines, and their count.
+pub fn line_of(app: &App, index: usize, seq: i64, width: u16) -> Option<(usize, usize)> {
+    let view = app.groups.get(index)?;
+    let mut starts = Vec::new();
+    let all = lines_marked(app, view, width, Some((seq, &mut starts)));
+    starts.first().map(|start| (*start, all.len()))
+}
+
 /// Every screen line of the conversation at `width`.
 fn lines(app: &App, view: &GroupView, width: u16) -> Vec<Line<'static>> {
+    lines_marked(app, view, width, None)
+}
+
+/// [`lines`], noting where message `seq` starts when asked.
+fn lines_marked(
+    app: &App,
+    view: &GroupView,
+    width: u16,
+    mut mark: Option<(i64, &mut Vec<usize>)>,
+) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if view.loading_older {
         lines.push(Line::from(Span::styled("  loading older messages…", DIM)));
@@ -103,7 +145,7 @@ fn lines(app: &App, view: &GroupView, width: u16) -> Vec<Line<'static>> {
             .find(|seq| *seq > marker)
     });
     let mut last_day = None;
-    for message in &view.messages {
+    for message in view.messages.iter().filter(|m| view.shows(m, app.me.id)) {
         let day = timefmt::date_clock(message.created_at)
             .split(' ')
             .next()
@@ -119,9 +161,43 @@ fn lines(app: &App, view: &GroupView, width: u16) -> Vec<Line<'static>> {
                 Style::new().fg(Color::LightRed),
             ));
         }
+        if let Some((seq, starts)) = &mut mark
+            && *seq == message.seq
+        {
+            starts.push(lines.len());
+        }
         for line in message_lines(app, view, message) {
             lines.extend(wrap(line.spans, width, INDENT_WIDTH));
         }
+        for (_, text) in view
+            .system_lines
+            .iter()
+            .filter(|(at, _)| *at == message.seq)
+        {
+            lines.push(system_line(text));
+        }
+    }
+    let shown = |at: i64| view.messages.iter().any(|m| m.seq == at);
+    for (_, text) in view.system_lines.iter().filter(|(at, _)| !shown(*at)) {
+        lines.push(system_line(text));
+    }
+    let typing: Vec<String> = view
+        .typing
+        .iter()
+        .map(|t| {
+            if t.private {
+                format!("{} (to you)", t.user)
+            } else {
+                t.user.clone()
+            }
+        })
+        .collect();
+    if !typing.is_empty() {
+        let verb = if typing.len() == 1 { "is" } else { "are" };
+        lines.push(Line::from(Span::styled(
+            format!("      {} {verb} typing…", typing.join(", ")),
+            DIM.add_modifier(Modifier::ITALIC),
+        )));
     }
     for outgoing in app.outbox.iter().filter(|o| o.group == view.group.id) {
         let to = outgoing
@@ -136,6 +212,11 @@ fn lines(app: &App, view: &GroupView, width: u16) -> Vec<Line<'static>> {
         lines.extend(wrap(vec![Span::styled(text, DIM)], width, INDENT_WIDTH));
     }
     lines
+}
+
+/// A line about the group itself (a member added, removed, left).
+fn system_line(text: &str) -> Line<'static> {
+    Line::from(Span::styled(format!("      — {text}"), DIM))
 }
 
 /// `──── text ────` across the width.
@@ -224,9 +305,21 @@ fn message_lines(app: &App, view: &GroupView, message: &Message) -> Vec<Line<'st
             ],
             Style::new(),
         ),
+        MessageKind::Topic => (vec![Span::styled("~ ", DIM)], DIM),
+        // changes of earlier messages are applied to them, never shown as lines
+        MessageKind::Edit | MessageKind::Delete | MessageKind::Reaction => return Vec::new(),
     };
     head.insert(0, time);
     let mut out = Vec::new();
+    if message.is_deleted() {
+        head.push(Span::styled(
+            "message deleted",
+            DIM.add_modifier(Modifier::ITALIC),
+        ));
+        out.push(Line::from(head));
+        return out;
+    }
+    let count = message.content.split('\n').count();
     for (i, text) in message.content.split('\n').enumerate() {
         let mut spans = if i == 0 {
             std::mem::take(&mut head)
@@ -234,7 +327,21 @@ fn message_lines(app: &App, view: &GroupView, message: &Message) -> Vec<Line<'st
             vec![Span::raw(INDENT)]
         };
         spans.extend(highlight(app, message, text, body_style));
+        if i + 1 == count && message.is_edited() {
+            spans.push(Span::styled(" (edited)", DIM));
+        }
         out.push(Line::from(spans));
+    }
+    let reactions = message.reactions();
+    if !reactions.is_empty() {
+        let shown: Vec<String> = reactions
+            .iter()
+            .map(|(emoji, who)| format!("{emoji} {}", who.len()))
+            .collect();
+        out.push(Line::from(vec![
+            Span::raw(INDENT),
+            Span::styled(shown.join("  "), Style::new().fg(Color::LightBlue)),
+        ]));
     }
     out
 }

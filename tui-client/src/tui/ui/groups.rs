@@ -69,6 +69,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             line = line.style(Style::default().bg(Color::Blue).fg(Color::White));
         }
         lines.push(line);
+        // a private conversation open in the group, listed under it
+        if active && let Some(other) = &view.query {
+            lines.push(Line::from(Span::styled(
+                format!("    └ {}", other.username),
+                Style::default().fg(Color::Magenta),
+            )));
+        }
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

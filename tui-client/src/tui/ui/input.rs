@@ -18,6 +18,23 @@ pub const PROMPT_WIDTH: u16 = 3;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let border = Style::default().fg(Color::DarkGray);
     let title = match app.active_group() {
+        Some(_) if app.editing.is_some() => Span::styled(
+            format!(
+                " editing #{} · Enter saves · Esc gives up ",
+                app.editing.map_or(0, |(_, seq)| seq)
+            ),
+            Style::default()
+                .fg(Color::LightBlue)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Some(view) if view.query.is_some() => Span::styled(
+            format!(
+                " #{} → {} (private) · Enter send · /query alone: the whole group ",
+                view.group.name,
+                view.query.as_ref().map_or("", |u| u.username.as_str())
+            ),
+            Style::default().fg(Color::Magenta),
+        ),
         Some(view) if view.pending_clarification.is_some() => Span::styled(
             " ? quid asked you to clarify: your next message answers it ",
             Style::default()

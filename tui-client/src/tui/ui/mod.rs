@@ -9,6 +9,8 @@
 //! └ status: user │ group │ connection │ notice ───────────────┘
 //! ```
 
+#[cfg(test)]
+mod chat_tests;
 mod conversation;
 mod groups;
 mod help;
@@ -125,6 +127,17 @@ pub fn side_pane_max_scroll(app: &App) -> usize {
     }
 }
 
+/// Where message `seq` starts among group `index`'s screen lines at `width`, and how
+/// many lines there are.
+pub fn conversation_line_of(
+    app: &App,
+    index: usize,
+    seq: i64,
+    width: u16,
+) -> Option<(usize, usize)> {
+    conversation::line_of(app, index, seq, width)
+}
+
 /// How many screen lines group `index`'s conversation takes at `width`.
 pub fn conversation_lines(app: &App, index: usize, width: u16) -> usize {
     conversation::line_count(app, index, width)
@@ -140,6 +153,21 @@ pub fn group_at(app: &App, column: u16, row: u16) -> Option<usize> {
         return None;
     }
     let skip = groups::first_shown(app, list.height);
-    let index = usize::from(row - first_row) + skip;
+    let mut shown_row = usize::from(row - first_row);
+    // the line of an open private conversation sits under the open group: it is the
+    // open group, and the groups below it are one row further down
+    if let Some(active) = app.active
+        && app.groups.get(active).is_some_and(|v| v.query.is_some())
+        && active >= skip
+    {
+        let under = active - skip + 1;
+        if shown_row == under {
+            return Some(active);
+        }
+        if shown_row > under {
+            shown_row -= 1;
+        }
+    }
+    let index = shown_row + skip;
     (index < app.groups.len()).then_some(index)
 }

@@ -46,6 +46,31 @@ fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
             lines.extend(whatif(text, answer, width));
             lines.push(Line::raw(""));
         }
+        if let Some(found) = app.search.as_ref().filter(|s| s.group == view.group.id) {
+            let title = format!("Found for \"{}\" (/jump SEQ)", found.query);
+            lines.push(Line::from(Span::styled(
+                title,
+                Style::new()
+                    .fg(Color::LightBlue)
+                    .add_modifier(Modifier::BOLD),
+            )));
+            if found.messages.is_empty() {
+                lines.push(Line::from(Span::styled(" nothing", DIM)));
+            }
+            for message in &found.messages {
+                let author = message
+                    .author
+                    .as_ref()
+                    .map_or("quid", |a| a.username.as_str());
+                let text = format!(
+                    " #{} {author}: {}",
+                    message.seq,
+                    message.content.replace('\n', " ")
+                );
+                lines.extend(wrap(vec![Span::raw(text)], width, 2));
+            }
+            lines.push(Line::raw(""));
+        }
         let liabilities = section(
             "Liabilities",
             Color::Cyan,

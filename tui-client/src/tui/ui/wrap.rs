@@ -1,23 +1,26 @@
 //! Word wrapping with a hanging indent, so wrapped text stays aligned under the message
-//! text instead of running back under the time column (as in weechat and irssi).
+//! text instead of running back under the time column (as in weechat and irssi). Text is
+//! cut and measured by grapheme cluster, so a flag or a ZWJ emoji is never split.
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// Wraps one styled line to `width` columns; continuation lines start with `indent`
 /// spaces. Breaks at the last space that fits, else mid-word.
 pub fn wrap(spans: Vec<Span<'static>>, width: u16, indent: u16) -> Vec<Line<'static>> {
     let width = usize::from(width.max(1));
     let indent = usize::from(indent).min(width.saturating_sub(1));
-    let cells: Vec<(char, Style)> = spans
+    let cells: Vec<(&str, Style)> = spans
         .iter()
-        .flat_map(|span| span.content.chars().map(move |c| (c, span.style)))
+        .flat_map(|span| span.content.graphemes(true).map(move |g| (g, span.style)))
         .collect();
-    let mut rows: Vec<Vec<(char, Style)>> = Vec::new();
-    let mut current: Vec<(char, Style)> = Vec::new();
+    let mut rows: Vec<Vec<(&str, Style)>> = Vec::new();
+    let mut current: Vec<(&str, Style)> = Vec::new();
     let mut used = 0;
     for cell in cells {
-        let w = char_width(cell.0);
+        let w = grapheme_width(cell.0);
         let room = if rows.is_empty() {
             width
         } else {
@@ -26,7 +29,7 @@ pub fn wrap(spans: Vec<Span<'static>>, width: u16, indent: u16) -> Vec<Line<'sta
         if used + w > room && !current.is_empty() {
             let split = current
                 .iter()
-                .rposition(|(c, _)| *c == ' ')
+                .rposition(|(g, _)| *g == " ")
                 .filter(|&i| i > 0);
             let rest = match split {
                 Some(i) => {
@@ -37,7 +40,7 @@ pub fn wrap(spans: Vec<Span<'static>>, width: u16, indent: u16) -> Vec<Line<'sta
                 None => Vec::new(),
             };
             rows.push(std::mem::replace(&mut current, rest));
-            used = current.iter().map(|(c, _)| char_width(*c)).sum();
+            used = current.iter().map(|(g, _)| grapheme_width(g)).sum();
         }
         current.push(cell);
         used += w;
@@ -49,14 +52,21 @@ pub fn wrap(spans: Vec<Span<'static>>, width: u16, indent: u16) -> Vec<Line<'sta
         .collect()
 }
 
-/// Columns a character takes on screen.
-fn char_width(c: char) -> usize {
-    let mut buf = [0u8; 4];
-    Span::raw(&*c.encode_utf8(&mut buf)).width()
+/// Columns a grapheme cluster takes on screen: a flag or a ZWJ sequence is one emoji,
+/// two columns wide, not the sum of its code points.
+pub fn grapheme_width(g: &str) -> usize {
+    if g.chars().count() > 1 && g.chars().any(|c| c == '\u{200d}' || is_regional(c)) {
+        return 2;
+    }
+    g.width()
+}
+
+fn is_regional(c: char) -> bool {
+    ('\u{1f1e6}'..='\u{1f1ff}').contains(&c)
 }
 
 /// Joins runs of equally styled characters back into spans.
-fn to_line(row: Vec<(char, Style)>, indent: usize) -> Line<'static> {
+fn to_line(row: Vec<(&str, Style)>, indent: usize) -> Line<'static> {
     let mut spans: Vec<Span<'static>> = Vec::new();
     if indent > 0 {
         spans.push(Span::raw(" ".repeat(indent)));
@@ -71,7 +81,7 @@ fn to_line(row: Vec<(char, Style)>, indent: usize) -> Line<'static> {
             ));
         }
         style = Some(s);
-        text.push(c);
+        text.push_str(c);
     }
     if !text.is_empty() {
         spans.push(Span::styled(text, style.unwrap_or_default()));
@@ -95,6 +105,15 @@ mod tests {
             texts(&lines),
             vec!["12:00 bob: the", "      quick", "      brown fox"]
         );
+    }
+
+    /// Flags and ZWJ sequences are measured and cut as one emoji of two columns.
+    #[test]
+    fn emoji_are_cut_whole() {
+        assert_eq!(grapheme_width("🇫🇷"), 2);
+        assert_eq!(grapheme_width("👨‍👩‍👧"), 2);
+        let lines = wrap(vec![Span::raw("🇫🇷🇫🇷👨‍👩‍👧")], 4, 0);
+        assert_eq!(texts(&lines), vec!["🇫🇷🇫🇷", "👨‍👩‍👧"]);
     }
 
     /// A word longer than the width is cut rather than lost.

@@ -3,6 +3,7 @@
 use super::super::app::{App, Outgoing, PaneData, PaneFocus};
 use super::super::commands::Command;
 use super::super::effects::{ApiRequest, Effect};
+use super::super::event::RequestError;
 use super::{pane_requests, switch_to};
 use crate::api::{ApiError, find_group};
 use crate::ws::WsCommand;
@@ -22,11 +23,39 @@ pub fn apply(app: &mut App, command: Command) -> Vec<Effect> {
             })],
             None => no_group(app),
         },
+        Command::Invite => match app.active_group() {
+            Some(view) => vec![Effect::Api(ApiRequest::Invite {
+                group: view.group.id,
+            })],
+            None => no_group(app),
+        },
+        Command::Kick(username) => kick(app, &username),
         Command::Msg { to, text } => send(app, text, Some(to)),
+        Command::Query { to, text } => query(app, to, text),
         Command::Commitments => show_pane(app, PaneFocus::Commitments),
         Command::Liabilities => show_pane(app, PaneFocus::Liabilities),
         Command::WhatIf(text) => whatif(app, text),
         Command::Revoke(id) => vec![Effect::Api(ApiRequest::Revoke { id })],
+        Command::Names => names(app),
+        Command::Topic(topic) => topic_command(app, topic),
+        Command::Search(query) => match app.active_group() {
+            Some(view) => vec![Effect::Api(ApiRequest::Search {
+                group: view.group.id,
+                query,
+            })],
+            None => no_group(app),
+        },
+        Command::Jump(seq) => {
+            super::live::jump_to(app, seq);
+            Vec::new()
+        }
+        Command::Delete(seq) => delete(app, seq),
+        Command::React { seq, emoji, remove } => react(app, seq, emoji, remove),
+        Command::Notify(level) => notify(app, level),
+        Command::Reconnect => {
+            app.notify("connecting now…");
+            vec![Effect::Ws(WsCommand::Reconnect)]
+        }
         Command::Help => {
             app.show_help = true;
             app.help_scroll = 0;
@@ -62,6 +91,26 @@ pub fn join(app: &mut App, name: &str, may_refresh: bool) -> Vec<Effect> {
         }
         Err(e) => {
             app.error(e.to_string());
+            Vec::new()
+        }
+    }
+}
+
+/// Removes a member of the current group, found by name.
+fn kick(app: &mut App, username: &str) -> Vec<Effect> {
+    let Some(view) = app.active_group() else {
+        return no_group(app);
+    };
+    let group = view.group.id;
+    let member = view.group.members.iter().find(|m| m.username == username);
+    match member {
+        Some(member) => vec![Effect::Api(ApiRequest::Kick {
+            group,
+            user: member.id,
+            username: member.username.clone(),
+        })],
+        None => {
+            app.error(format!("{username} is not a member of this group"));
             Vec::new()
         }
     }
@@ -124,6 +173,143 @@ fn whatif(app: &mut App, text: Option<String>) -> Vec<Effect> {
     }
 }
 
+fn query(app: &mut App, to: Option<String>, text: Option<String>) -> Vec<Effect> {
+    let Some(view) = app.active_group_mut() else {
+        return no_group(app);
+    };
+    let Some(name) = to else {
+        view.query = None;
+        view.scroll = 0;
+        return Vec::new();
+    };
+    let Some(member) = view
+        .group
+        .members
+        .iter()
+        .find(|m| m.username.eq_ignore_ascii_case(&name))
+        .cloned()
+    else {
+        app.error(format!("{name} is not a member of this group"));
+        return Vec::new();
+    };
+    view.query = Some(member.clone());
+    view.scroll = 0;
+    match text {
+        Some(text) => send(app, text, Some(member.username)),
+        None => Vec::new(),
+    }
+}
+
+fn names(app: &mut App) -> Vec<Effect> {
+    let Some(view) = app.active_group() else {
+        return no_group(app);
+    };
+    let names: Vec<String> = view
+        .group
+        .members
+        .iter()
+        .map(|m| {
+            if view.online.contains(&m.id) {
+                format!("●{}", m.username)
+            } else {
+                m.username.clone()
+            }
+        })
+        .collect();
+    let online = view.online.len();
+    let text = format!(
+        "{} members, {online} connected: {}",
+        names.len(),
+        names.join(" ")
+    );
+    app.notify(text);
+    Vec::new()
+}
+
+fn topic_command(app: &mut App, topic: Option<String>) -> Vec<Effect> {
+    let Some(view) = app.active_group() else {
+        return no_group(app);
+    };
+    let group = view.group.id;
+    match topic {
+        None => {
+            let text = match &view.group.topic {
+                Some(topic) => format!("topic: {topic}"),
+                None => "no topic: /topic TEXT sets one".to_owned(),
+            };
+            app.notify(text);
+            Vec::new()
+        }
+        Some(topic) => vec![Effect::Api(ApiRequest::Topic {
+            group,
+            topic: Some(topic).filter(|t| !t.is_empty()),
+        })],
+    }
+}
+
+fn delete(app: &mut App, seq: Option<i64>) -> Vec<Effect> {
+    let me = app.me.id;
+    let Some(view) = app.active_group() else {
+        return no_group(app);
+    };
+    let group = view.group.id;
+    match seq.or_else(|| view.last_own(me).map(|m| m.seq)) {
+        Some(seq) => vec![Effect::Api(ApiRequest::Delete { group, seq })],
+        None => {
+            app.error("you have no message here to delete");
+            Vec::new()
+        }
+    }
+}
+
+fn react(app: &mut App, seq: Option<i64>, emoji: String, remove: bool) -> Vec<Effect> {
+    let Some(view) = app.active_group() else {
+        return no_group(app);
+    };
+    let group = view.group.id;
+    let last = view
+        .messages
+        .iter()
+        .rev()
+        .find(|m| !m.is_deleted())
+        .map(|m| m.seq);
+    match seq.or(last) {
+        Some(seq) => vec![Effect::Api(ApiRequest::React {
+            group,
+            seq,
+            emoji,
+            remove,
+        })],
+        None => {
+            app.error("no message to react to");
+            Vec::new()
+        }
+    }
+}
+
+fn notify(app: &mut App, level: Option<crate::config::NotifyLevel>) -> Vec<Effect> {
+    let Some(view) = app.active_group() else {
+        return no_group(app);
+    };
+    let group = view.group.clone();
+    match level {
+        None => {
+            let level = app.notify_level(&group);
+            app.notify(format!(
+                "#{} rings the bell for: {}",
+                group.name,
+                format!("{level:?}").to_lowercase()
+            ));
+            Vec::new()
+        }
+        Some(level) => {
+            let key = group.id.to_string();
+            app.notify.insert(key.clone(), level);
+            vec![Effect::Api(ApiRequest::SaveNotify { key, level })]
+        }
+    }
+}
+
 fn no_group(app: &mut App) -> Vec<Effect> {
     app.error("no group open: /create NAME or /join GROUP");
     Vec::new()
@@ -150,4 +336,46 @@ pub fn send(app: &mut App, content: String, to: Option<String>) -> Vec<Effect> {
         client_id: outgoing.client_id,
         to: outgoing.to,
     })]
+}
+
+/// A request that ends in a few words (`what`; empty: nothing to say) has ended.
+pub(super) fn done(app: &mut App, what: String, result: Result<(), RequestError>) {
+    match result {
+        Ok(()) if what.is_empty() => {}
+        Ok(()) => app.notify(what),
+        Err(e) => app.error(request_failed(e)),
+    }
+}
+
+/// `/search` has its answer: the results open the side pane.
+pub(super) fn found(
+    app: &mut App,
+    group: quid_shared::Id,
+    query: String,
+    result: Result<Vec<quid_shared::Message>, RequestError>,
+) {
+    match result {
+        Ok(messages) => {
+            app.notify(format!(
+                "{} found for \"{query}\": /jump SEQ to go to one",
+                messages.len()
+            ));
+            app.search = Some(super::super::app::SearchResults {
+                group,
+                query,
+                messages,
+            });
+            app.side_pane = true;
+            app.pane_scroll = 0;
+        }
+        Err(e) => app.error(request_failed(e)),
+    }
+}
+
+/// A failed request in words.
+fn request_failed(error: RequestError) -> String {
+    match error {
+        RequestError::Unsupported => "the server does not offer this".to_owned(),
+        RequestError::Failed(e) => e,
+    }
 }

@@ -37,6 +37,16 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Esc => {
             app.notice = None;
             app.show_help = false;
+            if app.editing.take().is_some() {
+                app.input = new_input();
+            }
+        }
+        // Ctrl+R is redo in the input; while waiting to reconnect it connects now
+        KeyCode::Char('r')
+            if ctrl && !alt && matches!(app.conn, crate::ws::ConnState::Reconnecting { .. }) =>
+        {
+            app.notify("connecting now…");
+            return vec![Effect::Ws(crate::ws::WsCommand::Reconnect)];
         }
         KeyCode::F(1) => {
             app.show_help = !app.show_help;
@@ -68,10 +78,17 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('p') if ctrl => return cycle_group(app, -1),
         KeyCode::Right | KeyCode::Down if alt => return cycle_group(app, 1),
         KeyCode::Left | KeyCode::Up if alt => return cycle_group(app, -1),
+        KeyCode::Up if ctrl => recall(app, -1),
+        KeyCode::Down if ctrl => recall(app, 1),
+        // as in other chats: Up on an empty input edits my last message here
+        KeyCode::Up if input_empty && app.history.browsing.is_none() && start_edit(app) => {}
         KeyCode::Up if app.input.cursor().0 == 0 => recall(app, -1),
         KeyCode::Down if app.input.cursor().0 + 1 >= app.input.lines().len() => recall(app, 1),
         _ => {
             app.input.input(Input::from(key));
+            if matches!(key.code, KeyCode::Char(_)) && !ctrl && !alt {
+                return super::live::typing(app);
+            }
         }
     }
     Vec::new()
@@ -118,7 +135,12 @@ fn submit(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     let parsed = commands::is_command(&text).then(|| commands::parse(&text));
-    let sends = matches!(parsed, None | Some(Ok(Command::Msg { .. })));
+    let sends = matches!(
+        parsed,
+        None | Some(Ok(
+            Command::Msg { .. } | Command::Query { text: Some(_), .. }
+        ))
+    );
     if sends && let Some(gone) = app.displaced_from.take() {
         // Typed for a group that went away meanwhile: not sent to its replacement unseen.
         let target = app
@@ -129,19 +151,48 @@ fn submit(app: &mut App) -> Vec<Effect> {
         ));
         return Vec::new();
     }
+    if let Some((group, seq)) = app.editing.take() {
+        app.input = new_input();
+        return vec![Effect::Api(ApiRequest::Edit {
+            group,
+            seq,
+            content: text,
+        })];
+    }
+    if let Some(Err(message)) = &parsed {
+        // kept in the input, to be fixed
+        app.error(message.clone());
+        return Vec::new();
+    }
     remember(app, &text);
     app.input = new_input();
     match parsed {
         Some(Ok(cmd)) => command::apply(app, cmd),
-        Some(Err(message)) => {
-            app.error(message);
-            Vec::new()
-        }
+        Some(Err(_)) => Vec::new(),
         None => {
             let content = text.strip_prefix('/').unwrap_or(&text).to_owned();
-            command::send(app, content, None)
+            let to = app
+                .active_group()
+                .and_then(|v| v.query.as_ref())
+                .map(|u| u.username.clone());
+            command::send(app, content, to)
         }
     }
+}
+
+/// Puts my last message of the group on screen into the input for editing; `false`
+/// when there is none.
+fn start_edit(app: &mut App) -> bool {
+    let me = app.me.id;
+    let Some((group, seq, content)) = app.active_group().and_then(|view| {
+        view.last_own(me)
+            .map(|m| (view.group.id, m.seq, m.content.clone()))
+    }) else {
+        return false;
+    };
+    set_input(app, &content);
+    app.editing = Some((group, seq));
+    true
 }
 
 fn remember(app: &mut App, text: &str) {

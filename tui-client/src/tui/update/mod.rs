@@ -1,11 +1,16 @@
 //! `update`: how each [`Event`] changes the [`App`], and which effects it asks for. Pure —
 //! no terminal, no network — so it is tested directly.
 //!
-//! Keys, mouse and paste live in `keys`, `/commands` in `command`; network frames and HTTP
-//! results are handled here.
+//! Keys, mouse and paste live in `keys`, `/commands` in `command`, frames about people
+//! and read positions in `live`; messages and HTTP results are handled here.
 
+#[cfg(test)]
+mod chat_tests;
 mod command;
 mod keys;
+mod live;
+#[cfg(test)]
+mod people_tests;
 #[cfg(test)]
 mod tests;
 
@@ -15,6 +20,7 @@ use super::app::{App, GroupView, PaneData};
 use super::effects::{ApiRequest, Effect};
 use super::event::{ApiOutcome, Event, RequestError};
 use super::ui;
+use crate::config::NotifyLevel;
 use crate::ws::{ConnState, WsCommand, WsEvent};
 
 /// Refresh the group list this often (seconds), to notice groups others added us to.
@@ -66,18 +72,27 @@ fn on_tick(app: &mut App) -> Vec<Effect> {
             app.notice = None;
         }
     }
+    for view in &mut app.groups {
+        for typing in &mut view.typing {
+            typing.ttl = typing.ttl.saturating_sub(1);
+        }
+        view.typing.retain(|t| t.ttl > 0);
+    }
+    app.ticks += 1;
+    let mut effects = live::read_position(app);
     app.ticks_since_refresh += 1;
     if app.ticks_since_refresh >= REFRESH_EVERY && app.conn == ConnState::Connected {
         app.ticks_since_refresh = 0;
-        return vec![Effect::Api(ApiRequest::Groups)];
+        effects.push(Effect::Api(ApiRequest::Groups));
     }
-    Vec::new()
+    effects
 }
 
 fn on_net(app: &mut App, event: WsEvent) -> Vec<Effect> {
     match event {
         WsEvent::State(state) => {
-            let reconnected = state == ConnState::Connected && app.was_connected;
+            let reconnected = state == ConnState::Connected
+                && (app.was_connected || std::mem::take(&mut app.started_offline));
             if state == ConnState::Connected {
                 app.was_connected = true;
             }
@@ -94,6 +109,12 @@ fn on_net(app: &mut App, event: WsEvent) -> Vec<Effect> {
             Vec::new()
         }
         WsEvent::Joined { .. } => Vec::new(),
+        WsEvent::Presence { .. }
+        | WsEvent::Status { .. }
+        | WsEvent::Typing { .. }
+        | WsEvent::Read { .. }
+        | WsEvent::Added { .. }
+        | WsEvent::Member { .. } => live::on_people(app, event),
         WsEvent::Removed { group } => {
             let how = departure(app, group, Departure::Removed);
             remove_group(app, group, how)
@@ -101,10 +122,16 @@ fn on_net(app: &mut App, event: WsEvent) -> Vec<Effect> {
         WsEvent::Error {
             message, reference, ..
         } => {
-            let before = app.outbox.len();
-            app.outbox
-                .retain(|o| Some(o.client_id.as_str()) != reference.as_deref());
-            if app.outbox.len() < before {
+            let refused = app
+                .outbox
+                .iter()
+                .position(|o| Some(o.client_id.as_str()) == reference.as_deref());
+            if let Some(at) = refused {
+                // the refused text goes back into the input, to be fixed and sent again
+                let refused = app.outbox.remove(at);
+                if app.input.is_empty() {
+                    keys::set_input(app, &refused.content);
+                }
                 app.error(format!("not sent: {message}"));
             } else {
                 app.error(format!("server: {message}"));
@@ -141,6 +168,12 @@ fn on_message(app: &mut App, message: Message) -> Vec<Effect> {
 fn record_message(app: &mut App, index: usize, message: Message) -> Vec<Effect> {
     let me = app.me.id;
     let mentioned = app.mentions_me(&message);
+    let level = app.notify_level(&app.groups[index].group);
+    let rings = match level {
+        NotifyLevel::All => !message.kind.is_change(),
+        NotifyLevel::Mentions => crate::notify::concerns(&message, &app.me),
+        NotifyLevel::None => false,
+    };
     let is_active = app.active == Some(index);
     let pane_open = app.side_pane;
     let view = &mut app.groups[index];
@@ -151,8 +184,12 @@ fn record_message(app: &mut App, index: usize, message: Message) -> Vec<Effect> 
     let answers_clarification = (mine
         && matches!(kind, MessageKind::User | MessageKind::ClarificationResponse))
         || (kind == MessageKind::ClarificationResponse && message.target == Some(me));
+    let author = message.author.as_ref().map(|a| a.username.clone());
     if !view.insert(message) {
         return Vec::new();
+    }
+    if let Some(author) = author {
+        view.typing.retain(|t| t.user != author);
     }
     if clarification_for_me {
         view.pending_clarification = Some(seq);
@@ -160,12 +197,21 @@ fn record_message(app: &mut App, index: usize, message: Message) -> Vec<Effect> 
         view.pending_clarification = None;
     }
     let unseen = seq > view.read_upto;
+    if unseen && !mine && rings {
+        app.ring = true;
+    }
+    let view = &mut app.groups[index];
     if unseen {
         if is_active {
             view.read_upto = seq;
         } else if !mine {
-            view.unread += 1;
+            if seq > view.counted_upto {
+                view.unread += 1;
+            }
             view.mentioned |= mentioned;
+            if rings {
+                view.alerts += 1;
+            }
         }
     }
     // A change already seen (replayed from before the read marker) marks nothing.
@@ -181,6 +227,18 @@ fn record_message(app: &mut App, index: usize, message: Message) -> Vec<Effect> 
 
 fn on_api(app: &mut App, outcome: ApiOutcome) -> Vec<Effect> {
     match outcome {
+        ApiOutcome::Done { what, result } => {
+            command::done(app, what, result);
+            Vec::new()
+        }
+        ApiOutcome::Found {
+            group,
+            query,
+            result,
+        } => {
+            command::found(app, group, query, result);
+            Vec::new()
+        }
         ApiOutcome::Groups(Ok(groups)) => merge_groups(app, groups),
         ApiOutcome::GroupCreated(Ok(group)) => {
             let id = group.id;
@@ -200,6 +258,26 @@ fn on_api(app: &mut App, outcome: ApiOutcome) -> Vec<Effect> {
                 .index_of(group)
                 .map_or(String::new(), |i| app.groups[i].group.name.clone());
             app.notify(format!("added {username} to #{name}"));
+            vec![Effect::Api(ApiRequest::Groups)]
+        }
+        ApiOutcome::Invited {
+            group,
+            result: Ok(code),
+        } => {
+            let name = app
+                .index_of(group)
+                .map_or(String::new(), |i| app.groups[i].group.name.clone());
+            app.notify(format!(
+                "invitation to #{name} (7 days): {code} (they join with: quid join {code})"
+            ));
+            Vec::new()
+        }
+        ApiOutcome::Kicked {
+            username,
+            result: Ok(()),
+            ..
+        } => {
+            app.notify(format!("removed {username}"));
             vec![Effect::Api(ApiRequest::Groups)]
         }
         ApiOutcome::Left { group, result } => {
@@ -265,6 +343,8 @@ fn on_api(app: &mut App, outcome: ApiOutcome) -> Vec<Effect> {
         ApiOutcome::Groups(Err(e))
         | ApiOutcome::GroupCreated(Err(e))
         | ApiOutcome::MemberAdded { result: Err(e), .. }
+        | ApiOutcome::Invited { result: Err(e), .. }
+        | ApiOutcome::Kicked { result: Err(e), .. }
         | ApiOutcome::Revoked { result: Err(e), .. } => {
             app.pending_join = None;
             app.error(describe(&e));
@@ -318,6 +398,7 @@ fn merge_groups_keep(app: &mut App, groups: Vec<Group>) -> Vec<Effect> {
                 view.group.name = group.name;
                 view.group.description = group.description;
                 view.group.members = group.members;
+                view.group.topic = group.topic;
             }
             None => {
                 // New to the chat while it runs: none of it has been seen.
@@ -327,8 +408,8 @@ fn merge_groups_keep(app: &mut App, groups: Vec<Group>) -> Vec<Effect> {
                     since: Some(view.initial_since()),
                 }));
                 let active_id = app.active_group().map(|g| g.group.id);
+                // a new group goes last: the numbers of the others stay
                 app.groups.push(view);
-                app.groups.sort_by_key(|g| g.group.name.to_lowercase());
                 app.active = match active_id {
                     Some(id) => app.index_of(id),
                     None => Some(0),
@@ -429,6 +510,7 @@ fn open_group(app: &mut App) -> Vec<Effect> {
     // a marker restored from an earlier run stays until the group is left
     view.marker = (view.unread > 0).then_some(view.read_upto).or(view.marker);
     view.unread = 0;
+    view.alerts = 0;
     view.mentioned = false;
     view.read_upto = view.read_upto.max(view.last_seq());
     if pane_open {

@@ -1,0 +1,181 @@
+//! Whole screens at 80×24 for the chat features people expect: an edited message, a
+//! deleted one, reaction counts with a flag and a ZWJ emoji, the topic, who is
+//! connected, a member change line and who is typing; and search results in the pane.
+
+use quid_shared::{MemberChange, MessageKind};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::super::app::App;
+use super::super::fixtures::*;
+use super::super::update::update;
+use super::draw;
+use crate::tui::event::{ApiOutcome, Event};
+use crate::ws::{ConnState, WsEvent};
+
+fn render(app: &App) -> Terminal<TestBackend> {
+    let (w, h) = app.size;
+    let mut terminal = match Terminal::new(TestBackend::new(w, h)) {
+        Ok(t) => t,
+        Err(e) => panic!("test backend: {e}"),
+    };
+    if let Err(e) = terminal.draw(|frame| draw(frame, app)) {
+        panic!("draw: {e}");
+    }
+    terminal
+}
+
+fn net(app: &mut App, event: WsEvent) {
+    update(app, Event::Net(event));
+}
+
+fn change(
+    of: i64,
+    seq: i64,
+    kind: MessageKind,
+    who: quid_shared::UserRef,
+    content: &str,
+) -> quid_shared::Message {
+    let mut m = message(&group(1, "team", 0), seq, kind, Some(who), content);
+    m.meta = serde_json::json!({ "of": of, "on": true });
+    m
+}
+
+/// The team at 80×24 with everything the chat now shows about messages and people.
+#[test]
+fn edits_reactions_presence_and_typing_at_80x24() {
+    let mut team = group(1, "team", 0);
+    team.topic = Some("release on Friday".into());
+    let mut app = App::new(alice(), vec![team.clone()], (80, 24));
+    net(&mut app, WsEvent::State(ConnState::Connected));
+    net(
+        &mut app,
+        WsEvent::Message(text(&team, 1, bob(), "lunch at noon")),
+    );
+    net(
+        &mut app,
+        WsEvent::Message(text(&team, 2, carol(), "a typo here")),
+    );
+    net(
+        &mut app,
+        WsEvent::Message(text(&team, 3, alice(), "flags 🇫🇷🇩🇪 and family 👨‍👩‍👧 fit")),
+    );
+    net(
+        &mut app,
+        WsEvent::Message(change(1, 4, MessageKind::Edit, bob(), "lunch at one")),
+    );
+    net(
+        &mut app,
+        WsEvent::Message(change(
+            2,
+            5,
+            MessageKind::Delete,
+            carol(),
+            "message deleted",
+        )),
+    );
+    net(
+        &mut app,
+        WsEvent::Message(change(1, 6, MessageKind::Reaction, carol(), "👍")),
+    );
+    net(
+        &mut app,
+        WsEvent::Message(change(1, 7, MessageKind::Reaction, alice(), "👍")),
+    );
+    net(
+        &mut app,
+        WsEvent::Message(change(1, 8, MessageKind::Reaction, alice(), "🇫🇷")),
+    );
+    net(
+        &mut app,
+        WsEvent::Presence {
+            group: team.id,
+            online: vec![alice().id, bob().id],
+        },
+    );
+    net(
+        &mut app,
+        WsEvent::Member {
+            group: team.id,
+            change: MemberChange::Left,
+            user: carol(),
+            by: None,
+        },
+    );
+    net(
+        &mut app,
+        WsEvent::Typing {
+            group: team.id,
+            user: bob(),
+            private: false,
+        },
+    );
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+/// Search results open the side pane, newest first, with the seq to jump to.
+#[test]
+fn search_results_in_the_pane() {
+    let team = group(1, "team", 0);
+    let mut app = App::new(alice(), vec![team.clone()], (80, 24));
+    for seq in 1..=3 {
+        net(
+            &mut app,
+            WsEvent::Message(text(&team, seq, bob(), &format!("pizza {seq}"))),
+        );
+    }
+    let found = vec![
+        text(&team, 3, bob(), "pizza 3"),
+        text(&team, 1, bob(), "pizza 1"),
+    ];
+    update(
+        &mut app,
+        Event::Api(ApiOutcome::Found {
+            group: team.id,
+            query: "pizza".into(),
+            result: Ok(found),
+        }),
+    );
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+/// A private conversation at 80×24: listed under its group, only its messages shown,
+/// the header and the input say where text goes.
+#[test]
+fn private_conversation_at_80x24() {
+    let team = group(1, "team", 0);
+    let mut app = App::new(alice(), vec![team.clone(), group(2, "ops", 0)], (80, 24));
+    net(
+        &mut app,
+        WsEvent::Message(text(&team, 1, carol(), "public")),
+    );
+    net(
+        &mut app,
+        WsEvent::Message(private(&team, 2, bob(), &alice(), "psst")),
+    );
+    net(
+        &mut app,
+        WsEvent::Message(private(&team, 3, alice(), &bob(), "yes?")),
+    );
+    for c in "/query bob".chars() {
+        update(
+            &mut app,
+            Event::Key(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char(c),
+            )),
+        );
+    }
+    update(
+        &mut app,
+        Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        )),
+    );
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    // a click on the line under the group stays in it; the next row is ops
+    assert_eq!(super::group_at(&app, 3, 2), Some(0));
+    assert_eq!(super::group_at(&app, 3, 3), Some(1));
+}

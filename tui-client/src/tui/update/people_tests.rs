@@ -1,0 +1,214 @@
+//! `update` for frames about people and positions: read positions kept by the server,
+//! presence, status, typing, member changes, `added`, and private conversations.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use quid_shared::{ClientFrame, MemberChange};
+
+use super::super::app::App;
+use super::super::effects::Effect;
+use super::super::event::Event;
+use super::super::fixtures::*;
+use super::chat_tests::{deliver, net, on_team, press};
+use super::update;
+use crate::ws::{ConnState, WsCommand, WsEvent};
+
+/// The server's read position and unread count win: the count is exact beyond what is
+/// loaded, replaying does not count twice, another device's `read` clears it, and the
+/// chat tells the server how far it read (once per tick, when it moved).
+#[test]
+fn read_positions_come_from_and_go_to_the_server() {
+    let mut team = group(1, "team", 250);
+    team.read = 100;
+    team.unread = 150;
+    let mut app = App::new(alice(), vec![group(2, "ops", 0), team.clone()], (100, 30));
+    assert_eq!(app.groups[1].unread, 150);
+    assert_eq!(app.groups[1].marker, Some(100));
+    deliver(&mut app, text(&team, 250, bob(), "replayed"));
+    assert_eq!(app.groups[1].unread, 150, "counted by the server already");
+    update(
+        &mut app,
+        net(WsEvent::Read {
+            group: team.id,
+            seq: 250,
+        }),
+    );
+    assert_eq!(app.groups[1].unread, 0);
+    // on screen, the position is told to the server once per move
+    update(&mut app, net(WsEvent::State(ConnState::Connected)));
+    update(
+        &mut app,
+        Event::Key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::ALT)),
+    );
+    deliver(&mut app, text(&team, 251, bob(), "new"));
+    let effects = update(&mut app, Event::Tick);
+    assert!(
+        effects.contains(&Effect::Ws(WsCommand::Once(ClientFrame::Read {
+            group: team.id,
+            seq: 251
+        })))
+    );
+    let again = update(&mut app, Event::Tick);
+    assert!(
+        !again
+            .iter()
+            .any(|e| matches!(e, Effect::Ws(WsCommand::Once(ClientFrame::Read { .. }))))
+    );
+}
+
+/// Presence fills the header's dots, typing shows until a message or a few seconds,
+/// member changes update the member list and leave a line, `added` brings a group in.
+#[test]
+fn people_frames_change_what_is_shown() {
+    let mut app = on_team();
+    let team = group(1, "team", 0);
+    update(
+        &mut app,
+        net(WsEvent::Presence {
+            group: team.id,
+            online: vec![bob().id],
+        }),
+    );
+    assert_eq!(app.groups[1].online, vec![bob().id]);
+    update(
+        &mut app,
+        net(WsEvent::Status {
+            group: team.id,
+            user: carol().id,
+            online: true,
+        }),
+    );
+    update(
+        &mut app,
+        net(WsEvent::Status {
+            group: team.id,
+            user: bob().id,
+            online: false,
+        }),
+    );
+    assert_eq!(app.groups[1].online, vec![carol().id]);
+    update(
+        &mut app,
+        net(WsEvent::Typing {
+            group: team.id,
+            user: bob(),
+            private: false,
+        }),
+    );
+    assert_eq!(app.groups[1].typing.len(), 1);
+    deliver(&mut app, text(&team, 1, bob(), "done typing"));
+    assert!(
+        app.groups[1].typing.is_empty(),
+        "a message ends the typing line"
+    );
+    update(
+        &mut app,
+        net(WsEvent::Typing {
+            group: team.id,
+            user: carol(),
+            private: true,
+        }),
+    );
+    for _ in 0..5 {
+        update(&mut app, Event::Tick);
+    }
+    assert!(app.groups[1].typing.is_empty(), "it fades");
+    update(
+        &mut app,
+        net(WsEvent::Member {
+            group: team.id,
+            change: MemberChange::Removed,
+            user: carol(),
+            by: Some(alice()),
+        }),
+    );
+    assert!(
+        !app.groups[1]
+            .group
+            .members
+            .iter()
+            .any(|m| m.username == "carol")
+    );
+    assert_eq!(
+        app.groups[1].system_lines,
+        vec![(1, "carol was removed by alice".to_owned())]
+    );
+    let garden = group(3, "garden", 4);
+    let effects = update(
+        &mut app,
+        net(WsEvent::Added {
+            group: Box::new(garden.clone()),
+        }),
+    );
+    assert!(effects.contains(&Effect::Ws(WsCommand::Join {
+        group: garden.id,
+        since: Some(0)
+    })));
+    assert_eq!(app.groups.last().map(|g| g.group.id), Some(garden.id));
+}
+
+/// Typing a message tells the server at most every few seconds; a command does not.
+#[test]
+fn typing_is_told_throttled() {
+    let mut app = on_team();
+    let team = group(1, "team", 0);
+    let told = |effects: &[Effect]| {
+        effects.contains(&Effect::Ws(WsCommand::Once(ClientFrame::Typing {
+            group: team.id,
+            to: None,
+        })))
+    };
+    assert!(told(&update(&mut app, press(KeyCode::Char('h')))));
+    assert!(!told(&update(&mut app, press(KeyCode::Char('i')))));
+    for _ in 0..3 {
+        update(&mut app, Event::Tick);
+    }
+    assert!(told(&update(&mut app, press(KeyCode::Char('!')))));
+    app.input = super::super::app::new_input();
+    app.typing_told = None;
+    assert!(!told(&update(&mut app, press(KeyCode::Char('/')))));
+}
+
+/// `/query bob` shows only bob's and my private messages of the group, under the group;
+/// what I type there goes to bob alone, and typing is told to bob alone; `/query` alone
+/// shows the whole group again.
+#[test]
+fn query_opens_a_private_conversation() {
+    let mut app = on_team();
+    let team = group(1, "team", 0);
+    deliver(&mut app, text(&team, 1, carol(), "public"));
+    deliver(&mut app, private(&team, 2, bob(), &alice(), "psst"));
+    deliver(
+        &mut app,
+        private(&team, 3, carol(), &alice(), "other secret"),
+    );
+    for c in "/query bob".chars() {
+        update(&mut app, press(KeyCode::Char(c)));
+    }
+    update(&mut app, press(KeyCode::Enter));
+    let view = &app.groups[1];
+    let shown: Vec<i64> = view
+        .messages
+        .iter()
+        .filter(|m| view.shows(m, alice().id))
+        .map(|m| m.seq)
+        .collect();
+    assert_eq!(shown, vec![2]);
+    let typed = update(&mut app, press(KeyCode::Char('h')));
+    assert_eq!(
+        typed,
+        vec![Effect::Ws(WsCommand::Once(ClientFrame::Typing {
+            group: team.id,
+            to: Some("bob".into())
+        }))]
+    );
+    let sent = update(&mut app, press(KeyCode::Enter));
+    assert!(matches!(
+        sent.as_slice(),
+        [Effect::Ws(WsCommand::Send { to: Some(to), content, .. })] if to == "bob" && content == "h"
+    ));
+    for c in "/query".chars() {
+        update(&mut app, press(KeyCode::Char(c)));
+    }
+    update(&mut app, press(KeyCode::Enter));
+    assert!(app.groups[1].query.is_none());
+}
