@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
                 assert!(terms.validate(ids[0], Some(&ids)).is_ok());
             }
         }
+        Detection::Change { terms, .. } => assert!(terms.validate(ids[0], Some(&ids)).is_ok()),
         _ => {}
     }
 });

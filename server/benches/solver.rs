@@ -83,6 +83,8 @@ fn active(id: u64, creator: u64, conditions: Vec<Condition>, promise: Promise) -
         summary: String::new(),
         created_at: OffsetDateTime::UNIX_EPOCH,
         revoked_at: None,
+        version: 1,
+        meta: serde_json::Value::Null,
     }
 }
 

@@ -52,6 +52,9 @@ fn main() {
                 .join(" || "),
             Detection::Clarify { question, .. } => format!("question: {question}"),
             Detection::Revoke { id } => format!("withdraw #{id}"),
+            Detection::Change { id, terms } => {
+                format!("change #{id} to {}", terms.summary(&members))
+            }
             Detection::Nothing => "nothing".to_owned(),
         };
         println!("{line}\n  => {said}");

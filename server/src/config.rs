@@ -50,6 +50,10 @@ fn parse_secret(s: &str) -> Result<Secret, String> {
     Ok(Secret::new(s))
 }
 
+fn parse_key(s: &str) -> Result<Secret, String> {
+    Ok(Secret::new(s.trim()))
+}
+
 /// Parses a duration written as a number with an optional unit: `45s`, `30m`, `12h`, `7d`,
 /// `250ms`, or plain seconds (`3600`).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -185,6 +189,25 @@ pub struct Config {
     /// Argon2id iterations for new password hashes.
     #[arg(long, default_value_t = 2)]
     pub argon2_iterations: u32,
+
+    /// The optional language-model reader: an OpenAI-compatible chat-completions URL
+    /// (Ollama: `http://127.0.0.1:11434/v1`). Messages the rules cannot read completely
+    /// are also read by the model, and its reading is checked like the rules' own. Unset:
+    /// the rule-based reader alone.
+    #[arg(long, env = "QUID_LLM_URL")]
+    pub llm_url: Option<String>,
+
+    /// The model the reader asks (e.g. `llama3.1:8b`, `gpt-4o-mini`); needed with `--llm-url`.
+    #[arg(long, env = "QUID_LLM_MODEL")]
+    pub llm_model: Option<String>,
+
+    /// A key sent to the model's server as a bearer token (never logged).
+    #[arg(long, env = "QUID_LLM_KEY", hide_env_values = true, value_parser = parse_key)]
+    pub llm_key: Option<Secret>,
+
+    /// How long the model may take to read one message before the rules' result stands.
+    #[arg(long, env = "QUID_LLM_TIMEOUT", default_value = "20s", value_parser = parse_duration)]
+    pub llm_timeout: Duration,
 
     /// Addresses of reverse proxies in front of the server (comma-separated). Only a
     /// request from one of them has its client address taken from `X-Forwarded-For`;

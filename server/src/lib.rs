@@ -17,7 +17,9 @@
 //! - [`pipeline`] — the one path every message takes: validate, persist, publish, hook;
 //!   edits, deletions and reactions take it too, as changes of a stored message.
 //! - [`ledger`] — commitments and liabilities per group: detection (the hook), changes,
-//!   announcements, the `--demo` household.
+//!   announcements, what-if and why, the `--demo` household.
+//! - [`llm`] — the optional language-model reader (`--llm-url`), checked by the rules'
+//!   validator.
 //! - [`hub`] — rooms, fan-out lanes writing frames serialized once, the newest
 //!   messages of every group kept for replay, and who is connected (presence; frames
 //!   about people written to a room or to a user's connections).
@@ -35,6 +37,7 @@ pub mod datadir;
 pub mod http;
 pub mod hub;
 pub mod ledger;
+pub mod llm;
 pub mod metrics;
 pub mod pipeline;
 mod server;

@@ -112,7 +112,11 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
     );
     // Commitment detection is the hook called after each new user message.
     let ledger = Arc::new(Ledger::new(store.clone(), config.question_ttl));
-    let hook = Arc::new(DetectionHook::new(Arc::clone(&ledger)));
+    let model = crate::llm::ModelConfig::from_config(&config)?
+        .map(crate::llm::ModelReader::new)
+        .transpose()?
+        .map(Arc::new);
+    let hook = Arc::new(DetectionHook::new(Arc::clone(&ledger), model));
     let pipeline = Pipeline::new(store.clone(), Arc::clone(&hub), hook);
     Ok(Arc::new(AppState {
         config,

@@ -113,6 +113,18 @@ pub struct Commitment {
     pub created_at: OffsetDateTime,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub revoked_at: Option<OffsetDateTime>,
+    /// 1 when made; one more each time its author changes it (the earlier versions are
+    /// in its history).
+    #[serde(default = "first_version")]
+    pub version: u32,
+    /// Notes on how it was made, e.g. `{"reader": "rules"}` (the rule-based reader),
+    /// `"model"` (the language-model reader) or `"api"` (a structured request).
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub meta: serde_json::Value,
+}
+
+fn first_version() -> u32 {
+    1
 }
 
 /// `POST /api/groups/:id/commitments`: a structured commitment by the caller.
@@ -141,12 +153,98 @@ pub struct Liability {
     pub amount: f64,
     /// Ids of the active commitments whose promise yields this amount.
     pub because: Vec<i64>,
+    /// In plain words, the chain of commitments that binds: "3 hours of work, because of
+    /// #4 (alice: …), which holds because bob is bound to 5 hours of work by #6". Given
+    /// by the liability endpoints; absent elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// `GET /api/groups/:id/liabilities`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LiabilityList {
     pub liabilities: Vec<Liability>,
+}
+
+/// One group's part of `GET /api/me/liabilities`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupLiabilities {
+    pub group: Id,
+    pub name: String,
+    /// What the caller is bound to in this group (with `why`).
+    pub liabilities: Vec<Liability>,
+}
+
+/// `GET /api/me/liabilities`: everything the caller is bound to, by group (groups where
+/// they are bound to nothing are left out), in the order of `GET /api/groups`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MyLiabilities {
+    pub groups: Vec<GroupLiabilities>,
+}
+
+/// `GET /api/commitments/:id/history`: every version of a commitment, oldest first; the
+/// last is the current one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CommitmentHistory {
+    pub versions: Vec<CommitmentVersion>,
+}
+
+/// One version of a commitment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentVersion {
+    pub version: u32,
+    pub conditions: Vec<Condition>,
+    pub promises: Vec<Promise>,
+    pub summary: String,
+    pub source_text: Option<String>,
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub meta: serde_json::Value,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// When the next version replaced it (`None` for the current one).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub replaced_at: Option<OffsetDateTime>,
+}
+
+/// `POST /api/groups/:id/whatif`: an offer to try, as chat text or as a structured
+/// commitment (exactly one of the two). Nothing is stored and nobody is told.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct WhatIfRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<CreateCommitment>,
+}
+
+/// An offer as it would be recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposedCommitment {
+    pub summary: String,
+    pub conditions: Vec<Condition>,
+    pub promises: Vec<Promise>,
+}
+
+/// Answer to `POST /api/groups/:id/whatif`: how the offer reads and the liabilities as
+/// they are (`before`) and as they would be (`after`). Commitments that do not exist yet
+/// are named by negative ids in `because` (-1 for the first proposed one).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WhatIf {
+    /// The commitments the offer would record (none when it asks or reads as nothing).
+    pub commitments: Vec<ProposedCommitment>,
+    /// The commitment the text would withdraw, if it reads as a withdrawal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdraws: Option<i64>,
+    /// The commitment the text would change ("change my offer to 4 hours"): its new terms
+    /// are the one entry of `commitments`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<i64>,
+    /// The question the reader would ask instead of recording anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    pub before: Vec<Liability>,
+    pub after: Vec<Liability>,
+    /// Every amount that would change, old -> new.
+    pub changes: Vec<LiabilityChange>,
 }
 
 /// One entry of a `liability` message's `meta.changes`: `old -> new` for one user and

@@ -10,9 +10,11 @@
 //! - [`process`] — the `quid-server` program as a child process (started, killed with
 //!   SIGKILL, or expected to refuse to start).
 //! - [`ws`] — the WebSocket test client.
+//! - [`model`] — a stand-in for a language model's server, answering from recorded replies.
 //! - [`tls`] — a private certificate authority and a server certificate, made in the test.
 
 pub mod api;
+pub mod model;
 pub mod process;
 pub mod tls;
 mod ws;

@@ -152,6 +152,9 @@ proptest! {
                     prop_assert!(terms.validate(members[0].id, Some(&ids)).is_ok(), "{text:?}");
                 }
             }
+            Detection::Change { terms, .. } => {
+                prop_assert!(terms.validate(members[0].id, Some(&ids)).is_ok(), "{text:?}");
+            }
             Detection::Clarify { question, .. } => prop_assert!(!question.trim().is_empty()),
             Detection::Revoke { .. } | Detection::Nothing => {}
         }
@@ -166,6 +169,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/groups/{group}/members"),
     ("POST", "/api/messages"),
     ("POST", "/api/groups/{group}/commitments"),
+    ("POST", "/api/groups/{group}/whatif"),
+    ("PUT", "/api/commitments/1"),
     ("PUT", "/api/me/password"),
     ("DELETE", "/api/me"),
     ("POST", "/api/groups/{group}/invites"),

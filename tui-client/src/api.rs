@@ -5,11 +5,11 @@
 use std::time::Duration;
 
 use quid_shared::{
-    AddMember, AuthResponse, ChangePassword, CommitmentList, CreateGroup, CreateInvite,
-    Credentials, DeleteAccount, EditMessage, ErrorBody, ErrorCode, Group, GroupList, Id, Invite,
-    InviteList, JoinInvite, LiabilityList, Message, MessageCreated, MessagePage, OpenQuestion,
-    PostMessage, QuestionReply, ReadUpTo, Role, SearchResults, SessionInfo, SessionList,
-    SessionsEnded, SetRole, SetTopic, User,
+    AddMember, AuthResponse, ChangePassword, CommitmentHistory, CommitmentList, CreateGroup,
+    CreateInvite, Credentials, DeleteAccount, EditMessage, ErrorBody, ErrorCode, Group, GroupList,
+    Id, Invite, InviteList, JoinInvite, LiabilityList, Message, MessageCreated, MessagePage,
+    MyLiabilities, OpenQuestion, PostMessage, QuestionReply, ReadUpTo, Role, SearchResults,
+    SessionInfo, SessionList, SessionsEnded, SetRole, SetTopic, User, WhatIf, WhatIfRequest,
 };
 use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
@@ -204,6 +204,29 @@ impl ApiClient {
     /// `GET /api/groups/:id/liabilities`.
     pub async fn liabilities(&self, group: Id) -> Result<LiabilityList, ApiError> {
         let path = format!("/api/groups/{group}/liabilities");
+        self.send(self.request(Method::GET, &path)).await
+    }
+
+    /// `GET /api/me/liabilities`: what the caller is bound to in every group.
+    pub async fn my_liabilities(&self) -> Result<MyLiabilities, ApiError> {
+        self.send(self.request(Method::GET, "/api/me/liabilities"))
+            .await
+    }
+
+    /// `POST /api/groups/:id/whatif`: how `text` would read and what it would change.
+    pub async fn whatif(&self, group: Id, text: &str) -> Result<WhatIf, ApiError> {
+        let body = WhatIfRequest {
+            text: Some(text.to_owned()),
+            commitment: None,
+        };
+        let path = format!("/api/groups/{group}/whatif");
+        self.send(self.request(Method::POST, &path).json(&body))
+            .await
+    }
+
+    /// `GET /api/commitments/:id/history`: every version, oldest first.
+    pub async fn commitment_history(&self, commitment: i64) -> Result<CommitmentHistory, ApiError> {
+        let path = format!("/api/commitments/{commitment}/history");
         self.send(self.request(Method::GET, &path)).await
     }
 

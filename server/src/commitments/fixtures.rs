@@ -80,6 +80,8 @@ pub fn commitment(
         summary: String::new(),
         created_at: OffsetDateTime::UNIX_EPOCH,
         revoked_at: None,
+        version: 1,
+        meta: serde_json::Value::Null,
     }
 }
 

@@ -8,12 +8,14 @@
 //! - [`exact`] — exact rationals: wire f64 in, exact arithmetic inside, f64 out.
 //! - [`solver`] — the one liability solver (greatest fixed point) and the liability diff.
 //! - [`parser`] — chat text -> commitment | clarification question | revocation | nothing.
+//! - [`why`] — each liability explained as the chain of commitments that binds it.
 
 pub mod exact;
 pub mod model;
 pub mod parser;
 pub mod solver;
 pub mod units;
+pub mod why;
 
 #[cfg(test)]
 mod fixtures;

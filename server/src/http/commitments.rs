@@ -1,11 +1,13 @@
 //! Commitment routes: list and create a group's commitments (structured JSON, validated),
-//! revoke one (its creator only), and the group's current liabilities with, per entry, the
-//! commitments that make it binding; the caller's open clarification question. Every group
-//! route checks membership.
+//! change or revoke one (its creator only) and read its history, and the group's current
+//! liabilities with, per entry, the commitments that make it binding and why; the caller's
+//! open clarification question. Every group route checks membership.
 
 use std::sync::Arc;
 
-use quid_shared::{CommitmentList, CreateCommitment, Id, LiabilityList, QuestionReply};
+use quid_shared::{
+    CommitmentHistory, CommitmentList, CreateCommitment, Id, LiabilityList, QuestionReply,
+};
 use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Filter, Rejection};
@@ -36,6 +38,15 @@ pub(super) fn routes(
         .and(warp::delete())
         .and(base.clone())
         .then(|id, s, u| async move { finish(revoke(s, u, id).await) });
+    let change = warp::path!("api" / "commitments" / i64)
+        .and(warp::put())
+        .and(base.clone())
+        .and(json_body())
+        .then(|id, s, u, b| async move { finish(change(s, u, id, b).await) });
+    let history = warp::path!("api" / "commitments" / i64 / "history")
+        .and(warp::get())
+        .and(base.clone())
+        .then(|id, s, u| async move { finish(history(s, u, id).await) });
     let liabilities = warp::path!("api" / "groups" / Id / "liabilities")
         .and(warp::get())
         .and(base.clone())
@@ -47,6 +58,10 @@ pub(super) fn routes(
     list.or(create)
         .unify()
         .or(revoke)
+        .unify()
+        .or(change)
+        .unify()
+        .or(history)
         .unify()
         .or(liabilities)
         .unify()
@@ -83,6 +98,7 @@ async fn create(
     let source = Source {
         text: body.source_text,
         message: None,
+        reader: Some("api"),
     };
     let commitment = state
         .ledger
@@ -99,13 +115,41 @@ async fn revoke(state: Arc<AppState>, caller: AuthUser, id: i64) -> Result<Respo
     Ok(json_status(&revoked, StatusCode::OK))
 }
 
+/// `PUT /api/commitments/:id`: new terms for one of the caller's commitments.
+async fn change(
+    state: Arc<AppState>,
+    caller: AuthUser,
+    id: i64,
+    body: CreateCommitment,
+) -> Result<Response, ApiError> {
+    let terms = Terms {
+        conditions: body.conditions,
+        promises: body.promises,
+    };
+    let source = Source {
+        text: body.source_text,
+        message: None,
+        reader: Some("api"),
+    };
+    let changed = state
+        .ledger
+        .change(&state.pipeline, id, caller.as_ref(), terms, source)
+        .await?;
+    Ok(json_status(&changed, StatusCode::OK))
+}
+
+async fn history(state: Arc<AppState>, caller: AuthUser, id: i64) -> Result<Response, ApiError> {
+    let versions = state.ledger.history(id, caller.id).await?;
+    Ok(json_status(&CommitmentHistory { versions }, StatusCode::OK))
+}
+
 async fn liabilities(
     state: Arc<AppState>,
     caller: AuthUser,
     group: Id,
 ) -> Result<Response, ApiError> {
     member_only(&state, &caller, group).await?;
-    let liabilities = state.ledger.liabilities(group).await?;
+    let liabilities = state.ledger.explained(group).await?;
     Ok(json_status(&LiabilityList { liabilities }, StatusCode::OK))
 }
 
@@ -124,7 +168,7 @@ impl From<LedgerError> for ApiError {
             LedgerError::Invalid(reason) => ApiError::bad_request(reason.to_string()),
             LedgerError::NotFound => ApiError::not_found("commitment not found"),
             LedgerError::NotCreator => {
-                ApiError::forbidden("only its creator can revoke a commitment")
+                ApiError::forbidden("only its creator can change or revoke a commitment")
             }
             LedgerError::AlreadyRevoked => ApiError::conflict("this commitment is already revoked"),
             LedgerError::Store(store) => ApiError::from(store),

@@ -4,8 +4,9 @@
 //! membership, and the admin routes the caller's role.
 //!
 //! Layout: `accounts` (register, login, logout), `me` (sessions, password, deletion),
-//! `client` (who a request comes from), `groups`, `invites`, `messages`, `commitments`,
-//! `ops` (health, metrics), `csrf`, `error`.
+//! `client` (who a request comes from), `groups`, `invites`, `messages`, `changes` (edits,
+//! deletions, reactions), `reading` (read positions, search), `commitments`, `whatif`
+//! (an offer's effect, my liabilities everywhere), `ops` (health, metrics), `csrf`, `error`.
 
 mod accounts;
 mod changes;
@@ -19,6 +20,7 @@ mod me;
 mod messages;
 mod ops;
 mod reading;
+mod whatif;
 
 use std::sync::Arc;
 
@@ -53,6 +55,8 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .or(changes::routes(state.clone()))
         .unify()
         .or(reading::routes(state.clone()))
+        .unify()
+        .or(whatif::routes(state.clone()))
         .unify();
     let api = csrf::guard(state.clone()).and(routes);
     let origins = &state.config.cors_origin;

@@ -1,8 +1,11 @@
 //! Commitment detection as the pipeline's message hook: every new public user message that
 //! might hold a commitment (and every answer to a clarification question) is queued and read,
-//! in order, by one worker task — off the request path, so a sender's ack never waits for
-//! it. A message the detector rules out by its words alone ([`Detector::may_detect`]) is
-//! not queued: most chat costs no store read.
+//! in order, in its group's lane ([`super::lanes`]) — off the request path, so a sender's ack
+//! never waits for it, and a slow read in one group never holds up another. A message the
+//! detector rules out by its words alone ([`Detector::may_detect`]) is not queued: most chat
+//! costs no store read. With the language-model reader on, a message that names an amount is
+//! queued too, and what the rules cannot read completely is also read by the model
+//! ([`super::assist`]).
 //!
 //! The worker asks the [`Detector`] and acts on what it says: commitments are created, a
 //! question is recorded and sent privately to the author, a revocation is carried out.
@@ -13,53 +16,53 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use quid_shared::{Message, MessageKind};
 use serde_json::json;
-use tokio::sync::mpsc;
 
+use super::assist;
+use super::lanes::Lanes;
 use super::questions::Open;
 use super::{Ledger, LedgerError, Source};
-use crate::commitments::{Context, Detection, Detector, RuleParser, Terms};
+use crate::commitments::parser::Need;
+use crate::commitments::{self, Context, Detection, Detector, RuleParser, Terms};
+use crate::llm::ModelReader;
 use crate::pipeline::{MessageHook, Pipeline};
 use crate::store::commitments as stored;
 use crate::store::groups;
 use crate::store::{Draft, Recipient};
 
-/// Messages waiting for detection; beyond this, new ones are not examined (and logged).
+/// Messages of one group waiting for detection; beyond this, new ones are not examined
+/// (and logged).
 const QUEUE: usize = 4096;
 
 type Job = (Pipeline, Message);
 
 /// The hook that detects commitments.
 pub struct DetectionHook {
-    ledger: Arc<Ledger>,
-    detector: Arc<dyn Detector>,
-    queue: OnceLock<mpsc::Sender<Job>>,
+    worker: Arc<Worker>,
+    lanes: Lanes<Job>,
 }
 
 impl DetectionHook {
-    /// Detection with the built-in rule-based parser.
-    pub fn new(ledger: Arc<Ledger>) -> DetectionHook {
+    /// Detection with the built-in rule-based parser, and the language-model reader when
+    /// one is given.
+    pub fn new(ledger: Arc<Ledger>, model: Option<Arc<ModelReader>>) -> DetectionHook {
         DetectionHook {
-            ledger,
-            detector: Arc::new(RuleParser),
-            queue: OnceLock::new(),
+            worker: Arc::new(Worker {
+                ledger,
+                detector: Arc::new(RuleParser),
+                model,
+            }),
+            lanes: Lanes::new(QUEUE),
         }
     }
 
-    /// The worker's queue, started on first use (from inside the runtime).
-    fn queue(&self) -> &mpsc::Sender<Job> {
-        self.queue.get_or_init(|| {
-            let (sender, receiver) = mpsc::channel(QUEUE);
-            let worker = Worker {
-                ledger: Arc::clone(&self.ledger),
-                detector: Arc::clone(&self.detector),
-            };
-            tokio::spawn(worker.run(receiver));
-            sender
-        })
+    /// Whether `text` could hold an offer for any reader.
+    fn may_detect(&self, text: &str) -> bool {
+        self.worker.detector.may_detect(text)
+            || (self.worker.model.is_some() && crate::llm::reading::names_an_amount(text))
     }
 }
 
@@ -123,11 +126,21 @@ impl MessageHook for DetectionHook {
         // it costs no store read and no place in the queue. An answer is always read
         // (with the question it answers).
         if message.kind == MessageKind::User
-            && (message.private || !self.detector.may_detect(&message.content))
+            && (message.private || !self.may_detect(&message.content))
         {
             return;
         }
-        if let Err(e) = self.queue().try_send((pipeline.clone(), message.clone())) {
+        let worker = Arc::clone(&self.worker);
+        let job = (pipeline.clone(), message.clone());
+        let handle = move |(pipeline, message): Job| {
+            let worker = Arc::clone(&worker);
+            async move {
+                if let Err(e) = worker.examine(&pipeline, &message).await {
+                    tracing::warn!(message = message.id, error = %e, "commitment detection failed");
+                }
+            }
+        };
+        if let Err(e) = self.lanes.push(message.group, job, handle) {
             tracing::warn!(message = message.id, error = %e, "commitment detection skipped a message");
         }
     }
@@ -140,28 +153,23 @@ impl MessageHook for DetectionHook {
         // Answered from memory, so a client's sends are never reordered by a read.
         let answer = post.to.is_none()
             && post.author.as_ref().is_some_and(|a| {
-                self.ledger
+                self.worker
+                    .ledger
                     .answers(post.group, a.id, &post.content, post.reply_to)
             });
         Box::pin(std::future::ready(answer))
     }
 }
 
-/// Reads queued messages one at a time, in the order they were published.
+/// Reads a group's queued messages one at a time, in the order they were published.
 struct Worker {
     ledger: Arc<Ledger>,
     detector: Arc<dyn Detector>,
+    /// The language-model reader, if one is configured.
+    model: Option<Arc<ModelReader>>,
 }
 
 impl Worker {
-    async fn run(self, mut receiver: mpsc::Receiver<Job>) {
-        while let Some((pipeline, message)) = receiver.recv().await {
-            if let Err(e) = self.examine(&pipeline, &message).await {
-                tracing::warn!(message = message.id, error = %e, "commitment detection failed");
-            }
-        }
-    }
-
     /// Detects what `message` says and acts on it.
     async fn examine(&self, pipeline: &Pipeline, message: &Message) -> Result<(), LedgerError> {
         let Some(author) = message.author.clone() else {
@@ -169,16 +177,12 @@ impl Worker {
         };
         let (group, author_id) = (message.group, author.id);
         let answering = message.kind == MessageKind::ClarificationResponse;
-        let (members, commitments) = pipeline
+        let (members, binding) = pipeline
             .store()
-            .read(move |conn| {
-                let mine = stored::binding(conn, group)?
-                    .into_iter()
-                    .filter(|c| c.creator.id == author_id)
-                    .collect::<Vec<_>>();
-                Ok((groups::members(conn, group)?, mine))
-            })
+            .read(move |conn| Ok((groups::members(conn, group)?, stored::binding(conn, group)?)))
             .await?;
+        let (commitments, others): (Vec<_>, Vec<_>) =
+            binding.into_iter().partition(|c| c.creator.id == author_id);
         let open = if answering {
             self.ledger.take_question(group, author_id).await?
         } else {
@@ -206,6 +210,34 @@ impl Worker {
             }
             detection => detection,
         };
+        // "yes" to the model's reading records the model's reading.
+        let mut reader = match open.as_ref().map(|o| &o.pending.need) {
+            Some(Need::Suggested { .. }) if matches!(detection, Detection::Commitment(_)) => {
+                "model"
+            }
+            _ => "rules",
+        };
+        // A new message the rules cannot read completely is read by the model too.
+        let detection = match &self.model {
+            Some(model) if !answering && assist::asks_model(&detection) => {
+                let mut everyone = commitments.clone();
+                everyone.extend(others);
+                let liabilities = commitments::solve(&everyone).unwrap_or_default();
+                let combined = assist::combine(
+                    model,
+                    &message.content,
+                    &author,
+                    &members,
+                    &commitments,
+                    &liabilities,
+                    detection,
+                )
+                .await;
+                reader = combined.reader;
+                combined.detection
+            }
+            _ => detection,
+        };
         // A new offer (or withdrawal) while a question is open replaces the question.
         if !answering
             && detection != Detection::Nothing
@@ -218,6 +250,7 @@ impl Worker {
         let source = Source {
             text: (!message.private).then(|| message.content.clone()),
             message: Some(message.id),
+            reader: Some(reader),
         };
         match detection {
             // An answer that answers nothing: the author hears so, privately, and the
@@ -239,6 +272,19 @@ impl Worker {
                 .revoke(pipeline, id, author_id, Some(message.id))
                 .await
                 .map(|_| ()),
+            Detection::Change { id, terms } => {
+                match self
+                    .ledger
+                    .change(pipeline, id, author.clone(), terms, source)
+                    .await
+                {
+                    Err(LedgerError::Invalid(why)) => {
+                        let text = format!("I cannot change it that way: {why}.");
+                        self.tell(pipeline, message, "invalid", &text).await
+                    }
+                    other => other.map(|_| ()),
+                }
+            }
             Detection::Clarify { question, pending } => {
                 let post = Draft {
                     to: Some(Recipient::Id(author_id)),

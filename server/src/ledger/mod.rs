@@ -5,13 +5,21 @@
 //! follows it, so liability messages are computed against the state they describe and
 //! each change is announced exactly once.
 //!
-//! - [`detect`] — the message hook: commitment detection off the request path.
+//! - [`detect`] — the message hook: commitment detection off the request path, one lane
+//!   per group (`lanes`); the rules and the optional model reader combined (`assist`).
 //! - [`questions`] — open clarification questions, and what answers them.
+//! - [`change`] — changing a commitment (a new version, the old one kept) and its history.
+//! - [`whatif`] — an offer's effect before it is made; liabilities explained, in one group
+//!   or across all of a member's groups.
 //! - [`demo`] — the household group `quid-server --demo` sets up.
 
+mod assist;
+pub mod change;
 pub mod demo;
 pub mod detect;
+mod lanes;
 pub mod questions;
+pub mod whatif;
 
 use std::time::Duration;
 
@@ -37,7 +45,7 @@ pub enum LedgerError {
     Invalid(#[from] ModelError),
     #[error("commitment not found")]
     NotFound,
-    #[error("only its creator can revoke a commitment")]
+    #[error("only its creator can change or revoke a commitment")]
     NotCreator,
     #[error("this commitment is already revoked")]
     AlreadyRevoked,
@@ -54,6 +62,18 @@ pub enum LedgerError {
 pub struct Source {
     pub text: Option<String>,
     pub message: Option<i64>,
+    /// Which reader read it: `rules`, `model`, or `api` for a structured request.
+    pub reader: Option<&'static str>,
+}
+
+impl Source {
+    /// The commitment's `meta`: which reader produced it.
+    fn meta(&self) -> serde_json::Value {
+        match self.reader {
+            Some(reader) => json!({ "reader": reader }),
+            None => serde_json::Value::Null,
+        }
+    }
 }
 
 /// The commitments of every group, and their announcements.
@@ -92,6 +112,7 @@ impl Ledger {
         let terms = terms.normalized();
         let creator_id = creator.id;
         let reply_to = source.message;
+        let meta = source.meta();
         let commitment = self
             .store
             .write(move |ctx| -> Result<Commitment, LedgerError> {
@@ -113,6 +134,7 @@ impl Ledger {
                     summary,
                     source_text: source.text,
                     source_message: source.message,
+                    meta,
                 };
                 Ok(stored::insert(conn, new)?)
             })
@@ -185,7 +207,7 @@ impl Ledger {
 
     /// Solves `group` again and, if anything changed since the last announcement, posts
     /// one `liability` message naming every change.
-    async fn announce(&self, pipeline: &Pipeline, group: Id) -> Result<(), LedgerError> {
+    pub(crate) async fn announce(&self, pipeline: &Pipeline, group: Id) -> Result<(), LedgerError> {
         let (binding, before) = self
             .store
             .read(move |conn| {
@@ -210,7 +232,7 @@ impl Ledger {
     }
 
     /// A public `commitment` message in `group`.
-    async fn say(
+    pub(crate) async fn say(
         &self,
         pipeline: &Pipeline,
         group: Id,

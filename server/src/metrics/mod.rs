@@ -17,6 +17,8 @@ const LATENCY_BUCKETS: &[f64] = &[
     0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
     1.0, 2.5,
 ];
+/// A language model answers in seconds, not milliseconds.
+const LLM_BUCKETS: &[f64] = &[0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0];
 const BATCH_BUCKETS: &[f64] = &[
     1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0, 4096.0, 16384.0,
 ];
@@ -31,6 +33,12 @@ pub fn install() -> Option<PrometheusHandle> {
                 .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), LATENCY_BUCKETS)
                 .and_then(|b| {
                     b.set_buckets_for_metric(Matcher::Suffix("_batch_size".into()), BATCH_BUCKETS)
+                })
+                .and_then(|b| {
+                    b.set_buckets_for_metric(
+                        Matcher::Full("quid_llm_request_seconds".into()),
+                        LLM_BUCKETS,
+                    )
                 });
             match builder.and_then(|b| b.install_recorder()) {
                 Ok(handle) => {
@@ -85,6 +93,14 @@ fn describe() {
     describe_counter!(
         "quid_sessions_ended_total",
         "Sessions ended, by reason (logout, logout_all, revoked, password, deleted)."
+    );
+    describe_counter!(
+        "quid_llm_requests_total",
+        "Requests to the language-model reader, by outcome (ok, timeout, unreachable, http_error, malformed)."
+    );
+    describe_histogram!(
+        "quid_llm_request_seconds",
+        "Time the language-model reader took to answer (or fail)."
     );
     describe_histogram!(
         "quid_sqlite_commit_seconds",

@@ -1,5 +1,6 @@
 //! Commitment queries: create, revoke, list; the open clarification question per member
-//! and group; and the liabilities last announced per group.
+//! and group; and the liabilities last announced per group. (Changing a commitment and its
+//! history: [`super::versions`].)
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -7,7 +8,7 @@ use super::{StoreError, from_ms, now_ms, parse_id};
 use quid_shared::{Commitment, CommitmentStatus, Condition, Id, Liability, Promise, UserRef};
 
 const COLUMNS: &str = "c.id, c.group_id, c.creator, u.username, c.status, c.conditions, \
-     c.promises, c.source_text, c.source_message, c.summary, c.created_at, c.revoked_at";
+     c.promises, c.source_text, c.source_message, c.summary, c.created_at, c.revoked_at, c.version, c.meta";
 const FROM: &str = "commitments c JOIN users u ON u.id = c.creator";
 
 /// A commitment about to be stored.
@@ -20,6 +21,8 @@ pub struct NewCommitment {
     pub summary: String,
     pub source_text: Option<String>,
     pub source_message: Option<i64>,
+    /// How it was made (e.g. `{"reader": "rules"}`); `null` for nothing to note.
+    pub meta: serde_json::Value,
 }
 
 /// What became of a request to revoke.
@@ -35,8 +38,8 @@ pub enum Revocation {
 pub fn insert(conn: &Connection, new: NewCommitment) -> Result<Commitment, StoreError> {
     conn.prepare_cached(
         "INSERT INTO commitments (group_id, creator, conditions, promises, source_text,
-                                  source_message, summary, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                  source_message, summary, created_at, meta)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         new.group.to_string(),
@@ -47,6 +50,7 @@ pub fn insert(conn: &Connection, new: NewCommitment) -> Result<Commitment, Store
         new.source_message,
         new.summary,
         now_ms(),
+        meta_json(&new.meta)?,
     ])?;
     get(conn, conn.last_insert_rowid())?
         .ok_or_else(|| StoreError::Corrupt("a stored commitment vanished".into()))
@@ -206,6 +210,8 @@ type RawRow = (
     String,
     i64,
     Option<i64>,
+    i64,
+    Option<String>,
 );
 
 fn raw(r: &Row<'_>) -> rusqlite::Result<RawRow> {
@@ -222,6 +228,8 @@ fn raw(r: &Row<'_>) -> rusqlite::Result<RawRow> {
         r.get(9)?,
         r.get(10)?,
         r.get(11)?,
+        r.get(12)?,
+        r.get(13)?,
     ))
 }
 
@@ -239,6 +247,8 @@ fn commitment(row: RawRow) -> Result<Commitment, StoreError> {
         summary,
         created_at,
         revoked_at,
+        version,
+        meta,
     ) = row;
     Ok(Commitment {
         id,
@@ -263,14 +273,24 @@ fn commitment(row: RawRow) -> Result<Commitment, StoreError> {
         summary,
         created_at: from_ms(created_at)?,
         revoked_at: revoked_at.map(from_ms).transpose()?,
+        version: u32::try_from(version).unwrap_or(1),
+        meta: meta.map_or(Ok(serde_json::Value::Null), |m| from_json(&m))?,
     })
 }
 
-fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
+/// `meta` as stored: `NULL` for nothing to note.
+pub(super) fn meta_json(meta: &serde_json::Value) -> Result<Option<String>, StoreError> {
+    match meta {
+        serde_json::Value::Null => Ok(None),
+        other => to_json(other).map(Some),
+    }
+}
+
+pub(super) fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("cannot encode: {e}")))
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+pub(super) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
     serde_json::from_str(text)
         .map_err(|e| StoreError::Corrupt(format!("cannot decode {text:?}: {e}")))
 }

@@ -33,6 +33,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_chat",
         sql: include_str!("migrations/0004_chat.sql"),
     },
+    Migration {
+        name: "0005_commitment_versions",
+        sql: include_str!("migrations/0005_commitment_versions.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema, one transaction per migration.

@@ -8,9 +8,9 @@
 //! ([`Store::write_one`] skips the savepoint for a closure that writes one statement). A
 //! caller is answered only after the batch's `COMMIT` returned: acknowledged means durable.
 //! Reads are closures run on a reader connection ([`Store::read`]). The query functions
-//! live in [`users`], [`sessions`], [`groups`], [`invites`], [`messages`] and
-//! [`commitments`]; changes of stored messages in [`changes`], read positions in
-//! [`reads`], full-text search in [`search`].
+//! live in [`users`], [`sessions`], [`groups`], [`invites`], [`messages`],
+//! [`commitments`] and [`versions`]; changes of stored messages in [`changes`], read
+//! positions in [`reads`], full-text search in [`search`].
 
 pub mod changes;
 mod checkpoint;
@@ -26,6 +26,7 @@ pub mod reads;
 pub mod search;
 pub mod sessions;
 pub mod users;
+pub mod versions;
 mod writer;
 
 use std::path::Path;

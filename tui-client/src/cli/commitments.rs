@@ -1,5 +1,6 @@
 //! `quid commitments`, `quid liabilities`, `quid revoke`: what people promised, what they
-//! are now bound to do, and taking a promise back.
+//! are now bound to do and why (in one group, or everything the caller is bound to in
+//! every group), and taking a promise back.
 
 use clap::Args;
 
@@ -20,11 +21,23 @@ pub struct ListArgs {
     pub json: bool,
 }
 
+/// Arguments of `liabilities`.
+#[derive(Debug, Args)]
+pub struct LiabilitiesArgs {
+    /// Group name or id (default: what you are bound to, in every group)
+    #[arg(long, short)]
+    pub group: Option<String>,
+    /// One JSON object per line (per liability; per group without --group)
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Arguments of `revoke`.
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
     /// The commitment's id as `quid commitments` shows it (`c4`; `4` and `#4` work too)
-    pub id: String,
+    #[arg(value_parser = present::parse_commitment_id)]
+    pub id: i64,
 }
 
 /// Runs `commitments`.
@@ -49,9 +62,12 @@ pub async fn list(ctx: &Context, args: ListArgs) -> Result<(), CliError> {
 }
 
 /// Runs `liabilities`.
-pub async fn liabilities(ctx: &Context, args: ListArgs) -> Result<(), CliError> {
+pub async fn liabilities(ctx: &Context, args: LiabilitiesArgs) -> Result<(), CliError> {
     let api = ctx.authed()?;
-    let group = api.resolve_group(&args.group).await?;
+    let Some(group) = &args.group else {
+        return mine(ctx, args.json).await;
+    };
+    let group = api.resolve_group(group).await?;
     let list = api
         .liabilities(group.id)
         .await
@@ -69,14 +85,35 @@ pub async fn liabilities(ctx: &Context, args: ListArgs) -> Result<(), CliError> 
     Ok(())
 }
 
+/// `liabilities` without a group: what the caller is bound to, group by group.
+async fn mine(ctx: &Context, as_json: bool) -> Result<(), CliError> {
+    let mine = ctx
+        .authed()?
+        .my_liabilities()
+        .await
+        .map_err(|e| unsupported(e, "liabilities across groups"))?;
+    if mine.groups.is_empty() && !as_json {
+        return output::line("you are not bound to anything in any group");
+    }
+    for group in mine.groups {
+        if as_json {
+            output::json(&group)?;
+            continue;
+        }
+        output::line(&group.name)?;
+        for liability in &group.liabilities {
+            let why = liability.why.clone().unwrap_or_else(|| {
+                present::amount(liability.amount, &liability.unit, &liability.action)
+            });
+            output::line(&format!("  {why}"))?;
+        }
+    }
+    Ok(())
+}
+
 /// Runs `revoke`.
 pub async fn revoke(ctx: &Context, args: RevokeArgs) -> Result<(), CliError> {
-    let id = present::parse_commitment_id(&args.id).ok_or_else(|| {
-        CliError::Usage(format!(
-            "{:?} is not a commitment id: write it as quid commitments shows it, e.g. c4",
-            args.id
-        ))
-    })?;
+    let id = args.id;
     ctx.authed()?.revoke(id).await?;
     eprintln!("revoked commitment c{id}");
     Ok(())

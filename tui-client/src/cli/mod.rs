@@ -17,6 +17,7 @@ mod invites;
 mod output;
 mod send;
 mod tail;
+mod whatif;
 
 use clap::{Parser, Subcommand};
 
@@ -81,8 +82,11 @@ pub enum Command {
     History(history::HistoryArgs),
     /// List a group's commitments
     Commitments(commitments::ListArgs),
-    /// List what each member of a group is bound to do
-    Liabilities(commitments::ListArgs),
+    /// What each member of a group is bound to do and why; without -g, what you are bound
+    /// to in every group
+    Liabilities(commitments::LiabilitiesArgs),
+    /// Show what an offer would change, before making it (nothing is stored or sent)
+    Whatif(whatif::WhatIfArgs),
     /// Revoke one of your commitments
     Revoke(commitments::RevokeArgs),
     /// Change the text of one of your messages
@@ -129,6 +133,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Commitments(args) => commitments::list(&ctx, args).await,
         Command::Liabilities(args) => commitments::liabilities(&ctx, args).await,
         Command::Revoke(args) => commitments::revoke(&ctx, args).await,
+        Command::Whatif(args) => whatif::run(&ctx, args).await,
         Command::Edit(args) => change::edit(&ctx, args).await,
         Command::Delete(args) => change::delete(&ctx, args).await,
         Command::React(args) => change::react(&ctx, args).await,

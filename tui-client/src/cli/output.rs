@@ -83,7 +83,12 @@ pub fn message_line(message: &Message, group: &Group) -> String {
         MessageKind::User if message.private => format!("{author} -> {target} (private):"),
         MessageKind::User => format!("{author}:"),
         MessageKind::Commitment => {
-            format!("*{}", crate::present::commitment_ref(message))
+            let mark = match crate::present::announcement(message) {
+                crate::present::Announcement::New => '*',
+                crate::present::Announcement::Changed => '~',
+                crate::present::Announcement::Withdrawn => 'x',
+            };
+            format!("{mark}{}", crate::present::commitment_ref(message))
         }
         MessageKind::Liability => "=".to_owned(),
         MessageKind::ClarificationRequest => {

@@ -39,6 +39,8 @@ pub struct GroupView {
     pub pane_stale: bool,
     pub commitments: PaneData<Vec<Commitment>>,
     pub liabilities: PaneData<Vec<Liability>>,
+    /// An offer tried with `/whatif`, and what it would change.
+    pub whatif: Option<(String, PaneData<quid_shared::WhatIf>)>,
     /// Lines scrolled up from the bottom of the conversation.
     pub scroll: usize,
     /// A clarification request (its seq) the user's next message answers.
@@ -95,6 +97,7 @@ impl GroupView {
             pending_clarification: None,
             has_older: head > 0,
             loading_older: false,
+            whatif: None,
             online: Vec::new(),
             typing: Vec::new(),
             system_lines: Vec::new(),

@@ -31,6 +31,8 @@ pub enum Command {
     },
     Commitments,
     Liabilities,
+    /// Shows in the side pane what an offer would change (`None`: hide it again).
+    WhatIf(Option<String>),
     Revoke(i64),
     /// The current group's members, who is connected.
     Names,
@@ -87,6 +89,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "liabilities",
         "",
         "show who is bound to do what (side pane)",
+    ),
+    (
+        "whatif",
+        "[OFFER]",
+        "an offer's effect, not sent (side pane)",
     ),
     ("revoke", "ID", "revoke one of your commitments (c4)"),
     ("names", "", "members of this group; ● connected now"),
@@ -190,11 +197,12 @@ pub fn parse(line: &str) -> Result<Command, String> {
         }
         "commitments" => Ok(Command::Commitments),
         "liabilities" => Ok(Command::Liabilities),
+        "whatif" | "what-if" => Ok(Command::WhatIf(
+            Some(rest.to_owned()).filter(|r| !r.is_empty()),
+        )),
         "revoke" => {
             let id = need("ID")?;
-            crate::present::parse_commitment_id(&id)
-                .map(Command::Revoke)
-                .ok_or_else(|| format!("not a commitment id: {id} (write it as shown, e.g. c4)"))
+            crate::present::parse_commitment_id(&id).map(Command::Revoke)
         }
         "kick" => need("USER").map(|u| Command::Kick(u.trim_start_matches('@').to_owned())),
         "names" | "who" => Ok(Command::Names),
@@ -311,6 +319,11 @@ mod tests {
             })
         );
         assert_eq!(parse("/revoke #12"), Ok(Command::Revoke(12)));
+        assert_eq!(
+            parse("/whatif I'll do 2h"),
+            Ok(Command::WhatIf(Some("I'll do 2h".into())))
+        );
+        assert_eq!(parse("/whatif"), Ok(Command::WhatIf(None)));
         assert_eq!(parse("/QUIT"), Ok(Command::Quit));
         assert!(parse("/msg bob").is_err());
         assert!(parse("/frobnicate").is_err());

@@ -49,6 +49,10 @@ pub enum ApiRequest {
     Revoke {
         id: i64,
     },
+    WhatIf {
+        group: Id,
+        text: String,
+    },
     Older {
         group: Id,
         before: i64,
@@ -184,6 +188,11 @@ async fn perform(api: &ApiClient, request: ApiRequest) -> ApiOutcome {
         ApiRequest::Revoke { id } => ApiOutcome::Revoked {
             id,
             result: api.revoke(id).await.map_err(request_error),
+        },
+        ApiRequest::WhatIf { group, text } => ApiOutcome::WhatIf {
+            group,
+            result: api.whatif(group, &text).await.map_err(pane_error),
+            text,
         },
         ApiRequest::Edit {
             group,

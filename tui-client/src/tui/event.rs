@@ -79,6 +79,11 @@ pub enum ApiOutcome {
         id: i64,
         result: Result<(), RequestError>,
     },
+    WhatIf {
+        group: Id,
+        text: String,
+        result: Result<quid_shared::WhatIf, RequestError>,
+    },
     Older {
         group: Id,
         result: Result<MessagePage, RequestError>,

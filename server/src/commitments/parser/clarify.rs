@@ -1,7 +1,11 @@
-//! Clarification: what a sentence is missing, the question that asks for it, and how the
-//! author's answer is spliced back into the sentence so the grammar can read it again.
+//! Clarification: what a sentence is missing, and how the author's answer is spliced back
+//! into the sentence so the grammar can read it again (the words of each question are in
+//! `question`).
 
+use quid_shared::{Condition, Promise};
 use serde::{Deserialize, Serialize};
+
+use super::super::model::Terms;
 
 /// A question asked and not yet answered; stored until the author answers it (or it
 /// expires).
@@ -64,6 +68,12 @@ pub enum Need {
     Confirm,
     /// Several commitments could be the one withdrawn.
     Revoke { candidates: Vec<(i64, String)> },
+    /// Several commitments could be the one changed to `amount` (of `unit`).
+    Change {
+        candidates: Vec<(i64, String)>,
+        amount: f64,
+        unit: Option<String>,
+    },
     /// Words (at `cut`) that cannot be placed in the offer, which reads as `reading`
     /// without them: "yes" records that reading.
     Unplaced {
@@ -73,69 +83,16 @@ pub enum Need {
     },
     /// The offer cannot be read as written (`why`): only a restated offer answers.
     Restate { why: String },
-}
-
-impl Pending {
-    /// The question to put to the author.
-    pub fn question(&self) -> String {
-        match &self.need {
-            Need::Member {
-                name,
-                suggestion: Some(s),
-                ..
-            } => {
-                format!("I don't see {name} in this group — did you mean {s}?")
-            }
-            Need::Member {
-                name,
-                suggestion: None,
-                ..
-            } => {
-                format!("I don't see {name} in this group — who do you mean?")
-            }
-            Need::WhichMember {
-                name, candidates, ..
-            } => {
-                format!(
-                    "\"{name}\" could be {} — which one?",
-                    candidates.join(" or ")
-                )
-            }
-            Need::Amount { about, .. } => format!("How much {about}? (e.g. \"3 hours\")"),
-            Need::Unit { amount, .. } => {
-                format!("{amount} of what — hours, usd, percent, times per week…?")
-            }
-            Need::Action { quantity, .. } => {
-                format!("{quantity} of what (e.g. \"work\", \"dishes\")?")
-            }
-            Need::Cap => {
-                "Up to how much in total? A proportional promise needs a limit.".to_owned()
-            }
-            Need::Confirm => {
-                "Is this a commitment? Answer \"yes\" to make it binding, or \"no\".".to_owned()
-            }
-            Need::Unplaced { words, reading, .. } => format!(
-                "I read this as: {reading} — but I could not place {words} (a commitment \
-                 records amounts and conditions, not dates, places or reasons). Answer \
-                 \"yes\" to record it as I read it, or say it again in other words."
-            ),
-            Need::Restate { why } => format!(
-                "This reads like an offer, but {why}. Could you say it again in other words? \
-                 (or \"no\" to drop it)"
-            ),
-            Need::Revoke { candidates } => {
-                let list: Vec<String> = candidates
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (_, summary))| format!("{}) {summary}", i + 1))
-                    .collect();
-                format!(
-                    "Which commitment do you withdraw? {} (answer with its number)",
-                    list.join("; ")
-                )
-            }
-        }
-    }
+    /// Another reader (the language model) read the offer as `reading`: "yes" records
+    /// these terms (checked again against the group). Any other answer answers
+    /// `otherwise`, the rules' own question, if there is one.
+    Suggested {
+        reading: String,
+        conditions: Vec<Condition>,
+        promises: Vec<Promise>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        otherwise: Option<Box<Need>>,
+    },
 }
 
 /// What an answer does to a pending question.
@@ -145,6 +102,14 @@ pub enum Answered {
     Text(String, Allow),
     /// The commitment to withdraw.
     Revoke(i64),
+    /// The commitment to change, to `amount` (of `unit`).
+    Change {
+        id: i64,
+        amount: f64,
+        unit: Option<String>,
+    },
+    /// Terms another reader suggested, agreed to with "yes".
+    Terms(Terms),
     /// The author said no, or the answer cannot be used: drop the question.
     Dropped,
 }
@@ -304,9 +269,40 @@ pub fn apply(pending: &Pending, answer: &str, members: &[String]) -> Answered {
             Answered::Text(text.clone(), allow)
         }
         Need::Confirm | Need::Unplaced { .. } | Need::Restate { .. } => Answered::Dropped,
+        Need::Suggested {
+            conditions,
+            promises,
+            ..
+        } if yes => Answered::Terms(Terms {
+            conditions: conditions.clone(),
+            promises: promises.clone(),
+        }),
+        Need::Suggested {
+            otherwise: Some(need),
+            ..
+        } => {
+            let asked = Pending {
+                text: pending.text.clone(),
+                need: (**need).clone(),
+                allow: pending.allow.clone(),
+            };
+            apply(&asked, answer, members)
+        }
+        Need::Suggested {
+            otherwise: None, ..
+        } => Answered::Dropped,
         Need::Revoke { candidates } => {
             choose(&lower, candidates).map_or(Answered::Dropped, Answered::Revoke)
         }
+        Need::Change {
+            candidates,
+            amount,
+            unit,
+        } => choose(&lower, candidates).map_or(Answered::Dropped, |id| Answered::Change {
+            id,
+            amount: *amount,
+            unit: unit.clone(),
+        }),
     }
 }
 
@@ -397,7 +393,12 @@ pub fn reads_as_answer(need: &Need, answer: &str, members: &[String]) -> bool {
         }
         Need::Confirm | Need::Unplaced { .. } => yes,
         Need::Restate { .. } => false,
-        Need::Revoke { candidates } => {
+        Need::Suggested { otherwise, .. } => {
+            yes || otherwise
+                .as_ref()
+                .is_some_and(|need| reads_as_answer(need, answer, members))
+        }
+        Need::Revoke { candidates } | Need::Change { candidates, .. } => {
             (words.len() <= 4 && lower.chars().any(|c| c.is_ascii_digit()))
                 || (words.len() <= 5 && choose(&lower, candidates).is_some())
         }

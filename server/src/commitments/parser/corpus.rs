@@ -112,6 +112,7 @@ pub fn outcome(detection: &Detection, members: &[UserRef]) -> String {
         Detection::Nothing => "nothing".into(),
         Detection::Clarify { .. } => "question".into(),
         Detection::Revoke { id } => format!("revoke {id}"),
+        Detection::Change { id, terms } => format!("change {id}: {}", terms.summary(members)),
         Detection::Commitment(terms) => terms.summary(members),
         Detection::Commitments(all) => all
             .iter()

@@ -18,9 +18,12 @@
 //! - `tails`, `chatter` — what the words around an offer are (filler, hedge, unplaced);
 //! - `shape` — an offer as read; `draft` — checked and completed into terms (or a question);
 //! - `withdraw` — "I back out", "cancel my cooking offer";
-//! - `clarify` — pending questions, what reads as an answer, and how answers are spliced in.
+//! - `change` — "change my offer to 4 hours", "update #3 to 2h";
+//! - `clarify` — pending questions, what reads as an answer, and how answers are spliced in;
+//!   `question` — the words each question is asked in.
 
 mod amount;
+mod change;
 mod chatter;
 mod clarify;
 mod clause;
@@ -33,6 +36,7 @@ mod names;
 mod offer;
 mod phrase;
 mod quantity;
+mod question;
 mod scene;
 pub mod shape;
 mod share;
@@ -76,6 +80,11 @@ pub enum Detection {
     Revoke {
         id: i64,
     },
+    /// The author changes commitment `id` to these (complete, valid) terms.
+    Change {
+        id: i64,
+        terms: Terms,
+    },
     Nothing,
 }
 
@@ -101,6 +110,26 @@ impl RuleParser {
     /// Reads `text`, with what the author has already agreed to.
     fn read(&self, text: &str, context: &Context<'_>, allow: &Allow) -> Detection {
         let (author, members) = (context.author, context.members);
+        if let Some(change) = change::read(text, context.commitments) {
+            let (amount, unit) = (change.amount, change.unit);
+            match change.which {
+                Withdrawal::One(id) => return changed(context, id, amount, unit.as_deref()),
+                Withdrawal::Which => {
+                    let candidates = context
+                        .commitments
+                        .iter()
+                        .map(|c| (c.id, c.summary.clone()))
+                        .collect();
+                    let need = Need::Change {
+                        candidates,
+                        amount,
+                        unit,
+                    };
+                    return ask(text, need, Allow::default());
+                }
+                Withdrawal::None => {}
+            }
+        }
         let offer = message::has_offer(text, author, members);
         match withdraw::read(text, context.commitments, members) {
             Withdrawal::None => {}
@@ -139,6 +168,8 @@ impl Detector for RuleParser {
         match clarify::apply(pending, answer, &usernames) {
             Answered::Text(text, allow) => self.read(&text, context, &allow),
             Answered::Revoke(id) => Detection::Revoke { id },
+            Answered::Change { id, amount, unit } => changed(context, id, amount, unit.as_deref()),
+            Answered::Terms(terms) => Detection::Commitment(terms.normalized()),
             Answered::Dropped => Detection::Nothing,
         }
     }
@@ -153,7 +184,11 @@ impl Detector for RuleParser {
                 || stance::HEDGE_ADVERBS.contains(&t.text.as_str())
         };
         let together = |at: usize| clause::collective(&tokens, at);
-        if tokens.iter().any(marked) || withdraw::may_be(text) || (0..tokens.len()).any(together) {
+        if tokens.iter().any(marked)
+            || withdraw::may_be(text)
+            || change::may_be(text)
+            || (0..tokens.len()).any(together)
+        {
             return true;
         }
         (0..tokens.len()).any(|at| {
@@ -168,6 +203,31 @@ impl Detector for RuleParser {
                 )
             })
         })
+    }
+}
+
+/// The author's commitment `id` changed to `amount` (of `unit`), or why it cannot be.
+fn changed(context: &Context<'_>, id: i64, amount: f64, unit: Option<&str>) -> Detection {
+    let Some(commitment) = context.commitments.iter().find(|c| c.id == id) else {
+        return Detection::Nothing;
+    };
+    let text = commitment.source_text.clone().unwrap_or_default();
+    match change::terms(commitment, amount, unit) {
+        Ok(terms) => {
+            let terms = terms.normalized();
+            let ids: Vec<_> = context.members.iter().map(|m| m.id).collect();
+            match terms.validate(context.author.id, Some(&ids)) {
+                Ok(()) => Detection::Change { id, terms },
+                Err(why) => ask(
+                    &text,
+                    Need::Restate {
+                        why: why.to_string(),
+                    },
+                    Allow::default(),
+                ),
+            }
+        }
+        Err(why) => ask(&text, Need::Restate { why }, Allow::default()),
     }
 }
 

@@ -23,7 +23,7 @@ pub enum Withdrawal {
 
 /// How strongly a sentence asks to withdraw.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Strength {
+pub(super) enum Strength {
     /// "I withdraw my offer": names the act; unclear words make a question.
     Strong,
     /// "I'm out of …", "I no longer …": a withdrawal only if it names a commitment.
@@ -249,7 +249,11 @@ pub fn read(text: &str, commitments: &[Commitment], members: &[UserRef]) -> With
 }
 
 /// Which commitment the words after the withdrawing verb name.
-fn choose(object: &[Token], commitments: &[Commitment], strength: Strength) -> Withdrawal {
+pub(super) fn choose(
+    object: &[Token],
+    commitments: &[Commitment],
+    strength: Strength,
+) -> Withdrawal {
     if commitments.is_empty() {
         return Withdrawal::None;
     }

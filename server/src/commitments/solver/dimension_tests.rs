@@ -136,6 +136,7 @@ fn diff_across_units() {
         unit: unit.into(),
         amount,
         because: vec![1],
+        why: None,
     };
     let old = vec![
         liability("ann", 90.0, "minutes"),

@@ -70,6 +70,7 @@ pub fn solve(commitments: &[Commitment]) -> Result<Vec<Liability>, SolveError> {
                 .iter()
                 .map(|p| problem.entries[p.commitment].id)
                 .collect(),
+            why: None,
         });
     }
     liabilities.sort_by(|a, b| {

@@ -385,6 +385,7 @@ fn diff_reports_changes_once() {
         unit: "hours".into(),
         amount,
         because: vec![1],
+        why: None,
     };
     let old = vec![
         liability("alice", 3.0),

@@ -11,6 +11,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::super::app::{App, GroupView, mention_ranges};
 use super::wrap::wrap;
+use crate::present::Announcement;
 use crate::{present, timefmt};
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
@@ -263,10 +264,15 @@ fn message_lines(app: &App, view: &GroupView, message: &Message) -> Vec<Line<'st
             (head, Style::new())
         }
         MessageKind::Commitment => {
-            let style = Style::new().fg(Color::Yellow);
+            // A withdrawal is struck through in grey, a change marked, a new one ticked.
+            let (mark, style) = match present::announcement(message) {
+                Announcement::New => ("✔", Style::new().fg(Color::Yellow)),
+                Announcement::Changed => ("✎", Style::new().fg(Color::LightYellow)),
+                Announcement::Withdrawn => ("✘", Style::new().fg(Color::DarkGray)),
+            };
             (
                 vec![Span::styled(
-                    format!("┃ ✔{} ", present::commitment_ref(message)),
+                    format!("┃ {mark}{} ", present::commitment_ref(message)),
                     style.add_modifier(Modifier::BOLD),
                 )],
                 style,

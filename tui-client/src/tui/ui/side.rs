@@ -1,5 +1,6 @@
-//! The side pane (F2, /commitments, /liabilities): what each member is bound to do now and
-//! the commitments behind it, refreshed when a commitment or liability message arrives.
+//! The side pane (F2, /commitments, /liabilities, /whatif): what each member is bound to do
+//! now and why, the commitments behind it, refreshed when a commitment or liability
+//! message arrives; and, on top, what an offer tried with `/whatif` would change.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -41,6 +42,10 @@ pub fn extent(app: &App, area: Rect) -> (usize, usize) {
 fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if let Some(view) = app.active_group() {
+        if let Some((text, answer)) = &view.whatif {
+            lines.extend(whatif(text, answer, width));
+            lines.push(Line::raw(""));
+        }
         if let Some(found) = app.search.as_ref().filter(|s| s.group == view.group.id) {
             let title = format!("Found for \"{}\" (/jump SEQ)", found.query);
             lines.push(Line::from(Span::styled(
@@ -90,6 +95,30 @@ fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         lines.push(Line::raw(""));
         lines.extend(second);
     }
+    lines
+}
+
+/// "What if: <offer>" and how it reads, before → after.
+fn whatif(text: &str, answer: &PaneData<quid_shared::WhatIf>, width: u16) -> Vec<Line<'static>> {
+    let title = Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD);
+    let mut lines = wrap(
+        vec![Span::styled(format!(" What if: {text}"), title)],
+        width,
+        2,
+    );
+    let body: Vec<String> = match answer {
+        PaneData::NotLoaded => vec!["trying…".to_owned()],
+        PaneData::Unsupported => vec!["this server does not offer this yet".to_owned()],
+        PaneData::Failed(e) => vec![e.clone()],
+        PaneData::Loaded(w) => present::whatif(w),
+    };
+    for line in body {
+        lines.extend(wrap(vec![Span::raw(format!("  {line}"))], width, 4));
+    }
+    lines.push(Line::from(Span::styled(
+        "  (/whatif alone hides this)",
+        DIM,
+    )));
     lines
 }
 

@@ -182,6 +182,7 @@ fn liabilities_pane() {
             unit: "hours".into(),
             amount: 3.0,
             because: vec![1],
+            why: None,
         },
         Liability {
             user: bob(),
@@ -189,6 +190,7 @@ fn liabilities_pane() {
             unit: "hours".into(),
             amount: 5.0,
             because: vec![2],
+            why: None,
         },
     ]);
     view.commitments = PaneData::Loaded(vec![
@@ -250,22 +252,24 @@ fn help_scrolls_at_80x24() {
     update(&mut app, key(KeyCode::F(1)));
     let top = rows(&render(&app)).join("\n");
     assert!(top.contains("Keys") && top.contains("send the message"));
-    assert!(top.contains("1-22 of 43"), "says there is more:\n{top}");
+    assert!(top.contains("1-22 of 44"), "says there is more:\n{top}");
     assert!(!top.contains("/quit"));
 
     update(&mut app, key(KeyCode::PageDown));
     let paged = rows(&render(&app)).join("\n");
-    assert!(paged.contains("/quit") && paged.contains("//text sends a message"));
+    assert!(paged.contains("/quit"), "{paged}");
     update(&mut app, key(KeyCode::PageDown));
-    assert_eq!(app.help_scroll, 21, "stops at the end");
+    assert_eq!(app.help_scroll, 22, "stops at the end");
     let terminal = render(&app);
+    let end = rows(&terminal).join("\n");
+    assert!(end.contains("/quit") && end.contains("//text sends a message"));
     insta::assert_snapshot!(terminal.backend());
     update(&mut app, key(KeyCode::Up));
-    assert_eq!(app.help_scroll, 20);
+    assert_eq!(app.help_scroll, 21);
     update(&mut app, key(KeyCode::Home));
     assert_eq!(app.help_scroll, 0);
     update(&mut app, key(KeyCode::End));
-    assert_eq!(app.help_scroll, 21);
+    assert_eq!(app.help_scroll, 22);
     update(&mut app, key(KeyCode::Esc));
     assert!(!app.show_help);
 }
@@ -283,6 +287,8 @@ fn commitment(id: i64, creator: quid_shared::UserRef, summary: &str) -> Commitme
         summary: summary.into(),
         created_at: T0,
         revoked_at: None,
+        version: 1,
+        meta: serde_json::Value::Null,
     }
 }
 
@@ -298,4 +304,59 @@ fn long_input_wraps() {
         ),
     );
     insta::assert_snapshot!(render(&app).backend());
+}
+
+/// The side pane shows each liability's why, and an offer tried with `/whatif` on top:
+/// how it reads and before → after.
+#[test]
+fn side_pane_shows_why_and_whatif() {
+    let mut app = App::new(alice(), vec![group(1, "team", 0)], (140, 20));
+    connected(&mut app);
+    app.side_pane = true;
+    app.pane_focus = PaneFocus::Liabilities;
+    let bound = Liability {
+        user: alice(),
+        action: "work".into(),
+        unit: "hours".into(),
+        amount: 2.0,
+        because: vec![-1],
+        why: Some("2 hours of work, because of the offer tried".into()),
+    };
+    let view = &mut app.groups[0];
+    view.liabilities = PaneData::Loaded(vec![Liability {
+        why: Some("3 hours of work, because of #1 (bob: …)".into()),
+        ..bound.clone()
+    }]);
+    view.commitments = PaneData::Loaded(Vec::new());
+    view.whatif = Some((
+        "I'll do 2h".into(),
+        PaneData::Loaded(quid_shared::WhatIf {
+            commitments: vec![quid_shared::ProposedCommitment {
+                summary: "2 hours of work, unconditionally".into(),
+                conditions: Vec::new(),
+                promises: Vec::new(),
+            }],
+            withdraws: None,
+            replaces: None,
+            question: None,
+            before: Vec::new(),
+            after: vec![bound],
+            changes: vec![quid_shared::LiabilityChange {
+                user: alice(),
+                action: "work".into(),
+                unit: "hours".into(),
+                old: 0.0,
+                new: 2.0,
+            }],
+        }),
+    ));
+    let screen = rows(&render(&app)).join("\n");
+    for shown in [
+        "What if: I'll do 2h",
+        "reads as: 2 hours of work,",
+        "alice: work 0 → 2 hours",
+        "alice: 3 hours of work, because of #1",
+    ] {
+        assert!(screen.contains(shown), "{shown}:\n{screen}");
+    }
 }

@@ -1,6 +1,6 @@
 //! What each `/command` does to the chat and which requests it makes.
 
-use super::super::app::{App, Outgoing, PaneFocus};
+use super::super::app::{App, Outgoing, PaneData, PaneFocus};
 use super::super::commands::Command;
 use super::super::effects::{ApiRequest, Effect};
 use super::super::event::RequestError;
@@ -34,6 +34,7 @@ pub fn apply(app: &mut App, command: Command) -> Vec<Effect> {
         Command::Query { to, text } => query(app, to, text),
         Command::Commitments => show_pane(app, PaneFocus::Commitments),
         Command::Liabilities => show_pane(app, PaneFocus::Liabilities),
+        Command::WhatIf(text) => whatif(app, text),
         Command::Revoke(id) => vec![Effect::Api(ApiRequest::Revoke { id })],
         Command::Names => names(app),
         Command::Topic(topic) => topic_command(app, topic),
@@ -150,6 +151,25 @@ fn show_pane(app: &mut App, focus: PaneFocus) -> Vec<Effect> {
             pane_requests(view.group.id)
         }
         None => no_group(app),
+    }
+}
+
+/// Tries an offer: the side pane opens with what it would change (nothing is sent).
+fn whatif(app: &mut App, text: Option<String>) -> Vec<Effect> {
+    let Some(view) = app.active_group_mut() else {
+        return no_group(app);
+    };
+    let group = view.group.id;
+    match text {
+        None => {
+            view.whatif = None;
+            Vec::new()
+        }
+        Some(text) => {
+            view.whatif = Some((text.clone(), PaneData::NotLoaded));
+            app.side_pane = true;
+            vec![Effect::Api(ApiRequest::WhatIf { group, text })]
+        }
     }
 }
 

@@ -302,6 +302,24 @@ fn on_api(app: &mut App, outcome: ApiOutcome) -> Vec<Effect> {
             }
             Vec::new()
         }
+        ApiOutcome::WhatIf {
+            group,
+            text,
+            result,
+        } => {
+            if let Some(i) = app.index_of(group) {
+                let view = &mut app.groups[i];
+                // only the answer to the offer tried last is shown
+                if view
+                    .whatif
+                    .as_ref()
+                    .is_some_and(|(tried, _)| *tried == text)
+                {
+                    view.whatif = Some((text, pane_data(result)));
+                }
+            }
+            Vec::new()
+        }
         ApiOutcome::Revoked { id, result: Ok(()) } => {
             app.notify(format!("revoked commitment #{id}"));
             Vec::new()

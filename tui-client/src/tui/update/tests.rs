@@ -450,6 +450,7 @@ fn side_pane_scrolls() {
             unit: "hours".into(),
             amount: 1.0,
             because: vec![i],
+            why: None,
         })
         .collect();
     app.groups[0].liabilities = PaneData::Loaded(liabilities);
@@ -673,4 +674,53 @@ fn editing_keys() {
     update(&mut app, ctrl('e'));
     type_text(&mut app, "i");
     assert_eq!(app.input_text(), "hi");
+}
+
+/// `/whatif OFFER` opens the side pane and asks the server (nothing is sent to the group);
+/// the answer is kept for the offer tried last, and `/whatif` alone hides it.
+#[test]
+fn whatif_asks_and_shows_in_the_side_pane() {
+    let mut app = app();
+    app.active = Some(0);
+    let team = app.groups[0].group.id;
+    type_text(&mut app, "/whatif I'll do 2h");
+    let effects = update(&mut app, press(KeyCode::Enter));
+    assert_eq!(
+        effects,
+        vec![Effect::Api(ApiRequest::WhatIf {
+            group: team,
+            text: "I'll do 2h".into()
+        })]
+    );
+    assert!(app.side_pane);
+    assert!(app.outbox.is_empty(), "nothing is sent");
+    let answer = quid_shared::WhatIf {
+        commitments: Vec::new(),
+        withdraws: None,
+        replaces: None,
+        question: Some("2 of what?".into()),
+        before: Vec::new(),
+        after: Vec::new(),
+        changes: Vec::new(),
+    };
+    let outcome = |text: &str| {
+        Event::Api(ApiOutcome::WhatIf {
+            group: team,
+            text: text.into(),
+            result: Ok(answer.clone()),
+        })
+    };
+    update(&mut app, outcome("an earlier offer"));
+    assert!(matches!(
+        app.groups[0].whatif,
+        Some((_, PaneData::NotLoaded))
+    ));
+    update(&mut app, outcome("I'll do 2h"));
+    assert!(matches!(
+        app.groups[0].whatif,
+        Some((_, PaneData::Loaded(_)))
+    ));
+    type_text(&mut app, "/whatif");
+    update(&mut app, press(KeyCode::Enter));
+    assert!(app.groups[0].whatif.is_none());
 }
