@@ -86,6 +86,7 @@ async fn search(
         return Err(ApiError::bad_request("q: say what to search for"));
     }
     let viewer = caller.id;
+    state.store.search_caught_up().await?;
     let (membership, found) = state
         .store
         .read(move |conn| {

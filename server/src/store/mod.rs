@@ -1,7 +1,8 @@
 //! SQLite persistence in WAL mode: one writer thread that commits in batches (group
 //! commit), and a few read-only connections so reads never wait for the writer.
 //!
-//! WAL checkpoints run on a thread of their own ([`checkpoint`]).
+//! WAL checkpoints run on a thread of their own ([`checkpoint`]), and so does the full-text
+//! index, in a file of its own (`indexer`).
 //!
 //! Writes are closures run by the writer inside the batch's transaction ([`Store::write`]);
 //! each runs in its own savepoint, so one failing closure does not undo the others
@@ -18,6 +19,7 @@ pub mod commitments;
 mod draft;
 mod error;
 pub mod groups;
+mod indexer;
 pub mod invites;
 pub mod messages;
 pub mod migrations;
@@ -41,6 +43,7 @@ pub use error::StoreError;
 pub use writer::WriteCtx;
 
 use checkpoint::Checkpointer;
+use indexer::Indexer;
 use readers::Readers;
 use writer::{Command, Job};
 
@@ -61,7 +64,9 @@ pub struct StoreOptions {
 pub struct Store {
     commands: mpsc::Sender<Command>,
     readers: Arc<Readers>,
-    /// The writer's thread, then the checkpointer's (which ends after the writer).
+    indexer: Arc<Indexer>,
+    /// The writer's thread, then the checkpointer's (which ends after the writer), then
+    /// the search indexer's.
     threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
 
@@ -92,6 +97,8 @@ impl Store {
         let mut conn = Connection::open(path)?;
         configure_writer(&conn, options.writer_cache_kib)?;
         migrations::apply(&mut conn)?;
+        // the index file exists before the readers attach it
+        let (indexer, indexing) = Indexer::start(path)?;
         let readers = Readers::open(path, options.readers.max(1))?;
         let (checkpointer, checkpoints) = Checkpointer::start(path)?;
         let (commands, rx) = mpsc::channel(options.max_batch.max(1) * 4);
@@ -101,7 +108,8 @@ impl Store {
         Ok(Store {
             commands,
             readers: Arc::new(readers),
-            threads: Arc::new(Mutex::new(vec![writer, checkpoints])),
+            indexer: Arc::new(indexer),
+            threads: Arc::new(Mutex::new(vec![writer, checkpoints, indexing])),
         })
     }
 
@@ -164,10 +172,17 @@ impl Store {
         self.readers.read(f).await
     }
 
+    /// Waits until every message stored before the call can be found by search.
+    pub async fn search_caught_up(&self) -> Result<(), StoreError> {
+        self.indexer.caught_up().await
+    }
+
     /// Commits everything queued so far, stops the writer and waits for it (and the last
-    /// checkpoint) to finish. Later writes fail with [`StoreError::Closed`].
+    /// checkpoint, and the search indexer) to finish. Later writes fail with
+    /// [`StoreError::Closed`].
     pub async fn shutdown(&self) {
         let _ = self.commands.send(Command::Stop).await;
+        self.indexer.stop();
         let threads = self
             .threads
             .lock()

@@ -74,6 +74,11 @@ fn open_reader(path: &Path) -> Result<Connection, StoreError> {
         | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags)?;
     conn.pragma_update(None, "busy_timeout", 5000)?;
+    let index = super::indexer::index_path(path);
+    conn.execute(
+        "ATTACH DATABASE ?1 AS search",
+        [index.to_string_lossy().as_ref()],
+    )?;
     conn.set_prepared_statement_cache_capacity(64);
     plan_once(&conn);
     Ok(conn)

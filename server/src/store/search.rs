@@ -1,5 +1,6 @@
 //! Full-text search (SQLite FTS5) over the messages of a group that the viewer may see:
-//! the same visibility rule as history and replay, applied in the same query.
+//! the same visibility rule as history and replay, applied in the same query. The index
+//! is the indexer's (`indexer.rs`), attached to every reading connection as `search`.
 
 use rusqlite::{Connection, named_params};
 
@@ -21,8 +22,8 @@ pub fn search(
         return Ok(Vec::new());
     };
     let sql = format!(
-        "SELECT m.id FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-         WHERE messages_fts MATCH :matcher AND m.group_id = :group AND {VISIBLE_TO_VIEWER}
+        "SELECT m.id FROM search.texts JOIN messages m ON m.id = texts.rowid
+         WHERE texts MATCH :matcher AND m.group_id = :group AND {VISIBLE_TO_VIEWER}
          ORDER BY m.seq DESC LIMIT :limit"
     );
     let ids: Vec<i64> = {

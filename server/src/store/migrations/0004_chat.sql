@@ -37,25 +37,4 @@ ALTER TABLE groups ADD COLUMN topic TEXT;
 -- a creator's groups are told apart by name
 CREATE INDEX groups_by_creator ON groups(created_by, name);
 
--- the texts of messages that are lines of their own (changes of earlier messages are not)
-CREATE VIRTUAL TABLE messages_fts USING fts5(
-    content,
-    content = 'messages',
-    content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2'
-);
-
-CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
-WHEN new.kind NOT IN ('edit', 'delete', 'reaction')
-BEGIN
-    INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
-END;
-
-CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages
-WHEN new.kind NOT IN ('edit', 'delete', 'reaction')
-BEGIN
-    INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
-    INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
-END;
-
-INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+-- (full-text search is indexed in a file of its own: see store/indexer.rs)
