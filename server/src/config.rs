@@ -1,13 +1,14 @@
 //! The server's configuration: command-line flags with environment fallbacks, and the
 //! JWT secret that is generated once into the data directory when none is given.
 
-use std::fmt;
 use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
+
+pub use crate::secret::Secret;
 
 /// Name of the file under the data directory that holds the generated JWT secret.
 pub const JWT_SECRET_FILE: &str = "jwt-secret";
@@ -19,28 +20,6 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line.
     Json,
-}
-
-/// A secret string whose `Debug` output never shows the value.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret's bytes.
-    pub fn expose(&self) -> &[u8] {
-        self.0.as_bytes()
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
 }
 
 fn parse_secret(s: &str) -> Result<Secret, String> {

@@ -40,6 +40,7 @@ pub mod ledger;
 pub mod llm;
 pub mod metrics;
 pub mod pipeline;
+pub mod secret;
 mod server;
 pub mod state;
 pub mod store;

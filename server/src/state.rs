@@ -112,10 +112,15 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
     );
     // Commitment detection is the hook called after each new user message.
     let ledger = Arc::new(Ledger::new(store.clone(), config.question_ttl));
-    let model = crate::llm::ModelConfig::from_config(&config)?
-        .map(crate::llm::ModelReader::new)
-        .transpose()?
-        .map(Arc::new);
+    let model = crate::llm::ModelConfig::new(
+        config.llm_url.as_deref(),
+        config.llm_model.clone(),
+        config.llm_key.clone(),
+        config.llm_timeout,
+    )?
+    .map(crate::llm::ModelReader::new)
+    .transpose()?
+    .map(Arc::new);
     let hook = Arc::new(DetectionHook::new(Arc::clone(&ledger), model));
     let pipeline = Pipeline::new(store.clone(), Arc::clone(&hub), hook);
     Ok(Arc::new(AppState {

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
-use crate::config::{Config, Secret};
+use crate::secret::Secret;
 use crate::store::now_ms;
 
 pub use prompt::Scene;
@@ -33,19 +33,24 @@ pub struct ModelConfig {
 }
 
 impl ModelConfig {
-    /// The model reader's settings, if `--llm-url` is given (`--llm-model` must be too).
-    pub fn from_config(config: &Config) -> anyhow::Result<Option<ModelConfig>> {
-        let Some(url) = config.llm_url.as_deref().filter(|u| !u.trim().is_empty()) else {
+    /// The model reader's settings, if a URL is given (a model must be too).
+    pub fn new(
+        url: Option<&str>,
+        model: Option<String>,
+        key: Option<Secret>,
+        timeout: Duration,
+    ) -> anyhow::Result<Option<ModelConfig>> {
+        let Some(url) = url.filter(|u| !u.trim().is_empty()) else {
             return Ok(None);
         };
-        let Some(model) = config.llm_model.clone().filter(|m| !m.trim().is_empty()) else {
+        let Some(model) = model.filter(|m| !m.trim().is_empty()) else {
             anyhow::bail!("--llm-url needs --llm-model (or QUID_LLM_MODEL): the model to ask");
         };
         Ok(Some(ModelConfig {
             endpoint: endpoint(url),
             model,
-            key: config.llm_key.clone(),
-            timeout: config.llm_timeout,
+            key,
+            timeout,
         }))
     }
 }
