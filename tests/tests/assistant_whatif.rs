@@ -239,8 +239,8 @@ async fn why_and_across_groups() -> anyhow::Result<()> {
     assert_eq!(
         why,
         format!(
-            "3 hours of work, because of #{} (alice: 3 hours of work if bob does ≥ 5 hours of \
-             work), which holds because bob is bound to 5 hours of work by #{} (bob: 5 hours \
+            "3 hours of work, because of c{} (alice: 3 hours of work if bob does ≥ 5 hours of \
+             work), which holds because bob is bound to 5 hours of work by c{} (bob: 5 hours \
              of work, unconditionally)",
             alices.id, bobs.id
         )

@@ -9,7 +9,7 @@ pub fn amount(value: f64, unit: &str, action: &str) -> String {
     format!("{value} {unit} of {action}")
 }
 
-/// `bob: 3 hours of work, because of #4 (alice: …), which holds because …`, or, from a
+/// `bob: 3 hours of work, because of c4 (alice: …), which holds because …`, or, from a
 /// server that does not explain, `bob: 3 hours of work (because c4)`.
 pub fn liability(l: &Liability) -> String {
     if let Some(why) = &l.why {

@@ -47,12 +47,12 @@ async fn whatif_and_why_from_the_command_line() -> TestResult {
     bound(&mut tail, "alice").await?;
     let why = alice.ok(&["liabilities", "-g", "team"]).await?;
     assert!(
-        why.contains("alice: 3 hours of work, because of #2 (alice: 3 hours of work if bob does ≥ 5 hours of work), which holds because bob is bound to 5 hours of work by #1"),
+        why.contains("alice: 3 hours of work, because of c2 (alice: 3 hours of work if bob does ≥ 5 hours of work), which holds because bob is bound to 5 hours of work by c1"),
         "{why}"
     );
     let mine = alice.ok(&["liabilities"]).await?;
     assert!(
-        mine.starts_with("team\n  3 hours of work, because of #2"),
+        mine.starts_with("team\n  3 hours of work, because of c2"),
         "{mine}"
     );
     let lines = mine.lines().filter(|l| !l.trim().is_empty()).count();

@@ -1,6 +1,6 @@
 //! Why a member is bound: each liability explained in plain words as the chain of
-//! commitments that binds it — "3 hours of work, because of #4 (alice: 3 hours of work if
-//! bob does ≥ 5 hours of work), which holds because bob is bound to 5 hours of work by #6
+//! commitments that binds it — "3 hours of work, because of c4 (alice: 3 hours of work if
+//! bob does ≥ 5 hours of work), which holds because bob is bound to 5 hours of work by c6
 //! (bob: 5 hours of work, unconditionally)". Pure: it reads the solver's answer and the
 //! commitments, and proves nothing new.
 
@@ -42,12 +42,12 @@ fn quantity(amount: f64, unit: &str, action: &str) -> String {
     )
 }
 
-/// "#4", or "the new offer" for a commitment not made yet (a negative id).
+/// "c4", or "the new offer" for a commitment not made yet (a negative id).
 fn name(id: i64) -> String {
     if id < 0 {
         "the offer tried".to_owned()
     } else {
-        format!("#{id}")
+        format!("c{id}")
     }
 }
 
@@ -64,7 +64,7 @@ impl Chains<'_> {
         )
     }
 
-    /// "#4 (alice: …), which holds because …" for each id, joined.
+    /// "c4 (alice: …), which holds because …" for each id, joined.
     fn commitments_of(&self, ids: &[i64], seen: &mut HashSet<i64>, depth: usize) -> String {
         let parts: Vec<String> = ids
             .iter()
@@ -209,8 +209,8 @@ mod tests {
         assert_eq!(
             alice.why.as_deref(),
             Some(
-                "3 hours of work, because of #4 (alice: 3 hours of work if bob does ≥ 5 hours \
-                 of work), which holds because bob is bound to 5 hours of work by #6 (bob: 5 \
+                "3 hours of work, because of c4 (alice: 3 hours of work if bob does ≥ 5 hours \
+                 of work), which holds because bob is bound to 5 hours of work by c6 (bob: 5 \
                  hours of work, unconditionally)"
             )
         );
@@ -225,13 +225,13 @@ mod tests {
         ];
         let explained = explain(&solve(&all).unwrap(), &all);
         let why = explained[0].why.clone().unwrap();
-        assert!(why.starts_with("3 hours of work, because of #1"), "{why}");
+        assert!(why.starts_with("3 hours of work, because of c1"), "{why}");
         assert!(
-            why.contains("bob is bound to 3 hours of work by #2"),
+            why.contains("bob is bound to 3 hours of work by c2"),
             "{why}"
         );
         assert!(
-            why.ends_with("alice is bound to 3 hours of work by #1 (each holds the other up)"),
+            why.ends_with("alice is bound to 3 hours of work by c1 (each holds the other up)"),
             "{why}"
         );
     }

@@ -324,7 +324,7 @@ fn side_pane_shows_why_and_whatif() {
     };
     let view = &mut app.groups[0];
     view.liabilities = PaneData::Loaded(vec![Liability {
-        why: Some("3 hours of work, because of #1 (bob: …)".into()),
+        why: Some("3 hours of work, because of c1 (bob: …)".into()),
         ..bound.clone()
     }]);
     view.commitments = PaneData::Loaded(Vec::new());
@@ -355,7 +355,7 @@ fn side_pane_shows_why_and_whatif() {
         "What if: I'll do 2h",
         "reads as: 2 hours of work,",
         "alice: work 0 → 2 hours",
-        "alice: 3 hours of work, because of #1",
+        "alice: 3 hours of work, because of c1",
     ] {
         assert!(screen.contains(shown), "{shown}:\n{screen}");
     }
