@@ -43,7 +43,7 @@ pub struct GroupView {
     pub whatif: Option<(String, PaneData<quid_shared::WhatIf>)>,
     /// Lines scrolled up from the bottom of the conversation.
     pub scroll: usize,
-    /// A clarification request (its seq) the user's next message answers.
+    /// A clarification request (its seq) waiting for the user's answer.
     pub pending_clarification: Option<i64>,
     /// Whether older messages than the first loaded one may exist.
     pub has_older: bool,

@@ -1,5 +1,5 @@
 //! The input line: the text being written, with a title that says where it goes — and,
-//! while a clarification is pending, that the next message answers it.
+//! while a clarification is pending, that an answer can be written here.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -36,7 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Style::default().fg(Color::Magenta),
         ),
         Some(view) if view.pending_clarification.is_some() => Span::styled(
-            " ? quid asked you to clarify: your next message answers it ",
+            " ? answer quid's question here; other messages go to the group ",
             Style::default()
                 .fg(Color::Magenta)
                 .add_modifier(Modifier::BOLD),

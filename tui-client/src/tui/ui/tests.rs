@@ -145,7 +145,7 @@ fn conversation_with_every_message_kind() {
     assert_eq!(highlighted, "alice");
 }
 
-/// While a clarification is pending, the input says the next message answers it.
+/// While a clarification is pending, the input says it can be answered there.
 #[test]
 fn pending_clarification() {
     let mut app = App::new(alice(), vec![group(1, "team", 0)], (80, 10));
