@@ -91,6 +91,16 @@ async fn create(
     group: Id,
     body: CreateCommitment,
 ) -> Result<Response, ApiError> {
+    let (terms, source) = from_api(body);
+    let commitment = state
+        .ledger
+        .create(&state.pipeline, group, caller.as_ref(), terms, source)
+        .await?;
+    Ok(json_status(&commitment, StatusCode::CREATED))
+}
+
+/// A commitment as the API gives it: its terms, and where they came from.
+fn from_api(body: CreateCommitment) -> (Terms, Source) {
     let terms = Terms {
         conditions: body.conditions,
         promises: body.promises,
@@ -100,11 +110,7 @@ async fn create(
         message: None,
         reader: Some("api"),
     };
-    let commitment = state
-        .ledger
-        .create(&state.pipeline, group, caller.as_ref(), terms, source)
-        .await?;
-    Ok(json_status(&commitment, StatusCode::CREATED))
+    (terms, source)
 }
 
 async fn revoke(state: Arc<AppState>, caller: AuthUser, id: i64) -> Result<Response, ApiError> {
@@ -122,15 +128,7 @@ async fn change(
     id: i64,
     body: CreateCommitment,
 ) -> Result<Response, ApiError> {
-    let terms = Terms {
-        conditions: body.conditions,
-        promises: body.promises,
-    };
-    let source = Source {
-        text: body.source_text,
-        message: None,
-        reader: Some("api"),
-    };
+    let (terms, source) = from_api(body);
     let changed = state
         .ledger
         .change(&state.pipeline, id, caller.as_ref(), terms, source)
