@@ -84,6 +84,12 @@ pub struct Config {
     #[arg(long, env = "QUID_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
 
+    /// A PostgreSQL database instead of SQLite in the data directory
+    /// (`postgres://user@host:5432/quid`); several nodes may share it (see
+    /// docs/scale-out.md). Nodes that share it must share `--jwt-secret` too.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, value_parser = parse_database_url)]
+    pub database: Option<Secret>,
+
     /// Origins allowed for CORS and for WebSocket upgrades that carry an `Origin` header
     /// (comma-separated, e.g. `https://chat.example.org`). Empty: no cross-origin access.
     #[arg(long, env = "CORS_ORIGIN", value_delimiter = ',')]
@@ -256,6 +262,22 @@ impl Config {
         self.data_dir.join("quid.db")
     }
 
+    /// The database this server uses: `--database`, or SQLite in the data directory.
+    pub fn database(&self) -> crate::store::Database {
+        match &self.database {
+            Some(url) => crate::store::Database::Postgres(url.expose_str().to_owned()),
+            None => crate::store::Database::Sqlite(self.database_path()),
+        }
+    }
+
+    /// Where the data lives, for logs and errors: a database URL without its password.
+    pub fn database_label(&self) -> String {
+        match &self.database {
+            Some(url) => crate::secret::without_credentials(url.expose_str()),
+            None => self.database_path().display().to_string(),
+        }
+    }
+
     /// The configured JWT secret, or the one stored in the data directory (created with
     /// mode 0600 on first use).
     pub fn resolve_jwt_secret(&self) -> std::io::Result<Secret> {
@@ -263,6 +285,19 @@ impl Config {
             Some(secret) => Ok(secret.clone()),
             None => load_or_create_secret(&self.data_dir.join(JWT_SECRET_FILE)),
         }
+    }
+}
+
+/// A PostgreSQL URL (`postgres://` or `postgresql://`).
+fn parse_database_url(s: &str) -> Result<Secret, String> {
+    if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+        Ok(Secret::new(s))
+    } else {
+        Err(format!(
+            "{:?} is not a PostgreSQL URL (postgres://user@host:5432/database); \
+             leave --database out to use SQLite in the data directory",
+            crate::secret::without_credentials(s)
+        ))
     }
 }
 

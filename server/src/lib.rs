@@ -58,6 +58,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub use config::Config;
+pub use secret::Secret;
 
 /// How long shutdown waits for connections to close before giving up on them.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -71,7 +72,11 @@ pub async fn serve(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let tls = tls::from_config(&config)?;
-    let state = state::build(config, shutdown)?;
+    // off the async threads: opening a database may block (PostgreSQL's client runs
+    // a runtime of its own)
+    let state = tokio::task::spawn_blocking(move || state::build(config, shutdown))
+        .await
+        .context("server setup panicked")??;
     prepare(&state).await?;
     run(state, listener, tls).await
 }

@@ -1,5 +1,6 @@
-//! A secret string (a signing secret, a model's API key) whose `Debug` output never shows
-//! the value, so no log line or error can print it.
+//! A secret string (a signing secret, a model's API key, a database URL with its
+//! password) whose `Debug` output never shows the value, so no log line or error can
+//! print it; and URLs with their credentials left out, for logs.
 
 use std::fmt;
 
@@ -17,10 +18,25 @@ impl Secret {
     pub fn expose(&self) -> &[u8] {
         self.0.as_bytes()
     }
+
+    /// The secret as text.
+    pub fn expose_str(&self) -> &str {
+        &self.0
+    }
 }
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret([redacted])")
+    }
+}
+
+/// The URL with any `user:password@` left out, for logs.
+pub fn without_credentials(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme && !url[scheme + 3..at].contains('/') => {
+            format!("{}{}", &url[..scheme + 3], &url[at + 1..])
+        }
+        _ => url.to_owned(),
     }
 }

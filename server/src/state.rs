@@ -93,15 +93,15 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
         config.argon2_iterations,
         config.throttle_policy(),
     )?;
-    let store = Store::open(
-        &config.database_path(),
+    let store = Store::connect(
+        &config.database(),
         StoreOptions {
             max_batch: config.writer_batch,
             readers: config.readers,
             writer_cache_kib: config.writer_cache_kib,
         },
     )
-    .with_context(|| format!("cannot open {}", config.database_path().display()))?;
+    .with_context(|| format!("cannot open {}", config.database_label()))?;
     let lanes = match config.fanout_threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,

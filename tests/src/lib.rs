@@ -10,11 +10,14 @@
 //! - [`process`] — the `quid-server` program as a child process (started, killed with
 //!   SIGKILL, or expected to refuse to start).
 //! - [`ws`] — the WebSocket test client.
+//! - [`pg`] — a fresh PostgreSQL schema per server, for the scale-out tests and for the
+//!   whole suite on PostgreSQL (`QUID_TEST_ENGINE=postgres`).
 //! - [`model`] — a stand-in for a language model's server, answering from recorded replies.
 //! - [`tls`] — a private certificate authority and a server certificate, made in the test.
 
 pub mod api;
 pub mod model;
+pub mod pg;
 pub mod process;
 pub mod tls;
 mod ws;
@@ -91,6 +94,12 @@ impl TestServer {
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Result<TestServer> {
         let dir = Arc::new(tempfile::tempdir()?);
         let mut config = test_config(dir.path());
+        if pg::suite_on_postgres() {
+            let url = pg::fresh_schema_async()
+                .await?
+                .context("QUID_TEST_ENGINE=postgres, but PostgreSQL is not reachable")?;
+            config.database = Some(quid_server::Secret::new(url));
+        }
         adjust(&mut config);
         let server = quid_server::start(config.clone()).await?;
         let api = Api::new(server.addr())?;

@@ -136,7 +136,7 @@ pub(super) async fn check_password<F>(
 ) -> Result<User, ApiError>
 where
     F: FnOnce(
-            &rusqlite::Connection,
+            &crate::store::Conn,
             &str,
         ) -> Result<Option<(User, String)>, crate::store::StoreError>
         + Send

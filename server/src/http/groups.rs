@@ -82,7 +82,7 @@ pub(super) fn routes(
 
 /// The caller's standing when the route needs an admin: `Ok(is_creator)`.
 pub(super) fn require_admin(
-    conn: &rusqlite::Connection,
+    conn: &crate::store::Conn,
     group: Id,
     user: Id,
 ) -> Result<bool, ApiError> {

@@ -55,16 +55,6 @@ impl ModelConfig {
     }
 }
 
-/// The URL with any `user:password@` left out, for logs.
-fn without_credentials(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme && !url[scheme + 3..at].contains('/') => {
-            format!("{}{}", &url[..scheme + 3], &url[at + 1..])
-        }
-        _ => url.to_owned(),
-    }
-}
-
 /// `http://host:11434/v1` or `http://host:11434` → `…/v1/chat/completions`; a full
 /// endpoint URL is kept as it is.
 fn endpoint(url: &str) -> String {
@@ -133,7 +123,7 @@ impl ModelReader {
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(5)))
             .build()?;
-        tracing::info!(endpoint = %without_credentials(&config.endpoint), model = %config.model, "language-model reader on");
+        tracing::info!(endpoint = %crate::secret::without_credentials(&config.endpoint), model = %config.model, "language-model reader on");
         Ok(ModelReader {
             config,
             http,
@@ -215,7 +205,7 @@ mod tests {
     /// Credentials in a URL never reach a log line.
     #[test]
     fn logged_urls_have_no_credentials() {
-        use super::without_credentials as clean;
+        use crate::secret::without_credentials as clean;
         assert_eq!(
             clean("http://u:secret@host:11434/v1/chat/completions"),
             "http://host:11434/v1/chat/completions"

@@ -103,11 +103,11 @@ fn describe() {
         "Time the language-model reader took to answer (or fail)."
     );
     describe_histogram!(
-        "quid_sqlite_commit_seconds",
+        "quid_store_commit_seconds",
         "Time to run and commit one write batch."
     );
     describe_histogram!(
-        "quid_sqlite_batch_size",
+        "quid_store_batch_size",
         "Write commands per committed batch."
     );
 }

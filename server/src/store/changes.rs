@@ -3,7 +3,7 @@
 //! as it is now; the pipeline also stores the change itself as a message of its own
 //! (`edit`, `delete`, `reaction`) so that live clients and replays learn of it in order.
 
-use rusqlite::{Connection, params};
+use super::sql::{Conn, Dialect, args};
 use time::format_description::well_known::Rfc3339;
 
 use super::{StoreError, from_ms, now_ms};
@@ -11,15 +11,15 @@ use quid_shared::{Id, Message, Reactions, Version, set_reaction};
 
 /// Replaces the text of `message`, keeping the old text as a version; returns when the
 /// edit happened (RFC 3339), as it is written into `meta.edited_at`.
-pub fn edit(conn: &Connection, message: &Message, content: &str) -> Result<String, StoreError> {
+pub fn edit(conn: &Conn, message: &Message, content: &str) -> Result<String, StoreError> {
     let now = now_ms();
     let at = from_ms(now)?
         .format(&Rfc3339)
         .map_err(|e| StoreError::Corrupt(format!("time: {e}")))?;
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO message_versions (message_id, content, replaced_at) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![message.id, message.content, now])?;
+        args![message.id, message.content.as_str(), now],
+    )?;
     let mut meta = message.meta.clone();
     set_meta(
         &mut meta,
@@ -31,9 +31,11 @@ pub fn edit(conn: &Connection, message: &Message, content: &str) -> Result<Strin
 }
 
 /// Empties `message` and marks it deleted; its earlier versions go with it.
-pub fn delete(conn: &Connection, message: &Message) -> Result<(), StoreError> {
-    conn.prepare_cached("DELETE FROM message_versions WHERE message_id = ?1")?
-        .execute([message.id])?;
+pub fn delete(conn: &Conn, message: &Message) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM message_versions WHERE message_id = ?1",
+        args![message.id],
+    )?;
     let mut meta = message.meta.clone();
     set_meta(&mut meta, "deleted", serde_json::Value::Bool(true));
     update(conn, message.id, "", &meta)
@@ -42,7 +44,7 @@ pub fn delete(conn: &Connection, message: &Message) -> Result<(), StoreError> {
 /// Adds (`on`) or removes `user`'s `emoji` on `message`; `false` when that changes
 /// nothing (already given, or not given).
 pub fn react(
-    conn: &Connection,
+    conn: &Conn,
     message: &Message,
     user: Id,
     username: &str,
@@ -50,16 +52,17 @@ pub fn react(
     on: bool,
 ) -> Result<bool, StoreError> {
     let changed = if on {
-        conn.prepare_cached(
-            "INSERT OR IGNORE INTO reactions (message_id, user_id, emoji, created_at)
-             VALUES (?1, ?2, ?3, ?4)",
+        conn.execute(
+            "INSERT INTO reactions (message_id, user_id, emoji, created_at)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING",
+            args![message.id, user, emoji, now_ms()],
         )?
-        .execute(params![message.id, user.to_string(), emoji, now_ms()])?
     } else {
-        conn.prepare_cached(
+        conn.execute(
             "DELETE FROM reactions WHERE message_id = ?1 AND user_id = ?2 AND emoji = ?3",
+            args![message.id, user, emoji],
         )?
-        .execute(params![message.id, user.to_string(), emoji])?
     };
     if changed == 0 {
         return Ok(false);
@@ -75,37 +78,40 @@ pub fn react(
         set_meta(&mut meta, "reactions", serde_json::json!(reactions));
     }
     // the text is untouched: the search index is not rewritten
-    conn.prepare_cached("UPDATE messages SET meta = ?2 WHERE id = ?1")?
-        .execute(params![message.id, meta.to_string()])?;
+    conn.execute(
+        "UPDATE messages SET meta = ?2 WHERE id = ?1",
+        args![message.id, meta.to_string().as_str()],
+    )?;
     Ok(true)
 }
 
 /// The earlier texts of message `id`, oldest first.
-pub fn versions(conn: &Connection, id: i64) -> Result<Vec<Version>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT content, replaced_at FROM message_versions WHERE message_id = ?1
-         ORDER BY replaced_at, rowid",
-    )?;
-    let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (content, at) = row?;
-        out.push(Version {
-            content,
-            replaced_at: from_ms(at)?,
-        });
-    }
-    Ok(out)
+pub fn versions(conn: &Conn, id: i64) -> Result<Vec<Version>, StoreError> {
+    // versions replaced within one millisecond keep their order: SQLite's rowid,
+    // PostgreSQL's identity column
+    let sql = match conn.dialect() {
+        Dialect::Sqlite => {
+            "SELECT content, replaced_at FROM message_versions WHERE message_id = ?1
+             ORDER BY replaced_at, rowid"
+        }
+        Dialect::Postgres => {
+            "SELECT content, replaced_at FROM message_versions WHERE message_id = ?1
+             ORDER BY replaced_at, id"
+        }
+    };
+    conn.all(sql, args![id], |r| {
+        Ok(Version {
+            content: r.text(0)?,
+            replaced_at: from_ms(r.int(1)?)?,
+        })
+    })
 }
 
-fn update(
-    conn: &Connection,
-    id: i64,
-    content: &str,
-    meta: &serde_json::Value,
-) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE messages SET content = ?2, meta = ?3 WHERE id = ?1")?
-        .execute(params![id, content, meta.to_string()])?;
+fn update(conn: &Conn, id: i64, content: &str, meta: &serde_json::Value) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE messages SET content = ?2, meta = ?3 WHERE id = ?1",
+        args![id, content, meta.to_string().as_str()],
+    )?;
     Ok(())
 }
 

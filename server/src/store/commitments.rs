@@ -2,9 +2,9 @@
 //! and group; and the liabilities last announced per group. (Changing a commitment and its
 //! history: [`super::versions`].)
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use super::sql::{Conn, SqlRow, args};
 
-use super::{StoreError, from_ms, now_ms, parse_id};
+use super::{StoreError, from_ms, now_ms};
 use quid_shared::{Commitment, CommitmentStatus, Condition, Id, Liability, Promise, UserRef};
 
 const COLUMNS: &str = "c.id, c.group_id, c.creator, u.username, c.status, c.conditions, \
@@ -35,30 +35,34 @@ pub enum Revocation {
 }
 
 /// Stores a new active commitment.
-pub fn insert(conn: &Connection, new: NewCommitment) -> Result<Commitment, StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO commitments (group_id, creator, conditions, promises, source_text,
-                                  source_message, summary, created_at, meta)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        new.group.to_string(),
-        new.creator.id.to_string(),
-        to_json(&new.conditions)?,
-        to_json(&new.promises)?,
-        new.source_text,
-        new.source_message,
-        new.summary,
-        now_ms(),
-        meta_json(&new.meta)?,
-    ])?;
-    get(conn, conn.last_insert_rowid())?
-        .ok_or_else(|| StoreError::Corrupt("a stored commitment vanished".into()))
+pub fn insert(conn: &Conn, new: NewCommitment) -> Result<Commitment, StoreError> {
+    let (conditions, promises) = (to_json(&new.conditions)?, to_json(&new.promises)?);
+    let meta = meta_json(&new.meta)?;
+    let id = conn
+        .int(
+            "INSERT INTO commitments (group_id, creator, conditions, promises, source_text,
+                                      source_message, summary, created_at, meta)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             RETURNING id",
+            args![
+                new.group,
+                new.creator.id,
+                conditions.as_str(),
+                promises.as_str(),
+                new.source_text.as_deref(),
+                new.source_message,
+                new.summary.as_str(),
+                now_ms(),
+                meta.as_deref(),
+            ],
+        )?
+        .ok_or_else(|| StoreError::Corrupt("an insert returned no id".into()))?;
+    get(conn, id)?.ok_or_else(|| StoreError::Corrupt("a stored commitment vanished".into()))
 }
 
 /// Revokes commitment `id` on behalf of `by` (who must be its creator and still a member
 /// of its group). To anyone outside the group it does not exist.
-pub fn revoke(conn: &Connection, id: i64, by: Id) -> Result<Revocation, StoreError> {
+pub fn revoke(conn: &Conn, id: i64, by: Id) -> Result<Revocation, StoreError> {
     let Some(commitment) = get(conn, id)? else {
         return Ok(Revocation::NotFound);
     };
@@ -71,191 +75,118 @@ pub fn revoke(conn: &Connection, id: i64, by: Id) -> Result<Revocation, StoreErr
     if commitment.status == CommitmentStatus::Revoked {
         return Ok(Revocation::AlreadyRevoked);
     }
-    conn.prepare_cached(
+    conn.execute(
         "UPDATE commitments SET status = 'revoked', revoked_at = ?2 WHERE id = ?1",
-    )?
-    .execute(params![id, now_ms()])?;
+        args![id, now_ms()],
+    )?;
     let revoked = get(conn, id)?
         .ok_or_else(|| StoreError::Corrupt("a revoked commitment vanished".into()))?;
     Ok(Revocation::Revoked(Box::new(revoked)))
 }
 
 /// One commitment.
-pub fn get(conn: &Connection, id: i64) -> Result<Option<Commitment>, StoreError> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM {FROM} WHERE c.id = ?1"))?
-        .query_row([id], raw)
-        .optional()?
-        .map(commitment)
-        .transpose()
+pub fn get(conn: &Conn, id: i64) -> Result<Option<Commitment>, StoreError> {
+    conn.one(
+        &format!("SELECT {COLUMNS} FROM {FROM} WHERE c.id = ?1"),
+        args![id],
+        commitment,
+    )
 }
 
 /// The active commitments made from message `message` (its id), oldest first.
-pub fn active_from_message(conn: &Connection, message: i64) -> Result<Vec<Commitment>, StoreError> {
+pub fn active_from_message(conn: &Conn, message: i64) -> Result<Vec<Commitment>, StoreError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM {FROM} WHERE c.source_message = ?1 AND c.status = 'active' ORDER BY c.id"
     );
-    let mut statement = conn.prepare_cached(&sql)?;
-    let rows = statement.query_map([message], raw)?;
-    rows.map(|row| commitment(row?)).collect()
+    conn.all(&sql, args![message], commitment)
 }
 
 /// Every commitment of a group (active and revoked), oldest first.
-pub fn in_group(conn: &Connection, group: Id) -> Result<Vec<Commitment>, StoreError> {
+pub fn in_group(conn: &Conn, group: Id) -> Result<Vec<Commitment>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE c.group_id = ?1 ORDER BY c.id");
-    let mut statement = conn.prepare_cached(&sql)?;
-    let rows = statement.query_map([group.to_string()], raw)?;
-    rows.map(|row| commitment(row?)).collect()
+    conn.all(&sql, args![group], commitment)
 }
 
 /// The active commitments of a group's current members, oldest first: what binds.
-pub fn binding(conn: &Connection, group: Id) -> Result<Vec<Commitment>, StoreError> {
+pub fn binding(conn: &Conn, group: Id) -> Result<Vec<Commitment>, StoreError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM {FROM}
          JOIN members m ON m.group_id = c.group_id AND m.user_id = c.creator
          WHERE c.group_id = ?1 AND c.status = 'active' ORDER BY c.id"
     );
-    let mut statement = conn.prepare_cached(&sql)?;
-    let rows = statement.query_map([group.to_string()], raw)?;
-    rows.map(|row| commitment(row?)).collect()
+    conn.all(&sql, args![group], commitment)
 }
 
 /// The open question for `user` in `group`, as stored (JSON).
-pub fn pending(conn: &Connection, group: Id, user: Id) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT pending FROM clarifications WHERE group_id = ?1 AND user_id = ?2")?
-        .query_row([group.to_string(), user.to_string()], |r| r.get(0))
-        .optional()?)
+pub fn pending(conn: &Conn, group: Id, user: Id) -> Result<Option<String>, StoreError> {
+    conn.text(
+        "SELECT pending FROM clarifications WHERE group_id = ?1 AND user_id = ?2",
+        args![group, user],
+    )
 }
 
 /// Records the open question for `user` in `group`, replacing an earlier one.
-pub fn set_pending(
-    conn: &Connection,
-    group: Id,
-    user: Id,
-    pending: &str,
-) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO clarifications (group_id, user_id, pending, created_at)
-         VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![
-        group.to_string(),
-        user.to_string(),
-        pending,
-        now_ms()
-    ])?;
+pub fn set_pending(conn: &Conn, group: Id, user: Id, pending: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO clarifications (group_id, user_id, pending, created_at)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (group_id, user_id)
+         DO UPDATE SET pending = excluded.pending, created_at = excluded.created_at",
+        args![group, user, pending, now_ms()],
+    )?;
     Ok(())
 }
 
 /// Every open question, as `(group, user, pending, asked at)` (Unix milliseconds).
-pub fn open_questions(conn: &Connection) -> Result<Vec<(Id, Id, String, i64)>, StoreError> {
-    let mut statement =
-        conn.prepare_cached("SELECT group_id, user_id, pending, created_at FROM clarifications")?;
-    let rows = statement.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (group, user, pending, at) = row?;
-        Ok((parse_id(&group)?, parse_id(&user)?, pending, at))
-    })
-    .collect()
+pub fn open_questions(conn: &Conn) -> Result<Vec<(Id, Id, String, i64)>, StoreError> {
+    conn.all(
+        "SELECT group_id, user_id, pending, created_at FROM clarifications",
+        args![],
+        |r| Ok((r.id(0)?, r.id(1)?, r.text(2)?, r.int(3)?)),
+    )
 }
 
 /// Removes and returns the open question for `user` in `group`.
-pub fn take_pending(conn: &Connection, group: Id, user: Id) -> Result<Option<String>, StoreError> {
+pub fn take_pending(conn: &Conn, group: Id, user: Id) -> Result<Option<String>, StoreError> {
     let found = pending(conn, group, user)?;
-    conn.prepare_cached("DELETE FROM clarifications WHERE group_id = ?1 AND user_id = ?2")?
-        .execute([group.to_string(), user.to_string()])?;
+    conn.execute(
+        "DELETE FROM clarifications WHERE group_id = ?1 AND user_id = ?2",
+        args![group, user],
+    )?;
     Ok(found)
 }
 
 /// The liabilities last announced in `group` (none before the first announcement).
-pub fn announced(conn: &Connection, group: Id) -> Result<Vec<Liability>, StoreError> {
-    let text: Option<String> = conn
-        .prepare_cached("SELECT liabilities FROM announced_liabilities WHERE group_id = ?1")?
-        .query_row([group.to_string()], |r| r.get(0))
-        .optional()?;
+pub fn announced(conn: &Conn, group: Id) -> Result<Vec<Liability>, StoreError> {
+    let text = conn.text(
+        "SELECT liabilities FROM announced_liabilities WHERE group_id = ?1",
+        args![group],
+    )?;
     text.map_or(Ok(Vec::new()), |t| from_json(&t))
 }
 
 /// Records the liabilities just announced in `group`.
-pub fn set_announced(
-    conn: &Connection,
-    group: Id,
-    liabilities: &[Liability],
-) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO announced_liabilities (group_id, liabilities) VALUES (?1, ?2)",
-    )?
-    .execute(params![group.to_string(), to_json(liabilities)?])?;
+pub fn set_announced(conn: &Conn, group: Id, liabilities: &[Liability]) -> Result<(), StoreError> {
+    let json = to_json(liabilities)?;
+    conn.execute(
+        "INSERT INTO announced_liabilities (group_id, liabilities) VALUES (?1, ?2)
+         ON CONFLICT (group_id) DO UPDATE SET liabilities = excluded.liabilities",
+        args![group, json.as_str()],
+    )?;
     Ok(())
 }
 
 /// A row's columns, before parsing.
-type RawRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<i64>,
-    String,
-    i64,
-    Option<i64>,
-    i64,
-    Option<String>,
-);
-
-fn raw(r: &Row<'_>) -> rusqlite::Result<RawRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-        r.get(9)?,
-        r.get(10)?,
-        r.get(11)?,
-        r.get(12)?,
-        r.get(13)?,
-    ))
-}
-
-fn commitment(row: RawRow) -> Result<Commitment, StoreError> {
-    let (
-        id,
-        group,
-        creator,
-        username,
-        status,
-        conditions,
-        promises,
-        source_text,
-        source_message,
-        summary,
-        created_at,
-        revoked_at,
-        version,
-        meta,
-    ) = row;
+/// A row of [`COLUMNS`] as a [`Commitment`].
+fn commitment(r: &dyn SqlRow) -> Result<Commitment, StoreError> {
+    let id = r.int(0)?;
+    let status = r.text(4)?;
     Ok(Commitment {
         id,
-        group: parse_id(&group)?,
+        group: r.id(1)?,
         creator: UserRef {
-            id: parse_id(&creator)?,
-            username,
+            id: r.id(2)?,
+            username: r.text(3)?,
         },
         status: match status.as_str() {
             "active" => CommitmentStatus::Active,
@@ -266,19 +197,20 @@ fn commitment(row: RawRow) -> Result<Commitment, StoreError> {
                 )));
             }
         },
-        conditions: from_json(&conditions)?,
-        promises: from_json(&promises)?,
-        source_text,
-        source_message,
-        summary,
-        created_at: from_ms(created_at)?,
-        revoked_at: revoked_at.map(from_ms).transpose()?,
-        version: u32::try_from(version).unwrap_or(1),
-        meta: meta.map_or(Ok(serde_json::Value::Null), |m| from_json(&m))?,
+        conditions: from_json(&r.text(5)?)?,
+        promises: from_json(&r.text(6)?)?,
+        source_text: r.opt_text(7)?,
+        source_message: r.opt_int(8)?,
+        summary: r.text(9)?,
+        created_at: from_ms(r.int(10)?)?,
+        revoked_at: r.opt_int(11)?.map(from_ms).transpose()?,
+        version: u32::try_from(r.int(12)?).unwrap_or(1),
+        meta: r
+            .opt_text(13)?
+            .map_or(Ok(serde_json::Value::Null), |m| from_json(&m))?,
     })
 }
 
-/// `meta` as stored: `NULL` for nothing to note.
 pub(super) fn meta_json(meta: &serde_json::Value) -> Result<Option<String>, StoreError> {
     match meta {
         serde_json::Value::Null => Ok(None),

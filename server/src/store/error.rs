@@ -1,4 +1,4 @@
-//! The store's error type: what can go wrong talking to SQLite, apart from domain outcomes
+//! The store's error type: what can go wrong talking to the database, apart from domain outcomes
 //! (a taken username, a missing group), which the query functions return as values.
 
 /// A failure of the database layer. Callers map it to "internal error" at the edge.
@@ -7,6 +7,9 @@ pub enum StoreError {
     /// SQLite reported an error.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL reported an error.
+    #[error("database error: {0}")]
+    Postgres(#[from] ::postgres::Error),
     /// The writer or the readers are gone (the server is shutting down).
     #[error("the store is shut down")]
     Closed,

@@ -1,8 +1,8 @@
 //! Group and membership queries.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::sql::{Conn, args};
 
-use super::{StoreError, WriteCtx, from_ms, messages, now_ms, parse_id, reads};
+use super::{StoreError, WriteCtx, from_ms, messages, now_ms, reads};
 use quid_shared::{Group, Id, Role, UserRef};
 
 /// Where a user stands with a group.
@@ -17,7 +17,7 @@ pub enum Membership {
 }
 
 /// Where `user` stands with `group`.
-pub fn membership(conn: &Connection, group: Id, user: Id) -> Result<Membership, StoreError> {
+pub fn membership(conn: &Conn, group: Id, user: Id) -> Result<Membership, StoreError> {
     if is_member(conn, group, user)? {
         return Ok(Membership::Member);
     }
@@ -29,47 +29,49 @@ pub fn membership(conn: &Connection, group: Id, user: Id) -> Result<Membership, 
 }
 
 /// Whether `group` exists.
-pub fn exists(conn: &Connection, group: Id) -> Result<bool, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM groups WHERE id = ?1")?
-        .exists([group.to_string()])?)
+pub fn exists(conn: &Conn, group: Id) -> Result<bool, StoreError> {
+    conn.exists("SELECT 1 FROM groups WHERE id = ?1", args![group])
 }
 
 /// Whether `user` is a member of `group`.
-pub fn is_member(conn: &Connection, group: Id, user: Id) -> Result<bool, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM members WHERE group_id = ?1 AND user_id = ?2")?
-        .exists([group.to_string(), user.to_string()])?)
+pub fn is_member(conn: &Conn, group: Id, user: Id) -> Result<bool, StoreError> {
+    conn.exists(
+        "SELECT 1 FROM members WHERE group_id = ?1 AND user_id = ?2",
+        args![group, user],
+    )
 }
 
 /// Whether `creator` already made a group of this name (ignoring case): a second one
 /// could not be told apart by name (`/join team`).
-pub fn creator_has_name(conn: &Connection, creator: Id, name: &str) -> Result<bool, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM groups WHERE created_by = ?1 AND lower(name) = lower(?2)")?
-        .exists([creator.to_string(), name.to_owned()])?)
+pub fn creator_has_name(conn: &Conn, creator: Id, name: &str) -> Result<bool, StoreError> {
+    conn.exists(
+        "SELECT 1 FROM groups WHERE created_by = ?1 AND lower(name) = lower(?2)",
+        args![creator, name],
+    )
 }
 
 /// Sets (or with `None` clears) the group's topic.
-pub fn set_topic(conn: &Connection, group: Id, topic: Option<&str>) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE groups SET topic = ?2 WHERE id = ?1")?
-        .execute(params![group.to_string(), topic])?;
+pub fn set_topic(conn: &Conn, group: Id, topic: Option<&str>) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE groups SET topic = ?2 WHERE id = ?1",
+        args![group, topic],
+    )?;
     Ok(())
 }
 
 /// Creates a group with `creator` as its first member.
 pub fn create(
-    conn: &Connection,
+    conn: &Conn,
     creator: Id,
     name: &str,
     description: Option<&str>,
 ) -> Result<Id, StoreError> {
     let id = Id::new_v4();
     let now = now_ms();
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO groups (id, name, description, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![id.to_string(), name, description, creator.to_string(), now])?;
+        args![id, name, description, creator, now],
+    )?;
     add_member(conn, id, creator)?;
     reads::mark(conn, id, creator, 0)?;
     set_role(conn, id, creator, Role::Admin)?;
@@ -77,12 +79,12 @@ pub fn create(
 }
 
 /// Adds `user` to `group`; `false` when already a member.
-pub fn add_member(conn: &Connection, group: Id, user: Id) -> Result<bool, StoreError> {
-    let added = conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO members (group_id, user_id, joined_at) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![group.to_string(), user.to_string(), now_ms()])?;
+pub fn add_member(conn: &Conn, group: Id, user: Id) -> Result<bool, StoreError> {
+    let added = conn.execute(
+        "INSERT INTO members (group_id, user_id, joined_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING",
+        args![group, user, now_ms()],
+    )?;
     Ok(added == 1)
 }
 
@@ -91,29 +93,28 @@ pub fn add_member(conn: &Connection, group: Id, user: Id) -> Result<bool, StoreE
 pub fn remove_member(ctx: &mut WriteCtx<'_>, group: Id, user: Id) -> Result<bool, StoreError> {
     ctx.forget_member(group, user);
     reads::forget(ctx.conn(), group, user)?;
-    let removed = ctx
-        .conn()
-        .prepare_cached("DELETE FROM members WHERE group_id = ?1 AND user_id = ?2")?
-        .execute([group.to_string(), user.to_string()])?;
+    let removed = ctx.conn().execute(
+        "DELETE FROM members WHERE group_id = ?1 AND user_id = ?2",
+        args![group, user],
+    )?;
     Ok(removed == 1)
 }
 
 /// A group with its members and head; `None` when it does not exist.
-pub fn load(conn: &Connection, group: Id) -> Result<Option<Group>, StoreError> {
-    let row = conn
-        .prepare_cached(
-            "SELECT name, description, created_by, created_at, topic FROM groups WHERE id = ?1",
-        )?
-        .query_row([group.to_string()], |r| {
+pub fn load(conn: &Conn, group: Id) -> Result<Option<Group>, StoreError> {
+    let row = conn.one(
+        "SELECT name, description, created_by, created_at, topic FROM groups WHERE id = ?1",
+        args![group],
+        |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, Option<String>>(4)?,
+                r.text(0)?,
+                r.opt_text(1)?,
+                r.id(2)?,
+                r.int(3)?,
+                r.opt_text(4)?,
             ))
-        })
-        .optional()?;
+        },
+    )?;
     let Some((name, description, created_by, created_at, topic)) = row else {
         return Ok(None);
     };
@@ -121,7 +122,7 @@ pub fn load(conn: &Connection, group: Id) -> Result<Option<Group>, StoreError> {
         id: group,
         name,
         description,
-        created_by: parse_id(&created_by)?,
+        created_by,
         created_at: from_ms(created_at)?,
         head: messages::head(conn, group)?,
         members: members(conn, group)?,
@@ -133,7 +134,7 @@ pub fn load(conn: &Connection, group: Id) -> Result<Option<Group>, StoreError> {
 }
 
 /// [`load`], with `viewer`'s read position and unread count filled in.
-pub fn load_for(conn: &Connection, group: Id, viewer: Id) -> Result<Option<Group>, StoreError> {
+pub fn load_for(conn: &Conn, group: Id, viewer: Id) -> Result<Option<Group>, StoreError> {
     let Some(mut loaded) = load(conn, group)? else {
         return Ok(None);
     };
@@ -143,50 +144,36 @@ pub fn load_for(conn: &Connection, group: Id, viewer: Id) -> Result<Option<Group
 }
 
 /// The ids of the groups `user` belongs to.
-pub fn ids_of_user(conn: &Connection, user: Id) -> Result<Vec<Id>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT group_id FROM members WHERE user_id = ?1")?;
-    let rows = stmt.query_map([user.to_string()], |r| r.get::<_, String>(0))?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.push(parse_id(&row?)?);
-    }
-    Ok(out)
+pub fn ids_of_user(conn: &Conn, user: Id) -> Result<Vec<Id>, StoreError> {
+    conn.all(
+        "SELECT group_id FROM members WHERE user_id = ?1",
+        args![user],
+        |r| r.id(0),
+    )
 }
 
 /// The members of `group`, by username.
-pub fn members(conn: &Connection, group: Id) -> Result<Vec<UserRef>, StoreError> {
-    let mut stmt = conn.prepare_cached(
+pub fn members(conn: &Conn, group: Id) -> Result<Vec<UserRef>, StoreError> {
+    conn.all(
         "SELECT u.id, u.username FROM members m JOIN users u ON u.id = m.user_id
          WHERE m.group_id = ?1 ORDER BY u.username",
-    )?;
-    let rows = stmt.query_map([group.to_string()], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, username) = row?;
-        out.push(UserRef {
-            id: parse_id(&id)?,
-            username,
-        });
-    }
-    Ok(out)
+        args![group],
+        user_ref,
+    )
 }
 
 /// The groups `user` belongs to, in the order they joined them, with `user`'s read
 /// positions.
-pub fn list_for_user(conn: &Connection, user: Id) -> Result<Vec<Group>, StoreError> {
-    let ids: Vec<String> = {
-        let mut stmt = conn.prepare_cached(
-            "SELECT g.id FROM members m JOIN groups g ON g.id = m.group_id
-             WHERE m.user_id = ?1 ORDER BY m.joined_at, g.created_at, g.id",
-        )?;
-        let rows = stmt.query_map([user.to_string()], |r| r.get::<_, String>(0))?;
-        rows.collect::<Result<_, _>>()?
-    };
+pub fn list_for_user(conn: &Conn, user: Id) -> Result<Vec<Group>, StoreError> {
+    let ids = conn.all(
+        "SELECT g.id FROM members m JOIN groups g ON g.id = m.group_id
+         WHERE m.user_id = ?1 ORDER BY m.joined_at, g.created_at, g.id",
+        args![user],
+        |r| r.id(0),
+    )?;
     let mut groups = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(group) = load_for(conn, parse_id(&id)?, user)? {
+        if let Some(group) = load_for(conn, id, user)? {
             groups.push(group);
         }
     }
@@ -194,31 +181,21 @@ pub fn list_for_user(conn: &Connection, user: Id) -> Result<Vec<Group>, StoreErr
 }
 
 /// The member of `group` named by `who`: a user id or a username.
-pub fn find_member(conn: &Connection, group: Id, who: &str) -> Result<Option<UserRef>, StoreError> {
-    let row = conn
-        .prepare_cached(
-            "SELECT u.id, u.username FROM members m JOIN users u ON u.id = m.user_id
-             WHERE m.group_id = ?1 AND (u.id = ?2 OR u.username = ?2)",
-        )?
-        .query_row([group.to_string(), who.to_owned()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })
-        .optional()?;
-    row.map(|(id, username)| {
-        Ok(UserRef {
-            id: parse_id(&id)?,
-            username,
-        })
-    })
-    .transpose()
+pub fn find_member(conn: &Conn, group: Id, who: &str) -> Result<Option<UserRef>, StoreError> {
+    conn.one(
+        "SELECT u.id, u.username FROM members m JOIN users u ON u.id = m.user_id
+         WHERE m.group_id = ?1 AND (u.id = ?2 OR u.username = ?2)",
+        args![group, who],
+        user_ref,
+    )
 }
 
 /// `user`'s role in `group`; `None` when not a member.
-pub fn role(conn: &Connection, group: Id, user: Id) -> Result<Option<Role>, StoreError> {
-    let role: Option<String> = conn
-        .prepare_cached("SELECT role FROM members WHERE group_id = ?1 AND user_id = ?2")?
-        .query_row([group.to_string(), user.to_string()], |r| r.get(0))
-        .optional()?;
+pub fn role(conn: &Conn, group: Id, user: Id) -> Result<Option<Role>, StoreError> {
+    let role = conn.text(
+        "SELECT role FROM members WHERE group_id = ?1 AND user_id = ?2",
+        args![group, user],
+    )?;
     Ok(role.map(|r| {
         if r == "admin" {
             Role::Admin
@@ -229,42 +206,45 @@ pub fn role(conn: &Connection, group: Id, user: Id) -> Result<Option<Role>, Stor
 }
 
 /// Sets `user`'s role in `group`; `false` when not a member.
-pub fn set_role(conn: &Connection, group: Id, user: Id, role: Role) -> Result<bool, StoreError> {
-    let changed = conn
-        .prepare_cached("UPDATE members SET role = ?3 WHERE group_id = ?1 AND user_id = ?2")?
-        .execute(params![group.to_string(), user.to_string(), role.as_str()])?;
+pub fn set_role(conn: &Conn, group: Id, user: Id, role: Role) -> Result<bool, StoreError> {
+    let changed = conn.execute(
+        "UPDATE members SET role = ?3 WHERE group_id = ?1 AND user_id = ?2",
+        args![group, user, role.as_str()],
+    )?;
     Ok(changed == 1)
 }
 
 /// The admins of `group`, by id.
-pub fn admins(conn: &Connection, group: Id) -> Result<Vec<Id>, StoreError> {
-    let ids: Vec<String> = conn
-        .prepare_cached(
-            "SELECT user_id FROM members WHERE group_id = ?1 AND role = 'admin' ORDER BY user_id",
-        )?
-        .query_map([group.to_string()], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    ids.iter().map(|id| parse_id(id)).collect()
+pub fn admins(conn: &Conn, group: Id) -> Result<Vec<Id>, StoreError> {
+    conn.all(
+        "SELECT user_id FROM members WHERE group_id = ?1 AND role = 'admin' ORDER BY user_id",
+        args![group],
+        |r| r.id(0),
+    )
 }
 
 /// The groups `user` is a member of, by id.
-pub fn ids_of_member(conn: &Connection, user: Id) -> Result<Vec<Id>, StoreError> {
-    let ids: Vec<String> = conn
-        .prepare_cached("SELECT group_id FROM members WHERE user_id = ?1")?
-        .query_map([user.to_string()], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    ids.iter().map(|id| parse_id(id)).collect()
+pub fn ids_of_member(conn: &Conn, user: Id) -> Result<Vec<Id>, StoreError> {
+    ids_of_user(conn, user)
 }
 
 /// A group left without an admin (its last one deleted their account) gets its
 /// longest-standing member as admin, so someone can still invite and remove.
-pub fn ensure_admin(conn: &Connection, group: Id) -> Result<(), StoreError> {
-    conn.prepare_cached(
+pub fn ensure_admin(conn: &Conn, group: Id) -> Result<(), StoreError> {
+    conn.execute(
         "UPDATE members SET role = 'admin'
          WHERE group_id = ?1 AND user_id = (
              SELECT user_id FROM members WHERE group_id = ?1 ORDER BY joined_at, user_id LIMIT 1)
            AND NOT EXISTS (SELECT 1 FROM members WHERE group_id = ?1 AND role = 'admin')",
-    )?
-    .execute([group.to_string()])?;
+        args![group],
+    )?;
     Ok(())
+}
+
+/// A row of `(id, username)` as a [`UserRef`].
+fn user_ref(r: &dyn super::sql::SqlRow) -> Result<UserRef, StoreError> {
+    Ok(UserRef {
+        id: r.id(0)?,
+        username: r.text(1)?,
+    })
 }

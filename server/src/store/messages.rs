@@ -4,15 +4,17 @@
 
 use std::sync::LazyLock;
 
-use rusqlite::{Connection, OptionalExtension, Row, named_params, params};
-
+use super::sql::{Conn, SqlRow, args};
 use super::{Draft, StoreError, WriteCtx, from_ms, now_ms, parse_id};
 use quid_shared::{Id, Message, MessageKind, UserRef};
 
-/// The visibility rule as SQL over `messages m`, for the viewer bound as `:viewer`:
-/// public messages, and private ones the viewer wrote or receives. Must agree with
-/// `Message::visible_to` (see the test below). Membership is checked by the caller.
-pub const VISIBLE_TO_VIEWER: &str = "(m.private = 0 OR m.target = :viewer OR m.author = :viewer)";
+/// The visibility rule as SQL over `messages m`, for the viewer bound as parameter
+/// `viewer` (e.g. `"?3"`): public messages, and private ones the viewer wrote or
+/// receives. Must agree with `Message::visible_to` (see the test below). Membership is
+/// checked by the caller.
+pub fn visible_to(viewer: &str) -> String {
+    format!("(m.private = 0 OR m.target = {viewer} OR m.author = {viewer})")
+}
 
 /// A deleted account's messages stay, shown as from "deleted user".
 const COLUMNS: &str = "m.id, m.group_id, m.seq, m.kind, m.author, \
@@ -38,33 +40,32 @@ pub fn insert(
         new.meta
     };
     let meta_text = meta.to_string();
-    let inserted = ctx
-        .conn()
-        .prepare_cached(
-            "INSERT INTO messages (group_id, seq, kind, author, content, private, target,
-                                   reply_to, client_id, created_at, meta)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-             ON CONFLICT (author, client_id) DO NOTHING",
-        )?
-        .execute(params![
-            new.group.to_string(),
+    let inserted = ctx.conn().int(
+        "INSERT INTO messages (group_id, seq, kind, author, content, private, target,
+                               reply_to, client_id, created_at, meta)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (author, client_id) DO NOTHING
+         RETURNING id",
+        args![
+            new.group,
             seq,
             new.kind.as_str(),
-            new.author.as_ref().map(|a| a.id.to_string()),
-            new.content,
+            new.author.as_ref().map(|a| a.id),
+            new.content.as_str(),
             target.is_some(),
-            target.map(|t| t.to_string()),
+            target,
             new.reply_to,
-            new.client_id,
+            new.client_id.as_deref(),
             created_at,
-            meta_text,
-        ])?;
-    if inserted == 0 {
-        ctx.unuse_seq(new.group, seq);
+            meta_text.as_str(),
+        ],
+    )?;
+    let Some(id) = inserted else {
+        ctx.unuse_seq(new.group, seq)?;
         return Ok(None);
-    }
+    };
     Ok(Some(Message {
-        id: ctx.conn().last_insert_rowid(),
+        id,
         group: new.group,
         seq,
         kind: new.kind,
@@ -81,48 +82,57 @@ pub fn insert(
 
 /// The message `author` already sent with `client_id`, if any (idempotent retries).
 pub fn by_client_id(
-    conn: &Connection,
+    conn: &Conn,
     author: Id,
     client_id: &str,
 ) -> Result<Option<Message>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE m.author = ?1 AND m.client_id = ?2");
-    conn.prepare_cached(&sql)?
-        .query_row([author.to_string(), client_id.to_owned()], raw)
-        .optional()?
-        .map(Raw::into_message)
-        .transpose()
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!("SELECT {COLUMNS} FROM {FROM} WHERE m.author = ?1 AND m.client_id = ?2")
+    });
+    conn.one(&SQL, args![author, client_id], message)
 }
 
 /// The message with this id, if it belongs to `group`.
-pub fn in_group(conn: &Connection, group: Id, id: i64) -> Result<Option<Message>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE m.id = ?1 AND m.group_id = ?2");
-    conn.prepare_cached(&sql)?
-        .query_row(params![id, group.to_string()], raw)
-        .optional()?
-        .map(Raw::into_message)
-        .transpose()
+pub fn in_group(conn: &Conn, group: Id, id: i64) -> Result<Option<Message>, StoreError> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!("SELECT {COLUMNS} FROM {FROM} WHERE m.id = ?1 AND m.group_id = ?2")
+    });
+    conn.one(&SQL, args![id, group], message)
 }
 
 /// The message of `group` with this `seq`.
-pub fn by_seq(conn: &Connection, group: Id, seq: i64) -> Result<Option<Message>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE m.group_id = ?1 AND m.seq = ?2");
-    conn.prepare_cached(&sql)?
-        .query_row(params![group.to_string(), seq], raw)
-        .optional()?
-        .map(Raw::into_message)
-        .transpose()
+pub fn by_seq(conn: &Conn, group: Id, seq: i64) -> Result<Option<Message>, StoreError> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!("SELECT {COLUMNS} FROM {FROM} WHERE m.group_id = ?1 AND m.seq = ?2")
+    });
+    conn.one(&SQL, args![group, seq], message)
+}
+
+/// Every message of `group` with `after < seq <= upto`, ascending, whoever may see them
+/// (for delivery, which applies the visibility rule per connection).
+pub fn range(conn: &Conn, group: Id, after: i64, upto: i64) -> Result<Vec<Message>, StoreError> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {COLUMNS} FROM {FROM} WHERE m.group_id = ?1 AND m.seq > ?2 AND m.seq <= ?3
+             ORDER BY m.seq"
+        )
+    });
+    conn.all(&SQL, args![group, after, upto], message)
 }
 
 /// The group's latest `seq`, 0 when it has no messages.
-pub fn head(conn: &Connection, group: Id) -> Result<i64, StoreError> {
+pub fn head(conn: &Conn, group: Id) -> Result<i64, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM messages WHERE group_id = ?1")?
-        .query_row([group.to_string()], |r| r.get(0))?)
+        .int(
+            "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE group_id = ?1",
+            args![group],
+        )?
+        .unwrap_or(0))
 }
 
 /// Messages of `group` visible to `viewer` with `seq > after`, ascending, at most `limit`.
 pub fn visible_after(
-    conn: &Connection,
+    conn: &Conn,
     group: Id,
     viewer: Id,
     after: i64,
@@ -134,7 +144,7 @@ pub fn visible_after(
 /// Messages of `group` visible to `viewer` with `seq < before`, the newest `limit` of
 /// them, returned ascending.
 pub fn visible_before(
-    conn: &Connection,
+    conn: &Conn,
     group: Id,
     viewer: Id,
     before: i64,
@@ -147,7 +157,7 @@ pub fn visible_before(
 
 /// Messages of `group` visible to `viewer` with `after < seq < before`, ascending.
 pub fn visible_between(
-    conn: &Connection,
+    conn: &Conn,
     group: Id,
     viewer: Id,
     after: i64,
@@ -161,8 +171,9 @@ pub fn visible_between(
 fn page_sql(order: &str) -> String {
     format!(
         "SELECT {COLUMNS} FROM {FROM}
-         WHERE m.group_id = :group AND m.seq > :after AND m.seq < :before AND {VISIBLE_TO_VIEWER}
-         ORDER BY m.seq {order} LIMIT :limit"
+         WHERE m.group_id = ?1 AND m.seq > ?3 AND m.seq < ?4 AND {}
+         ORDER BY m.seq {order} LIMIT ?5",
+        visible_to("?2")
     )
 }
 
@@ -170,7 +181,7 @@ static PAGE_ASC: LazyLock<String> = LazyLock::new(|| page_sql("ASC"));
 static PAGE_DESC: LazyLock<String> = LazyLock::new(|| page_sql("DESC"));
 
 fn collect(
-    conn: &Connection,
+    conn: &Conn,
     sql: &str,
     group: Id,
     viewer: Id,
@@ -178,87 +189,39 @@ fn collect(
     before: i64,
     limit: u32,
 ) -> Result<Vec<Message>, StoreError> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(
-        named_params! {
-            ":group": group.to_string(),
-            ":viewer": viewer.to_string(),
-            ":after": after,
-            ":before": before,
-            ":limit": limit,
-        },
-        raw,
-    )?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.push(row?.into_message()?);
-    }
-    Ok(out)
+    conn.all(sql, args![group, viewer, after, before, limit], message)
 }
 
-/// A row as read, converted to a [`Message`] outside rusqlite's error type.
-struct Raw {
-    id: i64,
-    group: String,
-    seq: i64,
-    kind: String,
-    author: Option<String>,
-    author_name: Option<String>,
-    content: String,
-    private: bool,
-    target: Option<String>,
-    reply_to: Option<i64>,
-    client_id: Option<String>,
-    created_at: i64,
-    meta: String,
-}
-
-fn raw(r: &Row<'_>) -> rusqlite::Result<Raw> {
-    Ok(Raw {
-        id: r.get(0)?,
-        group: r.get(1)?,
-        seq: r.get(2)?,
-        kind: r.get(3)?,
-        author: r.get(4)?,
-        author_name: r.get(5)?,
-        content: r.get(6)?,
-        private: r.get(7)?,
-        target: r.get(8)?,
-        reply_to: r.get(9)?,
-        client_id: r.get(10)?,
-        created_at: r.get(11)?,
-        meta: r.get(12)?,
+/// A row of [`COLUMNS`] as a [`Message`].
+fn message(r: &dyn SqlRow) -> Result<Message, StoreError> {
+    let id = r.int(0)?;
+    let kind = r.text(3)?;
+    let kind = MessageKind::parse(&kind)
+        .ok_or_else(|| StoreError::Corrupt(format!("message kind {kind:?}")))?;
+    let author = match (r.opt_text(4)?, r.opt_text(5)?) {
+        (Some(author), Some(username)) => Some(UserRef {
+            id: parse_id(&author)?,
+            username,
+        }),
+        _ => None,
+    };
+    let meta = r.text(12)?;
+    let meta = serde_json::from_str(&meta)
+        .map_err(|e| StoreError::Corrupt(format!("message {id} meta: {e}")))?;
+    Ok(Message {
+        id,
+        group: r.id(1)?,
+        seq: r.int(2)?,
+        kind,
+        author,
+        content: r.text(6)?,
+        private: r.flag(7)?,
+        target: r.opt_id(8)?,
+        reply_to: r.opt_int(9)?,
+        client_id: r.opt_text(10)?,
+        created_at: from_ms(r.int(11)?)?,
+        meta,
     })
-}
-
-impl Raw {
-    fn into_message(self) -> Result<Message, StoreError> {
-        let kind = MessageKind::parse(&self.kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("message kind {:?}", self.kind)))?;
-        let author = match (self.author, self.author_name) {
-            (Some(id), Some(username)) => Some(UserRef {
-                id: parse_id(&id)?,
-                username,
-            }),
-            _ => None,
-        };
-        let meta = serde_json::from_str(&self.meta)
-            .map_err(|e| StoreError::Corrupt(format!("message {} meta: {e}", self.id)))?;
-        Ok(Message {
-            id: self.id,
-            group: parse_id(&self.group)?,
-            seq: self.seq,
-            kind,
-            author,
-            content: self.content,
-            private: self.private,
-            target: self.target.as_deref().map(parse_id).transpose()?,
-            reply_to: self.reply_to,
-            client_id: self.client_id,
-            created_at: from_ms(self.created_at)?,
-            meta,
-        })
-    }
 }
 
 #[cfg(test)]

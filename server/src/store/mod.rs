@@ -1,8 +1,10 @@
-//! SQLite persistence in WAL mode: one writer thread that commits in batches (group
-//! commit), and a few read-only connections so reads never wait for the writer.
+//! Persistence, on one of two engines: embedded SQLite in the data directory ([`sqlite`],
+//! the default) or a PostgreSQL database that several nodes share ([`postgres`]). Either
+//! way, one writer thread commits in batches (group commit), and a few reading
+//! connections serve reads so they never wait for the writer.
 //!
-//! WAL checkpoints run on a thread of their own ([`checkpoint`]), and so does the full-text
-//! index, in a file of its own (`indexer`).
+//! Every query is written once against [`sql::Sql`], which each engine implements beside
+//! its own SQL (schema, sequencing, search).
 //!
 //! Writes are closures run by the writer inside the batch's transaction ([`Store::write`]);
 //! each runs in its own savepoint, so one failing closure does not undo the others
@@ -14,38 +16,58 @@
 //! positions in [`reads`], full-text search in [`search`].
 
 pub mod changes;
-mod checkpoint;
 pub mod commitments;
 mod draft;
 mod error;
 pub mod groups;
-mod indexer;
 pub mod invites;
 pub mod messages;
-pub mod migrations;
+pub mod postgres;
 mod readers;
 pub mod reads;
 pub mod search;
 pub mod sessions;
+pub mod sql;
+pub mod sqlite;
 pub mod users;
 pub mod versions;
 mod writer;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
 pub use draft::{Draft, Recipient};
 pub use error::StoreError;
+pub use sql::{Conn, Dialect};
 pub use writer::WriteCtx;
 
-use checkpoint::Checkpointer;
-use indexer::Indexer;
-use readers::Readers;
-use writer::{Command, Job};
+use readers::{OpenReader, Readers};
+use sqlite::indexer::Indexer;
+use writer::{Command, Job, WriteConn};
+
+/// Where the data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// An SQLite file (the embedded default: `quid.db` in the data directory).
+    Sqlite(PathBuf),
+    /// A PostgreSQL database, by connection URL; several nodes may share it.
+    Postgres(String),
+}
+
+/// What an engine hands the store when it opens.
+struct Opened {
+    writer: Box<dyn WriteConn>,
+    /// Told after each commit.
+    on_commit: Box<dyn FnMut() + Send>,
+    open_reader: OpenReader,
+    /// SQLite's full-text indexer (PostgreSQL indexes in its own transactions).
+    indexer: Option<Indexer>,
+    /// The engine's own threads, joined after the writer's.
+    threads: Vec<JoinHandle<()>>,
+}
 
 /// Sizes of the store's queues and pools.
 #[derive(Debug, Clone, Copy)]
@@ -64,9 +86,10 @@ pub struct StoreOptions {
 pub struct Store {
     commands: mpsc::Sender<Command>,
     readers: Arc<Readers>,
-    indexer: Arc<Indexer>,
-    /// The writer's thread, then the checkpointer's (which ends after the writer), then
-    /// the search indexer's.
+    indexer: Option<Arc<Indexer>>,
+    dialect: Dialect,
+    /// The writer's thread, then the engine's (SQLite's checkpointer, which ends after
+    /// the writer, and its search indexer).
     threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
 
@@ -88,29 +111,43 @@ pub fn parse_id(s: &str) -> Result<quid_shared::Id, StoreError> {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path`, applies migrations and starts
-    /// the writer thread.
+    /// Opens (creating if needed) the SQLite database at `path`, applies migrations and
+    /// starts the writer thread.
     pub fn open(path: &Path, options: StoreOptions) -> Result<Store, StoreError> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+        Store::start(sqlite::open(path, options)?, Dialect::Sqlite, options)
+    }
+
+    /// Opens the database, of either engine, applying migrations.
+    pub fn connect(database: &Database, options: StoreOptions) -> Result<Store, StoreError> {
+        match database {
+            Database::Sqlite(path) => Store::open(path, options),
+            Database::Postgres(url) => {
+                Store::start(postgres::open(url)?, Dialect::Postgres, options)
+            }
         }
-        let mut conn = Connection::open(path)?;
-        configure_writer(&conn, options.writer_cache_kib)?;
-        migrations::apply(&mut conn)?;
-        // the index file exists before the readers attach it
-        let (indexer, indexing) = Indexer::start(path)?;
-        let readers = Readers::open(path, options.readers.max(1))?;
-        let (checkpointer, checkpoints) = Checkpointer::start(path)?;
+    }
+
+    fn start(opened: Opened, dialect: Dialect, options: StoreOptions) -> Result<Store, StoreError> {
+        let readers = Readers::open(opened.open_reader, options.readers.max(1))?;
         let (commands, rx) = mpsc::channel(options.max_batch.max(1) * 4);
+        let (conn, on_commit) = (opened.writer, opened.on_commit);
         let writer = std::thread::Builder::new()
             .name("quid-store-writer".into())
-            .spawn(move || writer::run(conn, rx, options.max_batch.max(1), checkpointer))?;
+            .spawn(move || writer::run(conn, rx, options.max_batch.max(1), on_commit))?;
+        let mut threads = vec![writer];
+        threads.extend(opened.threads);
         Ok(Store {
             commands,
             readers: Arc::new(readers),
-            indexer: Arc::new(indexer),
-            threads: Arc::new(Mutex::new(vec![writer, checkpoints, indexing])),
+            indexer: opened.indexer.map(Arc::new),
+            dialect,
+            threads: Arc::new(Mutex::new(threads)),
         })
+    }
+
+    /// The engine this store runs on.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     /// Runs `f` in the writer's current transaction. Returns its value once the
@@ -167,14 +204,18 @@ impl Store {
     pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&dyn sql::Sql) -> Result<T, StoreError> + Send + 'static,
     {
         self.readers.read(f).await
     }
 
     /// Waits until every message stored before the call can be found by search.
     pub async fn search_caught_up(&self) -> Result<(), StoreError> {
-        self.indexer.caught_up().await
+        match &self.indexer {
+            Some(indexer) => indexer.caught_up().await,
+            // PostgreSQL's index is kept in the writing transaction
+            None => Ok(()),
+        }
     }
 
     /// Commits everything queued so far, stops the writer and waits for it (and the last
@@ -182,7 +223,9 @@ impl Store {
     /// [`StoreError::Closed`].
     pub async fn shutdown(&self) {
         let _ = self.commands.send(Command::Stop).await;
-        self.indexer.stop();
+        if let Some(indexer) = &self.indexer {
+            indexer.stop();
+        }
         let threads = self
             .threads
             .lock()
@@ -195,23 +238,4 @@ impl Store {
         })
         .await;
     }
-}
-
-fn configure_writer(conn: &Connection, cache_kib: usize) -> Result<(), StoreError> {
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    // In WAL mode NORMAL is durable across process crashes (the ack-after-commit
-    // guarantee); only a power loss can drop the last transactions.
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "busy_timeout", 5000)?;
-    // Checkpoints are the checkpointer's; this is the backstop (see [`checkpoint`]).
-    conn.pragma_update(
-        None,
-        "wal_autocheckpoint",
-        checkpoint::WRITER_BACKSTOP_PAGES,
-    )?;
-    // negative: a size in KiB rather than in pages
-    conn.pragma_update(None, "cache_size", -(cache_kib.max(64) as i64))?;
-    conn.set_prepared_statement_cache_capacity(64);
-    Ok(())
 }

@@ -1,43 +1,28 @@
-//! Full-text search (SQLite FTS5) over the messages of a group that the viewer may see:
-//! the same visibility rule as history and replay, applied in the same query. The index
-//! is the indexer's (`indexer.rs`), attached to every reading connection as `search`.
-
-use rusqlite::{Connection, named_params};
+//! Full-text search over the messages of a group that the viewer may see: the same
+//! visibility rule as history and replay, applied in the same query. Each engine matches
+//! in its own way (SQLite: FTS5 in an index file of its own; PostgreSQL: a `tsvector`
+//! index); a query is a list of words, all of which must match, the last as a prefix.
 
 use super::StoreError;
-use super::messages::{self, VISIBLE_TO_VIEWER};
+use super::messages;
+use super::sql::{Conn, Dialect};
 use quid_shared::{Id, Message};
 
-/// The newest `limit` messages of `group` visible to `viewer` whose text matches every
-/// word of `query`, newest first. Words are matched as words (prefixes for the last),
-/// never as FTS5 syntax, so any text is a valid query.
+/// The messages of `group` that `viewer` may see and that match `query`, newest first.
 pub fn search(
-    conn: &Connection,
+    conn: &Conn,
     group: Id,
     viewer: Id,
     query: &str,
     limit: u32,
 ) -> Result<Vec<Message>, StoreError> {
-    let Some(matcher) = match_expression(query) else {
+    let words = words(query);
+    if words.is_empty() {
         return Ok(Vec::new());
-    };
-    let sql = format!(
-        "SELECT m.id FROM search.texts JOIN messages m ON m.id = texts.rowid
-         WHERE texts MATCH :matcher AND m.group_id = :group AND {VISIBLE_TO_VIEWER}
-         ORDER BY m.seq DESC LIMIT :limit"
-    );
-    let ids: Vec<i64> = {
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(
-            named_params! {
-                ":matcher": matcher,
-                ":group": group.to_string(),
-                ":viewer": viewer.to_string(),
-                ":limit": limit,
-            },
-            |r| r.get(0),
-        )?;
-        rows.collect::<Result<_, _>>()?
+    }
+    let ids = match conn.dialect() {
+        Dialect::Sqlite => super::sqlite::search::matching(conn, group, viewer, &words, limit)?,
+        Dialect::Postgres => super::postgres::search::matching(conn, group, viewer, &words, limit)?,
     };
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
@@ -48,35 +33,23 @@ pub fn search(
     Ok(out)
 }
 
-/// The query's words as quoted FTS5 strings, all required, the last as a prefix.
-fn match_expression(query: &str) -> Option<String> {
-    let words: Vec<String> = query
+/// The words of a query: runs of letters and digits; everything else (operators,
+/// quotes, punctuation) only separates them.
+fn words(query: &str) -> Vec<&str> {
+    query
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\""))
-        .collect();
-    let (last, rest) = words.split_last()?;
-    let mut expression = rest.join(" ");
-    if !expression.is_empty() {
-        expression.push(' ');
-    }
-    expression.push_str(last);
-    expression.push('*');
-    Some(expression)
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Any text becomes a valid expression; punctuation is never FTS5 syntax.
     #[test]
     fn queries_are_words() {
-        assert_eq!(match_expression("  "), None);
-        assert_eq!(match_expression("pizza"), Some("\"pizza\"*".into()));
-        assert_eq!(
-            match_expression("NEAR(\"x\" OR y)"),
-            Some("\"NEAR\" \"x\" \"OR\" \"y\"*".into())
-        );
+        assert!(words("  ").is_empty());
+        assert_eq!(words("pizza"), ["pizza"]);
+        assert_eq!(words("NEAR(\"x\" OR y)"), ["NEAR", "x", "OR", "y"]);
     }
 }

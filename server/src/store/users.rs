@@ -1,8 +1,8 @@
 //! Account queries.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::sql::{Conn, args};
 
-use super::{StoreError, from_ms, now_ms, parse_id};
+use super::{StoreError, from_ms, now_ms};
 use quid_shared::{Id, User};
 
 /// An account with its password hash, for login.
@@ -14,22 +14,20 @@ pub struct StoredUser {
 
 /// Creates an account; `None` when the username is taken.
 pub fn insert(
-    conn: &Connection,
+    conn: &Conn,
     username: &str,
     password_hash: &str,
 ) -> Result<Option<User>, StoreError> {
-    let taken = conn
-        .prepare_cached("SELECT 1 FROM users WHERE username = ?1")?
-        .exists([username])?;
+    let taken = conn.exists("SELECT 1 FROM users WHERE username = ?1", args![username])?;
     if taken {
         return Ok(None);
     }
     let id = Id::new_v4();
     let created_at = now_ms();
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO users (id, username, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![id.to_string(), username, password_hash, created_at])?;
+        args![id, username, password_hash, created_at],
+    )?;
     Ok(Some(User {
         id,
         username: username.to_owned(),
@@ -38,77 +36,64 @@ pub fn insert(
 }
 
 /// The account with this username, with its hash.
-pub fn by_username(conn: &Connection, username: &str) -> Result<Option<StoredUser>, StoreError> {
-    let row = conn
-        .prepare_cached(
-            "SELECT id, username, created_at, password_hash FROM users
-             WHERE username = ?1 AND deleted_at IS NULL",
-        )?
-        .query_row([username], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })
-        .optional()?;
-    row.map(|(id, username, created_at, password_hash)| {
-        Ok(StoredUser {
-            user: User {
-                id: parse_id(&id)?,
-                username,
-                created_at: from_ms(created_at)?,
-            },
-            password_hash,
-        })
-    })
-    .transpose()
+pub fn by_username(conn: &Conn, username: &str) -> Result<Option<StoredUser>, StoreError> {
+    conn.one(
+        "SELECT id, username, created_at, password_hash FROM users
+         WHERE username = ?1 AND deleted_at IS NULL",
+        args![username],
+        |r| {
+            Ok(StoredUser {
+                user: User {
+                    id: r.id(0)?,
+                    username: r.text(1)?,
+                    created_at: from_ms(r.int(2)?)?,
+                },
+                password_hash: r.text(3)?,
+            })
+        },
+    )
 }
 
 /// The account with this id.
-pub fn by_id(conn: &Connection, id: Id) -> Result<Option<User>, StoreError> {
-    let row = conn
-        .prepare_cached(
-            "SELECT username, created_at FROM users WHERE id = ?1 AND deleted_at IS NULL",
-        )?
-        .query_row([id.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })
-        .optional()?;
-    row.map(|(username, created_at)| {
-        Ok(User {
-            id,
-            username,
-            created_at: from_ms(created_at)?,
-        })
-    })
-    .transpose()
+pub fn by_id(conn: &Conn, id: Id) -> Result<Option<User>, StoreError> {
+    conn.one(
+        "SELECT username, created_at FROM users WHERE id = ?1 AND deleted_at IS NULL",
+        args![id],
+        |r| {
+            Ok(User {
+                id,
+                username: r.text(0)?,
+                created_at: from_ms(r.int(1)?)?,
+            })
+        },
+    )
 }
 
 /// The password hash of the (not deleted) account `id`.
-pub fn password_hash(conn: &Connection, id: Id) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT password_hash FROM users WHERE id = ?1 AND deleted_at IS NULL")?
-        .query_row([id.to_string()], |r| r.get(0))
-        .optional()?)
+pub fn password_hash(conn: &Conn, id: Id) -> Result<Option<String>, StoreError> {
+    conn.text(
+        "SELECT password_hash FROM users WHERE id = ?1 AND deleted_at IS NULL",
+        args![id],
+    )
 }
 
 /// Replaces the password hash of account `id`.
-pub fn set_password(conn: &Connection, id: Id, password_hash: &str) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE users SET password_hash = ?2 WHERE id = ?1")?
-        .execute(params![id.to_string(), password_hash])?;
+pub fn set_password(conn: &Conn, id: Id, password_hash: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+        args![id, password_hash],
+    )?;
     Ok(())
 }
 
 /// Marks account `id` deleted: its name is freed (replaced by one no one can register),
 /// its password cleared (no hash verifies against it). The row stays for its messages.
-pub fn mark_deleted(conn: &Connection, id: Id) -> Result<(), StoreError> {
-    conn.prepare_cached(
+pub fn mark_deleted(conn: &Conn, id: Id) -> Result<(), StoreError> {
+    conn.execute(
         "UPDATE users SET username = '~deleted~' || id, password_hash = '', deleted_at = ?2
          WHERE id = ?1 AND deleted_at IS NULL",
-    )?
-    .execute(params![id.to_string(), now_ms()])?;
+        args![id, now_ms()],
+    )?;
     Ok(())
 }
 

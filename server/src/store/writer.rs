@@ -1,17 +1,16 @@
 //! The writer thread: owns the one read-write connection, drains queued write closures,
 //! runs them in one transaction (group commit), commits, runs their after-commit effects
-//! in commit order, and only then answers the callers. Checkpoints are left to the
-//! checkpointer ([`super::checkpoint`]), which it tells of every commit.
+//! in commit order, and only then answers the callers. It tells the engine of every
+//! commit (SQLite's checkpointer copies it into the database file).
 
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
-use rusqlite::Connection;
 use tokio::sync::mpsc;
 
 use super::StoreError;
-use super::checkpoint::Checkpointer;
 use super::groups::Membership;
+use super::sql::{Dialect, Sql};
 use quid_shared::Id;
 
 /// Answers a caller once the batch's commit is known.
@@ -39,11 +38,18 @@ pub(super) enum Command {
     Stop,
 }
 
+/// The writer's connection, of either engine.
+pub(super) trait WriteConn: Sql + Send {
+    /// The connection, for the statements of the write closures.
+    fn sql(&self) -> &dyn Sql;
+}
+
 /// Most memberships [`Known`] remembers before it starts over.
 const KNOWN_MEMBERS: usize = 100_000;
 
 /// What the writer knows without asking the database. Safe because this thread is the
-/// only writer; dropped whenever a closure or a commit fails, since an entry may then
+/// only writer of its SQLite database; on PostgreSQL, where other nodes write too, it is
+/// never used (the database assigns `seq` and answers every membership check). Dropped whenever a closure or a commit fails, since an entry may then
 /// describe a write that was rolled back.
 #[derive(Default)]
 struct Known {
@@ -66,19 +72,24 @@ impl Known {
 /// memberships), and a place to register effects that must run after the commit (e.g.
 /// publishing a message).
 pub struct WriteCtx<'a> {
-    conn: &'a Connection,
+    conn: &'a dyn Sql,
     known: &'a mut Known,
     effects: &'a mut Vec<Effect>,
 }
 
 impl WriteCtx<'_> {
     /// The connection, inside the batch's transaction.
-    pub fn conn(&self) -> &Connection {
+    pub fn conn(&self) -> &dyn Sql {
         self.conn
     }
 
-    /// Reserves the next `seq` of `group`.
+    /// Reserves the next `seq` of `group`. On PostgreSQL the database assigns it, and the
+    /// group's row stays locked until the commit, so `seq` order is commit order on every
+    /// node.
     pub fn next_seq(&mut self, group: Id) -> Result<i64, StoreError> {
+        if self.conn.dialect() == Dialect::Postgres {
+            return super::postgres::next_seq(self.conn, group);
+        }
         let head = match self.known.heads.get(&group) {
             Some(head) => *head,
             None => super::messages::head(self.conn, group)?,
@@ -89,19 +100,24 @@ impl WriteCtx<'_> {
 
     /// Gives back `seq` of `group`, reserved by [`next_seq`](Self::next_seq) but not
     /// stored (the insert found the message already there), if it is still the last one.
-    pub fn unuse_seq(&mut self, group: Id, seq: i64) {
+    pub fn unuse_seq(&mut self, group: Id, seq: i64) -> Result<(), StoreError> {
+        if self.conn.dialect() == Dialect::Postgres {
+            return super::postgres::unuse_seq(self.conn, group, seq);
+        }
         if self.known.heads.get(&group) == Some(&seq) {
             self.known.heads.insert(group, seq - 1);
         }
+        Ok(())
     }
 
     /// Where `user` stands with `group`, from memory when the membership is known.
     pub fn membership(&mut self, group: Id, user: Id) -> Result<Membership, StoreError> {
-        if self.known.members.contains(&(group, user)) {
+        let cached = self.conn.dialect() == Dialect::Sqlite;
+        if cached && self.known.members.contains(&(group, user)) {
             return Ok(Membership::Member);
         }
         let found = super::groups::membership(self.conn, group, user)?;
-        if found == Membership::Member {
+        if cached && found == Membership::Member {
             if self.known.members.len() >= KNOWN_MEMBERS {
                 self.known.members.clear();
             }
@@ -123,14 +139,13 @@ impl WriteCtx<'_> {
 }
 
 pub(super) fn run(
-    mut conn: Connection,
+    conn: Box<dyn WriteConn>,
     mut rx: mpsc::Receiver<Command>,
     max_batch: usize,
-    checkpointer: Checkpointer,
+    mut on_commit: Box<dyn FnMut() + Send>,
 ) {
-    super::readers::plan_once(&conn);
-    let commit_latency = metrics::histogram!("quid_sqlite_commit_seconds");
-    let batch_size = metrics::histogram!("quid_sqlite_batch_size");
+    let commit_latency = metrics::histogram!("quid_store_commit_seconds");
+    let batch_size = metrics::histogram!("quid_store_batch_size");
     let mut known = Known::default();
     let mut batch: Vec<Job> = Vec::with_capacity(max_batch);
     let mut pending = Pending::default();
@@ -152,8 +167,8 @@ pub(super) fn run(
         }
         batch_size.record(batch.len() as f64);
         let started = Instant::now();
-        if run_batch(&mut conn, &mut known, &mut batch, &mut pending) {
-            checkpointer.committed();
+        if run_batch(conn.as_ref(), &mut known, &mut batch, &mut pending) {
+            on_commit();
         }
         commit_latency.record(started.elapsed().as_secs_f64());
     }
@@ -174,13 +189,16 @@ struct Pending {
 
 /// Runs and commits one batch; whether it committed. Leaves `batch` and `pending` empty.
 fn run_batch(
-    conn: &mut Connection,
+    conn: &dyn WriteConn,
     known: &mut Known,
     batch: &mut Vec<Job>,
     pending: &mut Pending,
 ) -> bool {
-    let tx = match conn.transaction() {
-        Ok(tx) => tx,
+    // On PostgreSQL a failed statement spoils the whole transaction until it is rolled
+    // back to a savepoint, so every job has one there.
+    let always_savepoint = conn.sql().dialect() == Dialect::Postgres;
+    match conn.control("BEGIN") {
+        Ok(()) => {}
         Err(e) => {
             tracing::error!(error = %e, "cannot begin a write transaction");
             known.clear();
@@ -195,13 +213,14 @@ fn run_batch(
     } = pending;
     for job in batch.drain(..) {
         let mark = effects.len();
-        if job.savepoint {
-            if let Err(e) = savepoint(&tx, "SAVEPOINT job") {
+        let savepoint = job.savepoint || always_savepoint;
+        if savepoint {
+            if let Err(e) = conn.control("SAVEPOINT job") {
                 tracing::error!(error = %e, "cannot open a savepoint");
             }
         }
         let mut ctx = WriteCtx {
-            conn: &tx,
+            conn: conn.sql(),
             known,
             effects,
         };
@@ -210,19 +229,19 @@ fn run_batch(
             effects.truncate(mark);
             known.clear();
         }
-        let closed = match (job.savepoint, ok) {
+        let closed = match (savepoint, ok) {
             (false, _) => Ok(()),
-            (true, true) => savepoint(&tx, "RELEASE job"),
-            (true, false) => {
-                savepoint(&tx, "ROLLBACK TO job").and_then(|()| savepoint(&tx, "RELEASE job"))
-            }
+            (true, true) => conn.control("RELEASE job"),
+            (true, false) => conn
+                .control("ROLLBACK TO job")
+                .and_then(|()| conn.control("RELEASE job")),
         };
         if let Err(e) = closed {
             tracing::error!(error = %e, "cannot close a savepoint");
         }
         completions.push(complete);
     }
-    match tx.commit() {
+    match conn.control("COMMIT") {
         Ok(()) => {
             for effect in effects.drain(..) {
                 effect();
@@ -234,6 +253,8 @@ fn run_batch(
         }
         Err(e) => {
             tracing::error!(error = %e, "write batch failed to commit");
+            // a transaction that failed to commit may still be open
+            let _ = conn.control("ROLLBACK");
             known.clear();
             effects.clear();
             let message = e.to_string();
@@ -243,8 +264,4 @@ fn run_batch(
             false
         }
     }
-}
-
-fn savepoint(conn: &Connection, sql: &str) -> Result<(), rusqlite::Error> {
-    conn.prepare_cached(sql)?.execute([]).map(|_| ())
 }

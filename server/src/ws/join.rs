@@ -38,24 +38,24 @@ pub(super) async fn join(link: &Link, group: Id, since: Option<i64>) -> Result<(
         .state
         .store
         .read(move |conn| {
-            let tx = conn.unchecked_transaction()?;
-            let membership = groups::membership(&tx, group, viewer)?;
-            if membership != Membership::Member {
-                return Ok(Err(membership));
-            }
-            let head = messages::head(&tx, group)?;
-            let members: Vec<Id> = groups::members(&tx, group)?
-                .into_iter()
-                .map(|m| m.id)
-                .collect();
-            let first = match since {
-                Some(since) if read_history => {
-                    messages::visible_between(&tx, group, viewer, since, head + 1, PAGE)?
+            conn.snapshot(|tx| {
+                let membership = groups::membership(tx, group, viewer)?;
+                if membership != Membership::Member {
+                    return Ok(Err(membership));
                 }
-                _ => Vec::new(),
-            };
-            tx.commit()?;
-            Ok(Ok((head, first, members)))
+                let head = messages::head(tx, group)?;
+                let members: Vec<Id> = groups::members(tx, group)?
+                    .into_iter()
+                    .map(|m| m.id)
+                    .collect();
+                let first = match since {
+                    Some(since) if read_history => {
+                        messages::visible_between(tx, group, viewer, since, head + 1, PAGE)?
+                    }
+                    _ => Vec::new(),
+                };
+                Ok(Ok((head, first, members)))
+            })
         })
         .await;
     let (head, mut page, members) = match snapshot {

@@ -16,24 +16,26 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-use super::StoreError;
+use crate::store::StoreError;
 
 /// Rest between two checkpoints: commits meanwhile are copied by one.
 const PERIOD: Duration = Duration::from_millis(200);
 
 /// WAL pages after which the writer checkpoints by itself (about 40 MiB): reached only
 /// when the background checkpoints fall behind or cannot rewind the WAL.
-pub(super) const WRITER_BACKSTOP_PAGES: u32 = 10_000;
+pub(in crate::store) const WRITER_BACKSTOP_PAGES: u32 = 10_000;
 
 /// The writer's end: says that something was committed.
-pub(super) struct Checkpointer {
+pub(in crate::store) struct Checkpointer {
     commits: SyncSender<()>,
 }
 
 impl Checkpointer {
     /// Opens a connection to the database at `path` and starts the checkpoint thread. It
     /// ends once this handle is dropped (the writer is gone), after a last checkpoint.
-    pub(super) fn start(path: &Path) -> Result<(Checkpointer, JoinHandle<()>), StoreError> {
+    pub(in crate::store) fn start(
+        path: &Path,
+    ) -> Result<(Checkpointer, JoinHandle<()>), StoreError> {
         let conn = Connection::open(path)?;
         // Checkpoints sync the WAL, then the database file, whatever this says; NORMAL
         // only keeps this connection from syncing more than the writer's.
@@ -46,7 +48,7 @@ impl Checkpointer {
     }
 
     /// Called by the writer after each commit; never blocks (one pending signal is enough).
-    pub(super) fn committed(&self) {
+    pub(in crate::store) fn committed(&self) {
         match self.commits.try_send(()) {
             Ok(()) | Err(TrySendError::Full(())) => {}
             Err(TrySendError::Disconnected(())) => {
@@ -98,10 +100,10 @@ mod tests {
         let before = std::fs::metadata(&path).unwrap().len();
         store
             .write(|ctx| -> Result<(), StoreError> {
-                ctx.conn().execute_batch(
-                    "CREATE TABLE filler (data BLOB);
-                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
-                     INSERT INTO filler SELECT zeroblob(4000) FROM n;",
+                ctx.conn().control("CREATE TABLE filler (data BLOB)")?;
+                ctx.conn().control(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+                     INSERT INTO filler SELECT zeroblob(4000) FROM n",
                 )?;
                 Ok(())
             })

@@ -6,7 +6,7 @@
 
 use rusqlite::Connection;
 
-use super::StoreError;
+use crate::store::StoreError;
 
 /// One schema step: a name for the logs and the SQL that performs it.
 #[derive(Debug, Clone, Copy)]

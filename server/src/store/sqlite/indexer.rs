@@ -19,7 +19,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
-use super::StoreError;
+use crate::store::StoreError;
 
 /// How long new messages wait, at most, before they are indexed when nobody searches.
 const PERIOD: Duration = Duration::from_millis(250);
@@ -40,20 +40,20 @@ CREATE TABLE IF NOT EXISTS indexed (
 ";
 
 /// The store's end: asks the indexer to catch up, and stops it.
-pub(super) struct Indexer {
+pub(in crate::store) struct Indexer {
     requests: SyncSender<oneshot::Sender<()>>,
     stop: Arc<AtomicBool>,
 }
 
 /// The index file beside the database at `path` (`quid.db` → `quid-search.db`).
-pub(super) fn index_path(path: &Path) -> PathBuf {
+pub(in crate::store) fn index_path(path: &Path) -> PathBuf {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("quid");
     path.with_file_name(format!("{stem}-search.db"))
 }
 
 impl Indexer {
     /// Creates the index file if needed and starts the indexing thread.
-    pub(super) fn start(path: &Path) -> Result<(Indexer, JoinHandle<()>), StoreError> {
+    pub(in crate::store) fn start(path: &Path) -> Result<(Indexer, JoinHandle<()>), StoreError> {
         let index = Connection::open(index_path(path))?;
         index.pragma_update(None, "journal_mode", "WAL")?;
         // the index can always be rebuilt from the messages: it need not survive a power
@@ -76,7 +76,7 @@ impl Indexer {
 
     /// Returns once every message committed before the call is in the index (at once
     /// when many searches already wait: the catch-up they wait for is moments away).
-    pub(super) async fn caught_up(&self) -> Result<(), StoreError> {
+    pub(in crate::store) async fn caught_up(&self) -> Result<(), StoreError> {
         let (tx, rx) = oneshot::channel();
         match self.requests.try_send(tx) {
             Ok(()) => rx.await.map_err(|_| StoreError::Closed),
@@ -86,7 +86,7 @@ impl Indexer {
     }
 
     /// Ends the thread after its current batch.
-    pub(super) fn stop(&self) {
+    pub(in crate::store) fn stop(&self) {
         self.stop.store(true, Ordering::Relaxed);
     }
 }
