@@ -1,11 +1,19 @@
 //! Test data for the chat's unit and snapshot tests: users, groups and messages with fixed
 //! ids and times, so screens render the same everywhere.
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use quid_shared::{Group, Id, Message, MessageKind, UserRef};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
 use super::app::App;
+use super::effects::Effect;
+use super::event::Event;
+use super::ui::draw;
+use super::update::update;
+use crate::ws::WsEvent;
 
 pub fn user(n: u8, name: &str) -> UserRef {
     UserRef {
@@ -100,4 +108,45 @@ pub fn app() -> App {
         vec![group(2, "ops", 0), group(1, "team", 0)],
         (100, 30),
     )
+}
+
+pub fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
+    Event::Key(KeyEvent::new(code, modifiers))
+}
+
+pub fn press(code: KeyCode) -> Event {
+    key(code, KeyModifiers::NONE)
+}
+
+/// Types `text` key by key, one code point at a time, as a terminal delivers it.
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        update(app, press(KeyCode::Char(c)));
+    }
+}
+
+pub fn net(event: WsEvent) -> Event {
+    Event::Net(event)
+}
+
+/// A message from the server, live or replayed.
+pub fn arrives(message: Message) -> Event {
+    net(WsEvent::Message(message))
+}
+
+pub fn deliver(app: &mut App, message: Message) -> Vec<Effect> {
+    update(app, arrives(message))
+}
+
+/// The whole screen drawn into a test backend of the app's size.
+pub fn render(app: &App) -> Terminal<TestBackend> {
+    let (w, h) = app.size;
+    let mut terminal = match Terminal::new(TestBackend::new(w, h)) {
+        Ok(t) => t,
+        Err(e) => panic!("test backend: {e}"),
+    };
+    if let Err(e) = terminal.draw(|frame| draw(frame, app)) {
+        panic!("draw: {e}");
+    }
+    terminal
 }

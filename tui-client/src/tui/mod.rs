@@ -21,7 +21,9 @@ pub mod effects;
 pub mod event;
 #[cfg(test)]
 mod fixtures;
+pub mod graphemes;
 pub mod group_state;
+pub mod input;
 pub mod marks;
 pub mod terminal;
 pub mod ui;

@@ -9,8 +9,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::super::app::{App, GroupView, mention_ranges};
+use super::super::app::{App, GroupView};
 use super::wrap::wrap;
+use crate::notify::mention_ranges;
 use crate::present::Announcement;
 use crate::{present, timefmt};
 

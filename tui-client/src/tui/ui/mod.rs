@@ -23,7 +23,6 @@ mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
-use ratatui::text::Span;
 
 use super::app::App;
 
@@ -46,13 +45,8 @@ struct Areas {
 
 fn areas(app: &App, screen: Rect) -> Areas {
     // Long lines wrap in the input: count the rows they take (prompt excluded).
-    let text_width = usize::from(screen.width.saturating_sub(input::PROMPT_WIDTH).max(1));
-    let rows: usize = app
-        .input
-        .lines()
-        .iter()
-        .map(|line| Span::raw(line.as_str()).width().div_ceil(text_width).max(1))
-        .sum();
+    let text_width = screen.width.saturating_sub(input::PROMPT_WIDTH);
+    let rows = input::Wrapped::new(&app.input, text_width).height();
     let input_lines = u16::try_from(rows)
         .unwrap_or(INPUT_MAX_LINES)
         .clamp(1, INPUT_MAX_LINES);

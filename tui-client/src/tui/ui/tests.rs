@@ -8,25 +8,8 @@ use ratatui::style::Color;
 use super::super::app::{App, PaneData, PaneFocus};
 use super::super::fixtures::*;
 use super::super::update::update;
-use super::draw;
 use crate::tui::event::Event;
 use crate::ws::{ConnState, WsEvent};
-
-fn render(app: &App) -> Terminal<TestBackend> {
-    let (w, h) = app.size;
-    let mut terminal = match Terminal::new(TestBackend::new(w, h)) {
-        Ok(t) => t,
-        Err(e) => panic!("test backend: {e}"),
-    };
-    if let Err(e) = terminal.draw(|frame| draw(frame, app)) {
-        panic!("draw: {e}");
-    }
-    terminal
-}
-
-fn deliver(app: &mut App, message: quid_shared::Message) {
-    update(app, Event::Net(WsEvent::Message(message)));
-}
 
 fn connected(app: &mut App) {
     update(app, Event::Net(WsEvent::State(ConnState::Connected)));

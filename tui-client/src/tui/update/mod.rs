@@ -4,13 +4,9 @@
 //! Keys, mouse and paste live in `keys`, `/commands` in `command`, frames about people
 //! and read positions in `live`; messages and HTTP results are handled here.
 
-#[cfg(test)]
-mod chat_tests;
 mod command;
 mod keys;
 mod live;
-#[cfg(test)]
-mod people_tests;
 #[cfg(test)]
 mod tests;
 

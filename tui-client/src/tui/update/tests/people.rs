@@ -4,12 +4,12 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use quid_shared::{ClientFrame, MemberChange};
 
-use super::super::app::App;
-use super::super::effects::Effect;
-use super::super::event::Event;
-use super::super::fixtures::*;
-use super::chat_tests::{deliver, net, on_team, press};
-use super::update;
+use super::on_team;
+use crate::tui::app::App;
+use crate::tui::effects::Effect;
+use crate::tui::event::Event;
+use crate::tui::fixtures::*;
+use crate::tui::update::update;
 use crate::ws::{ConnState, WsCommand, WsEvent};
 
 /// The server's read position and unread count win: the count is exact beyond what is
@@ -163,7 +163,7 @@ fn typing_is_told_throttled() {
         update(&mut app, Event::Tick);
     }
     assert!(told(&update(&mut app, press(KeyCode::Char('!')))));
-    app.input = super::super::app::new_input();
+    app.input = crate::tui::input::InputLine::default();
     app.typing_told = None;
     assert!(!told(&update(&mut app, press(KeyCode::Char('/')))));
 }
