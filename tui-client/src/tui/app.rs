@@ -3,6 +3,7 @@
 
 use quid_shared::{Commitment, Group, Id, Liability, Message, MessageKind, UserRef};
 
+pub use super::group_state::{Buffer, PrivateView};
 use super::input::InputLine;
 use crate::config::NotifyLevel;
 use crate::ws::ConnState;
@@ -63,9 +64,12 @@ pub struct GroupView {
     pub read_sent: i64,
     /// Unread messages that ring the bell (per the group's notify setting).
     pub alerts: usize,
-    /// The private conversation with this member shown instead of the whole group
-    /// (`/query bob`): only their and my private messages, and what I type goes to them.
-    pub query: Option<UserRef>,
+    /// The private conversations opened in this group (`/query bob`), each a buffer of
+    /// its own listed under the group, in the order they were opened.
+    pub privates: Vec<PrivateView>,
+    /// The private conversation on screen instead of the whole group (its other party):
+    /// only their and my private messages show, and what I type goes to them.
+    pub showing: Option<Id>,
 }
 
 /// Someone typing in a group.
@@ -104,7 +108,8 @@ impl GroupView {
             counted_upto: 0,
             read_sent: 0,
             alerts: 0,
-            query: None,
+            privates: Vec::new(),
+            showing: None,
         }
     }
 
@@ -319,7 +324,11 @@ impl App {
 
     /// The terminal title: `quid — 3 unread` while messages that ring the bell wait.
     pub fn title(&self) -> String {
-        let alerts: usize = self.groups.iter().map(|g| g.alerts).sum();
+        let alerts: usize = self
+            .groups
+            .iter()
+            .map(|g| g.alerts + g.privates.iter().map(|p| p.alerts).sum::<usize>())
+            .sum();
         if alerts == 0 {
             "quid".to_owned()
         } else {
@@ -348,7 +357,7 @@ impl App {
             .iter()
             .enumerate()
             .map(|(i, view)| {
-                let read = if self.active == Some(i) {
+                let read = if self.active == Some(i) && view.showing.is_none() {
                     view.read_upto.max(view.last_seq())
                 } else {
                     view.read_upto

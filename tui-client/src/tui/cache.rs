@@ -1,7 +1,7 @@
 //! What the chat keeps between runs besides read markers, per server and account, in
 //! `chat-state.json` in the config directory: the account and the groups as last seen
-//! (so the chat opens while the server is down), the group last viewed and whether the
-//! side pane was open.
+//! (so the chat opens while the server is down), the buffer last viewed, the private
+//! conversations open and whether the side pane was open.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -23,6 +23,20 @@ pub struct ChatState {
     pub last_group: Option<Id>,
     #[serde(default)]
     pub side_pane: bool,
+    /// The private conversations open (`/query`), in the order they were opened.
+    #[serde(default)]
+    pub privates: Vec<KeptPrivate>,
+    /// The private conversation on screen (its other party), in `last_group`.
+    #[serde(default)]
+    pub last_private: Option<Id>,
+}
+
+/// A private conversation kept open between runs, and how far it was read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptPrivate {
+    pub group: Id,
+    pub with: UserRef,
+    pub read: i64,
 }
 
 /// The file of one server: `"<server> <token's last 12 characters>"` -> state. The key

@@ -7,7 +7,7 @@ use quid_shared::{MemberChange, MessageKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::super::app::App;
+use super::super::app::{App, Buffer};
 use super::super::fixtures::*;
 use super::super::update::update;
 use crate::tui::event::{ApiOutcome, Event};
@@ -163,9 +163,35 @@ fn private_conversation_at_80x24() {
     );
     let terminal = render(&app);
     insta::assert_snapshot!(terminal.backend());
-    // a click on the line under the group stays in it; the next row is ops
-    assert_eq!(super::group_at(&app, 3, 2), Some(0));
-    assert_eq!(super::group_at(&app, 3, 3), Some(1));
+    // a click on the line under the group opens the private buffer; the next row is ops
+    let with_bob = Some(bob().id);
+    assert_eq!(
+        super::buffer_at(&app, 3, 2),
+        Some(Buffer {
+            group: 0,
+            with: with_bob
+        })
+    );
+    assert_eq!(
+        super::buffer_at(&app, 3, 3),
+        Some(Buffer {
+            group: 1,
+            with: None
+        })
+    );
+    // back in the group, a new message from bob counts under his buffer, as a mention
+    update(
+        &mut app,
+        Event::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('1'),
+            crossterm::event::KeyModifiers::ALT,
+        )),
+    );
+    net(
+        &mut app,
+        WsEvent::Message(private(&team, 4, bob(), &alice(), "lunch?")),
+    );
+    insta::assert_snapshot!("private_buffer_unread", render(&app).backend());
 }
 
 /// The input row of a screen as the terminal shows it: a wide emoji hides the cell

@@ -37,11 +37,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 .fg(Color::LightBlue)
                 .add_modifier(Modifier::BOLD),
         ),
-        Some(view) if view.query.is_some() => Span::styled(
+        Some(view) if view.query().is_some() => Span::styled(
             format!(
                 " #{} → {} (private) · Enter send · /query alone: the whole group ",
                 view.group.name,
-                view.query.as_ref().map_or("", |u| u.username.as_str())
+                view.query().map_or("", |u| u.username.as_str())
             ),
             Style::default().fg(Color::Magenta),
         ),

@@ -235,24 +235,24 @@ fn help_scrolls_at_80x24() {
     update(&mut app, key(KeyCode::F(1)));
     let top = rows(&render(&app)).join("\n");
     assert!(top.contains("Keys") && top.contains("send the message"));
-    assert!(top.contains("1-22 of 44"), "says there is more:\n{top}");
+    assert!(top.contains("1-22 of 45"), "says there is more:\n{top}");
     assert!(!top.contains("/quit"));
 
     update(&mut app, key(KeyCode::PageDown));
     let paged = rows(&render(&app)).join("\n");
-    assert!(paged.contains("/quit"), "{paged}");
+    assert!(paged.contains("/reconnect"), "{paged}");
     update(&mut app, key(KeyCode::PageDown));
-    assert_eq!(app.help_scroll, 22, "stops at the end");
+    assert_eq!(app.help_scroll, 23, "stops at the end");
     let terminal = render(&app);
     let end = rows(&terminal).join("\n");
     assert!(end.contains("/quit") && end.contains("//text sends a message"));
     insta::assert_snapshot!(terminal.backend());
     update(&mut app, key(KeyCode::Up));
-    assert_eq!(app.help_scroll, 21);
+    assert_eq!(app.help_scroll, 22);
     update(&mut app, key(KeyCode::Home));
     assert_eq!(app.help_scroll, 0);
     update(&mut app, key(KeyCode::End));
-    assert_eq!(app.help_scroll, 22);
+    assert_eq!(app.help_scroll, 23);
     update(&mut app, key(KeyCode::Esc));
     assert!(!app.show_help);
 }

@@ -8,7 +8,7 @@ use super::super::commands::{self, Command, candidates, word_before};
 use super::super::effects::{ApiRequest, Effect};
 use super::super::input::InputLine;
 use super::super::ui;
-use super::{command, switch_to, toggle_pane};
+use super::{command, switch_to_buffer, toggle_pane};
 
 /// Lines one mouse-wheel notch scrolls.
 const WHEEL_LINES: usize = 3;
@@ -64,7 +64,11 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('a') if alt => return next_activity(app),
         KeyCode::Char(c @ '0'..='9') if alt => {
             let n = c.to_digit(10).map_or(0, |d| d as usize);
-            return switch_to(app, if n == 0 { 9 } else { n - 1 });
+            let index = if n == 0 { 9 } else { n - 1 };
+            return match app.buffers().get(index) {
+                Some(buffer) => switch_to_buffer(app, *buffer),
+                None => Vec::new(),
+            };
         }
         KeyCode::Char('n') if ctrl => return cycle_group(app, 1),
         KeyCode::Char('p') if ctrl => return cycle_group(app, -1),
@@ -111,11 +115,12 @@ pub fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
             scroll_down(app, WHEEL_LINES);
             Vec::new()
         }
-        MouseEventKind::Down(MouseButton::Left) => match ui::group_at(app, mouse.column, mouse.row)
-        {
-            Some(index) => switch_to(app, index),
-            None => Vec::new(),
-        },
+        MouseEventKind::Down(MouseButton::Left) => {
+            match ui::buffer_at(app, mouse.column, mouse.row) {
+                Some(buffer) => switch_to_buffer(app, buffer),
+                None => Vec::new(),
+            }
+        }
         _ => Vec::new(),
     }
 }
@@ -165,7 +170,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
             let content = text.strip_prefix('/').unwrap_or(&text).to_owned();
             let to = app
                 .active_group()
-                .and_then(|v| v.query.as_ref())
+                .and_then(|v| v.query())
                 .map(|u| u.username.clone());
             command::send(app, content, to)
         }
@@ -346,18 +351,29 @@ fn scroll_down(app: &mut App, lines: usize) {
     }
 }
 
-/// Alt+A: the next group with unread messages, mentions first.
+/// Alt+A: the next buffer with unread messages, mentions first (a private message to me
+/// is one), then commitment changes.
 fn next_activity(app: &mut App) -> Vec<Effect> {
-    let count = app.groups.len();
-    let start = app.active.unwrap_or(0);
-    let order = (1..=count).map(|k| (start + k) % count);
+    let buffers = app.buffers();
+    let count = buffers.len();
+    let start = app
+        .active_buffer()
+        .and_then(|b| buffers.iter().position(|x| *x == b))
+        .unwrap_or(0);
+    let order: Vec<_> = (1..=count).map(|k| buffers[(start + k) % count]).collect();
+    let activity = |b: &&super::super::app::Buffer| app.activity(**b);
     let target = order
-        .clone()
-        .find(|&i| app.groups[i].mentioned)
-        .or_else(|| order.clone().find(|&i| app.groups[i].unread > 0))
-        .or_else(|| order.clone().find(|&i| app.groups[i].pane_stale));
+        .iter()
+        .find(|b| activity(b).1)
+        .or_else(|| order.iter().find(|b| activity(b).0 > 0))
+        .or_else(|| {
+            order
+                .iter()
+                .find(|b| b.with.is_none() && app.groups[b.group].pane_stale)
+        })
+        .copied();
     match target {
-        Some(index) => switch_to(app, index),
+        Some(buffer) => switch_to_buffer(app, buffer),
         None => {
             app.notify("no activity elsewhere");
             Vec::new()
@@ -365,12 +381,17 @@ fn next_activity(app: &mut App) -> Vec<Effect> {
     }
 }
 
+/// The next (+1) or previous (-1) buffer, round the list.
 fn cycle_group(app: &mut App, step: isize) -> Vec<Effect> {
-    let count = app.groups.len();
+    let buffers = app.buffers();
+    let count = buffers.len();
     if count == 0 {
         return Vec::new();
     }
-    let current = app.active.unwrap_or(0) as isize;
+    let current = app
+        .active_buffer()
+        .and_then(|b| buffers.iter().position(|x| *x == b))
+        .unwrap_or(0) as isize;
     let next = (current + step).rem_euclid(count as isize) as usize;
-    switch_to(app, next)
+    switch_to_buffer(app, buffers[next])
 }

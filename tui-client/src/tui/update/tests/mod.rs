@@ -7,6 +7,7 @@ mod groups;
 mod input;
 mod pane;
 mod people;
+mod private;
 
 use crossterm::event::{KeyCode, KeyModifiers};
 
