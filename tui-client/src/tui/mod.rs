@@ -5,8 +5,8 @@
 //! - [`app`] — the state; [`update`] — event -> state change + effects (pure);
 //!   [`ui`] — drawing; [`event`] — the event enum and its sources; [`commands`] —
 //!   `/commands` and completion; [`effects`] — running what `update` asks for;
-//!   [`terminal`] — entering and restoring the terminal; [`marks`] — read markers kept
-//!   between runs; [`cache`] — the groups, last buffer, side pane
+//!   [`terminal`] — entering and restoring the terminal; [`kept`] — a file kept between
+//!   runs, one entry per server and account; [`marks`] — read markers kept between runs; [`cache`] — the groups, last buffer, side pane
 //!   and private conversations kept between runs (so the chat opens while the server is
 //!   down); [`group_state`] — what a group's view learns besides its messages (read
 //!   position, members) and its private conversations, each a buffer of its own;
@@ -27,6 +27,7 @@ mod fixtures;
 pub mod graphemes;
 pub mod group_state;
 pub mod input;
+pub mod kept;
 pub mod marks;
 pub mod terminal;
 pub mod ui;
