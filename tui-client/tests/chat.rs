@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{STEP, Server, TestResult, account};
+use common::{STEP, Server, TestResult, account, group_with};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use quid_client::api::ApiClient;
 use quid_client::tui::app::{App, Buffer};
@@ -11,7 +11,7 @@ use quid_client::tui::effects::Executor;
 use quid_client::tui::event::Event;
 use quid_client::tui::update;
 use quid_client::ws::{self, ConnState};
-use quid_shared::{CreateGroup, Id, PostMessage};
+use quid_shared::{Id, PostMessage};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 async fn post(api: &ApiClient, group: Id, text: &str) -> TestResult {
@@ -113,14 +113,7 @@ async fn chat_continues_across_a_server_restart() -> TestResult {
     let mut server = Server::start().await?;
     let (alice, _) = account(&server.url(), "alice").await?;
     let (bob, _) = account(&server.url(), "bob").await?;
-    let team = alice
-        .create_group(&CreateGroup {
-            name: "team".into(),
-            description: None,
-        })
-        .await?
-        .id;
-    alice.add_member(team, "bob").await?;
+    let team = group_with(&alice, "team", "bob").await?;
     post(&alice, team, "one").await?;
 
     let mut chat = Chat::open(&server.url(), bob).await?;
@@ -162,15 +155,7 @@ async fn removal_from_the_group_on_screen() -> TestResult {
     let (bob, _) = account(&server.url(), "bob").await?;
     let mut groups = Vec::new();
     for name in ["garden", "team"] {
-        let group = alice
-            .create_group(&CreateGroup {
-                name: name.into(),
-                description: None,
-            })
-            .await?
-            .id;
-        alice.add_member(group, "bob").await?;
-        groups.push(group);
+        groups.push(group_with(&alice, name, "bob").await?);
     }
     let bob_id = bob.me().await?.id;
     post(&alice, groups[0], "welcome to the garden").await?;
@@ -212,14 +197,7 @@ async fn a_private_conversation_is_a_buffer_of_its_own() -> TestResult {
     let server = Server::start().await?;
     let (alice, alice_id) = account(&server.url(), "alice").await?;
     let (bob, _) = account(&server.url(), "bob").await?;
-    let team = alice
-        .create_group(&CreateGroup {
-            name: "team".into(),
-            description: None,
-        })
-        .await?
-        .id;
-    alice.add_member(team, "bob").await?;
+    let team = group_with(&alice, "team", "bob").await?;
     post(&alice, team, "welcome").await?;
     let with_alice = Buffer {
         group: 0,

@@ -93,6 +93,13 @@ pub fn private(
     m
 }
 
+/// A change (edit, delete, reaction) by `who` of message `of` in "team".
+pub fn change(of: i64, seq: i64, kind: MessageKind, who: UserRef, content: &str) -> Message {
+    let mut m = message(&group(1, "team", 0), seq, kind, Some(who), content);
+    m.meta = serde_json::json!({ "of": of, "on": true });
+    m
+}
+
 pub fn clarification(group: &Group, seq: i64, target: &UserRef, content: &str) -> Message {
     let mut m = message(group, seq, MessageKind::ClarificationRequest, None, content);
     m.private = true;

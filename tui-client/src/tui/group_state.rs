@@ -5,32 +5,8 @@
 
 use quid_shared::{Group, Id, Message, MessageKind, UserRef};
 
-use super::app::{App, GroupView};
+use super::app::{App, Buffer, GroupView, PrivateView};
 use super::cache::KeptPrivate;
-
-/// One buffer of the chat: a group, or a private conversation in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Buffer {
-    /// The group's index in [`App::groups`].
-    pub group: usize,
-    /// The other party of a private conversation; `None` for the group itself.
-    pub with: Option<Id>,
-}
-
-/// A private conversation opened in a group. Its messages show here and not in the
-/// group, and count here: every one of the other party's is to me, so a mention.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PrivateView {
-    pub with: UserRef,
-    /// The highest seq seen here.
-    pub read_upto: i64,
-    /// Where the "new messages" line goes: after this seq.
-    pub marker: Option<i64>,
-    /// Messages of the other party arrived since I last looked.
-    pub unread: usize,
-    /// Unread messages that ring the bell (per the group's notify setting).
-    pub alerts: usize,
-}
 
 impl App {
     /// Every buffer in the order listed and numbered (Alt+N): each group, then its

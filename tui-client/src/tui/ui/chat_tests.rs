@@ -17,18 +17,6 @@ fn net(app: &mut App, event: WsEvent) {
     update(app, Event::Net(event));
 }
 
-fn change(
-    of: i64,
-    seq: i64,
-    kind: MessageKind,
-    who: quid_shared::UserRef,
-    content: &str,
-) -> quid_shared::Message {
-    let mut m = message(&group(1, "team", 0), seq, kind, Some(who), content);
-    m.meta = serde_json::json!({ "of": of, "on": true });
-    m
-}
-
 /// The team at 80×24 with everything the chat now shows about messages and people.
 #[test]
 fn edits_reactions_presence_and_typing_at_80x24() {
