@@ -155,6 +155,21 @@ impl GroupView {
         self.system_lines.push((after, text));
     }
 
+    /// The members' names, `●bob` for those connected now.
+    pub fn member_names(&self) -> Vec<String> {
+        self.group
+            .members
+            .iter()
+            .map(|m| {
+                if self.online.contains(&m.id) {
+                    format!("●{}", m.username)
+                } else {
+                    m.username.clone()
+                }
+            })
+            .collect()
+    }
+
     /// Whether `message` is shown in the buffer on screen: in a private conversation the
     /// private messages between its other party and me, in the group everything else.
     pub fn shows(&self, message: &Message, me: Id) -> bool {

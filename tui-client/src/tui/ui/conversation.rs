@@ -49,18 +49,7 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
                 spans.push(Span::raw(format!(" — {about}")));
             }
             // connected members first-class: `●bob` online, `bob` not
-            let members: Vec<String> = view
-                .group
-                .members
-                .iter()
-                .map(|m| {
-                    if view.online.contains(&m.id) {
-                        format!("●{}", m.username)
-                    } else {
-                        m.username.clone()
-                    }
-                })
-                .collect();
+            let members = view.member_names();
             spans.push(Span::styled(format!("  ({})", members.join(", ")), DIM));
             Line::from(spans)
         }

@@ -255,18 +255,7 @@ fn names(app: &mut App) -> Vec<Effect> {
     let Some(view) = app.active_group() else {
         return no_group(app);
     };
-    let names: Vec<String> = view
-        .group
-        .members
-        .iter()
-        .map(|m| {
-            if view.online.contains(&m.id) {
-                format!("●{}", m.username)
-            } else {
-                m.username.clone()
-            }
-        })
-        .collect();
+    let names = view.member_names();
     let online = view.online.len();
     let text = format!(
         "{} members, {online} connected: {}",

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
-use super::super::app::{App, Completion};
+use super::super::app::{App, Buffer, Completion};
 use super::super::commands::{self, Command, candidates, word_before};
 use super::super::effects::{ApiRequest, Effect};
 use super::super::input::InputLine;
@@ -360,12 +360,11 @@ fn next_activity(app: &mut App) -> Vec<Effect> {
         .active_buffer()
         .and_then(|b| buffers.iter().position(|x| *x == b))
         .unwrap_or(0);
-    let order: Vec<_> = (1..=count).map(|k| buffers[(start + k) % count]).collect();
-    let activity = |b: &&super::super::app::Buffer| app.activity(**b);
+    let order: Vec<Buffer> = (1..=count).map(|k| buffers[(start + k) % count]).collect();
     let target = order
         .iter()
-        .find(|b| activity(b).1)
-        .or_else(|| order.iter().find(|b| activity(b).0 > 0))
+        .find(|b| app.activity(**b).1)
+        .or_else(|| order.iter().find(|b| app.activity(**b).0 > 0))
         .or_else(|| {
             order
                 .iter()
