@@ -7,7 +7,6 @@ use std::process::Stdio;
 use quid_shared::{Group, Message, MessageKind, UserRef};
 
 use crate::context::CliError;
-use crate::tui::app::mentions;
 
 /// The program and its first arguments, as given.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +71,39 @@ pub fn concerns(message: &Message, me: &UserRef) -> bool {
     }
 }
 
+/// Whether `text` contains `name` as a whole word (optionally after `@`), ignoring case.
+pub fn mentions(text: &str, name: &str) -> bool {
+    mention_ranges(text, name).next().is_some()
+}
+
+/// Byte ranges of the whole-word occurrences of `name` in `text`, ignoring ASCII case.
+pub fn mention_ranges<'a>(
+    text: &'a str,
+    name: &'a str,
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let lower = text.to_ascii_lowercase();
+    let needle = name.to_ascii_lowercase();
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let mut found = Vec::new();
+    if !needle.is_empty() {
+        let mut from = 0;
+        while let Some(pos) = lower[from..].find(&needle) {
+            let start = from + pos;
+            let end = start + needle.len();
+            let before_ok = lower[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !is_word(c));
+            let after_ok = lower[end..].chars().next().is_none_or(|c| !is_word(c));
+            if before_ok && after_ok {
+                found.push((start, end));
+            }
+            from = end;
+        }
+    }
+    found.into_iter()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +115,14 @@ mod tests {
         assert_eq!(notifier.program, "notify-send");
         assert_eq!(notifier.args, ["-u", "critical"]);
         assert!(Notifier::parse("   ").is_err());
+    }
+
+    /// Mentions match whole words in any case, not parts of other words.
+    #[test]
+    fn mentions_are_whole_words() {
+        assert!(mentions("hey @Alice, look", "alice"));
+        assert!(mentions("alice: hi", "alice"));
+        assert!(!mentions("malice aforethought", "alice"));
+        assert!(!mentions("alice_b", "alice"));
     }
 }

@@ -3,24 +3,29 @@
 
 mod common;
 
-use common::{STEP, Server, TestResult, account};
-use crossterm::event::{KeyCode, KeyEvent};
+use common::{STEP, Server, TestResult, account, group_with};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use quid_client::api::ApiClient;
-use quid_client::tui::app::App;
+use quid_client::tui::app::{App, Buffer};
 use quid_client::tui::effects::Executor;
 use quid_client::tui::event::Event;
 use quid_client::tui::update;
 use quid_client::ws::{self, ConnState};
-use quid_shared::{CreateGroup, Id, PostMessage};
+use quid_shared::{Id, PostMessage};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 async fn post(api: &ApiClient, group: Id, text: &str) -> TestResult {
+    post_to(api, group, text, None).await
+}
+
+/// Posts `text` to the group, private to `to` when given.
+async fn post_to(api: &ApiClient, group: Id, text: &str, to: Option<&str>) -> TestResult {
     api.post_message(&PostMessage {
         group_id: group,
         content: text.into(),
         client_id: None,
         reply_to: None,
-        to: None,
+        to: to.map(str::to_owned),
     })
     .await?;
     Ok(())
@@ -35,6 +40,16 @@ struct Chat {
 
 impl Chat {
     async fn open(server: &str, api: ApiClient) -> Result<Self, Box<dyn std::error::Error>> {
+        Chat::open_with(server, api, |_| {}).await
+    }
+
+    /// Opens the chat with `restore` applied to it first, as `quid` applies what it
+    /// kept from the last run.
+    async fn open_with(
+        server: &str,
+        api: ApiClient,
+        restore: impl FnOnce(&mut App),
+    ) -> Result<Self, Box<dyn std::error::Error>> {
         let me = api.me().await?;
         let groups = api.groups().await?;
         let (events, rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
@@ -46,6 +61,7 @@ impl Chat {
             events,
         };
         let mut app = App::new(me.as_ref(), groups, (100, 30));
+        restore(&mut app);
         executor.run(update::start(&mut app));
         Ok(Chat { app, executor, rx })
     }
@@ -66,9 +82,13 @@ impl Chat {
     fn type_line(&mut self, text: &str) {
         let keys = text.chars().map(KeyCode::Char).chain([KeyCode::Enter]);
         for code in keys {
-            let effects = update::update(&mut self.app, Event::Key(KeyEvent::from(code)));
-            self.executor.run(effects);
+            self.press(KeyEvent::from(code));
         }
+    }
+
+    fn press(&mut self, key: KeyEvent) {
+        let effects = update::update(&mut self.app, Event::Key(key));
+        self.executor.run(effects);
     }
 
     fn contents(&self) -> Vec<String> {
@@ -93,14 +113,7 @@ async fn chat_continues_across_a_server_restart() -> TestResult {
     let mut server = Server::start().await?;
     let (alice, _) = account(&server.url(), "alice").await?;
     let (bob, _) = account(&server.url(), "bob").await?;
-    let team = alice
-        .create_group(&CreateGroup {
-            name: "team".into(),
-            description: None,
-        })
-        .await?
-        .id;
-    alice.add_member(team, "bob").await?;
+    let team = group_with(&alice, "team", "bob").await?;
     post(&alice, team, "one").await?;
 
     let mut chat = Chat::open(&server.url(), bob).await?;
@@ -142,15 +155,7 @@ async fn removal_from_the_group_on_screen() -> TestResult {
     let (bob, _) = account(&server.url(), "bob").await?;
     let mut groups = Vec::new();
     for name in ["garden", "team"] {
-        let group = alice
-            .create_group(&CreateGroup {
-                name: name.into(),
-                description: None,
-            })
-            .await?
-            .id;
-        alice.add_member(group, "bob").await?;
-        groups.push(group);
+        groups.push(group_with(&alice, name, "bob").await?);
     }
     let bob_id = bob.me().await?.id;
     post(&alice, groups[0], "welcome to the garden").await?;
@@ -180,5 +185,73 @@ async fn removal_from_the_group_on_screen() -> TestResult {
     })
     .await?;
     assert_eq!(chat.app.groups[0].group.id, groups[1]);
+    Ok(())
+}
+
+/// `/query alice` opens a buffer of its own, numbered after the group: alice's private
+/// message counts there as an unread mention and not in the group; what bob writes
+/// there reaches alice alone. Kept for the next run, the buffer is there again and
+/// counts what alice wrote while bob was away.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_private_conversation_is_a_buffer_of_its_own() -> TestResult {
+    let server = Server::start().await?;
+    let (alice, alice_id) = account(&server.url(), "alice").await?;
+    let (bob, _) = account(&server.url(), "bob").await?;
+    let team = group_with(&alice, "team", "bob").await?;
+    post(&alice, team, "welcome").await?;
+    let with_alice = Buffer {
+        group: 0,
+        with: Some(alice_id),
+    };
+    let alt = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT);
+
+    let mut chat = Chat::open(&server.url(), bob.clone()).await?;
+    chat.until("the backlog", |app| has(app, "welcome")).await?;
+    chat.type_line("/query alice");
+    assert_eq!(
+        chat.app.buffers(),
+        [
+            Buffer {
+                group: 0,
+                with: None
+            },
+            with_alice
+        ]
+    );
+    chat.press(alt('1'));
+    post_to(&alice, team, "psst", Some("bob")).await?;
+    post(&alice, team, "public").await?;
+    chat.until("both messages", |app| {
+        has(app, "psst") && has(app, "public")
+    })
+    .await?;
+    assert_eq!(chat.app.activity(with_alice), (1, true));
+    assert_eq!(chat.app.groups[0].unread, 0, "the group is on screen");
+    assert_eq!(chat.app.title(), "quid — 1 unread");
+
+    chat.press(alt('2'));
+    assert_eq!(chat.app.active_buffer(), Some(with_alice));
+    assert_eq!(chat.app.activity(with_alice), (0, false));
+    chat.type_line("just us");
+    chat.until("bob's private answer", |app| {
+        has(app, "just us") && app.outbox.is_empty()
+    })
+    .await?;
+    let sent = chat.app.groups[0]
+        .messages
+        .iter()
+        .find(|m| m.content == "just us");
+    assert!(sent.is_some_and(|m| m.private && m.target == Some(alice_id)));
+
+    let kept = chat.app.kept_privates();
+    drop(chat);
+    post_to(&alice, team, "still there?", Some("bob")).await?;
+    let mut chat = Chat::open_with(&server.url(), bob, |app| app.restore_privates(&kept)).await?;
+    chat.until("the replay", |app| has(app, "still there?"))
+        .await?;
+    assert_eq!(chat.app.buffers()[1], with_alice);
+    assert_eq!(chat.app.activity(with_alice), (1, true));
+    chat.type_line("/close alice");
+    assert_eq!(chat.app.buffers().len(), 1);
     Ok(())
 }

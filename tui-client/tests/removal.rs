@@ -4,26 +4,9 @@
 
 mod common;
 
-use common::{STEP, Server, TestResult, User, account, wait_for};
-use quid_client::api::ApiClient;
+use common::{STEP, Server, TestResult, User, account, group_with, wait_for};
 use quid_client::ws::{self, WsCommand, WsEvent};
-use quid_shared::{CreateGroup, Id, PostMessage};
-
-async fn group_with(
-    creator: &ApiClient,
-    name: &str,
-    member: &str,
-) -> Result<Id, Box<dyn std::error::Error>> {
-    let group = creator
-        .create_group(&CreateGroup {
-            name: name.into(),
-            description: None,
-        })
-        .await?
-        .id;
-    creator.add_member(group, member).await?;
-    Ok(group)
-}
+use quid_shared::PostMessage;
 
 /// Removed from `team` by its creator: reported as [`WsEvent::Removed`]. The `left` that
 /// answers bob's own leave of `garden` is not.

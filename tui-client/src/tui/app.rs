@@ -2,8 +2,8 @@
 //! by `update`, read only by `ui::draw`.
 
 use quid_shared::{Commitment, Group, Id, Liability, Message, MessageKind, UserRef};
-use ratatui_textarea::TextArea;
 
+use super::input::InputLine;
 use crate::config::NotifyLevel;
 use crate::ws::ConnState;
 
@@ -63,9 +63,36 @@ pub struct GroupView {
     pub read_sent: i64,
     /// Unread messages that ring the bell (per the group's notify setting).
     pub alerts: usize,
-    /// The private conversation with this member shown instead of the whole group
-    /// (`/query bob`): only their and my private messages, and what I type goes to them.
-    pub query: Option<UserRef>,
+    /// The private conversations opened in this group (`/query bob`), each a buffer of
+    /// its own listed under the group, in the order they were opened.
+    pub privates: Vec<PrivateView>,
+    /// The private conversation on screen instead of the whole group (its other party):
+    /// only their and my private messages show, and what I type goes to them.
+    pub showing: Option<Id>,
+}
+
+/// One buffer of the chat: a group, or a private conversation in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Buffer {
+    /// The group's index in [`App::groups`].
+    pub group: usize,
+    /// The other party of a private conversation; `None` for the group itself.
+    pub with: Option<Id>,
+}
+
+/// A private conversation opened in a group. Its messages show here and not in the
+/// group, and count here: every one of the other party's is to me, so a mention.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrivateView {
+    pub with: UserRef,
+    /// The highest seq seen here.
+    pub read_upto: i64,
+    /// Where the "new messages" line goes: after this seq.
+    pub marker: Option<i64>,
+    /// Messages of the other party arrived since I last looked.
+    pub unread: usize,
+    /// Unread messages that ring the bell (per the group's notify setting).
+    pub alerts: usize,
 }
 
 /// Someone typing in a group.
@@ -104,7 +131,8 @@ impl GroupView {
             counted_upto: 0,
             read_sent: 0,
             alerts: 0,
-            query: None,
+            privates: Vec::new(),
+            showing: None,
         }
     }
 
@@ -211,7 +239,7 @@ pub struct App {
     pub active: Option<usize>,
     pub conn: ConnState,
     pub notice: Option<Notice>,
-    pub input: TextArea<'static>,
+    pub input: InputLine,
     pub history: InputHistory,
     /// Messages on their way to the server, oldest first.
     pub outbox: Vec<Outgoing>,
@@ -280,7 +308,7 @@ impl App {
             active,
             conn: ConnState::Connecting,
             notice: None,
-            input: new_input(),
+            input: InputLine::default(),
             history: InputHistory::default(),
             outbox: Vec::new(),
             completion: None,
@@ -319,7 +347,11 @@ impl App {
 
     /// The terminal title: `quid — 3 unread` while messages that ring the bell wait.
     pub fn title(&self) -> String {
-        let alerts: usize = self.groups.iter().map(|g| g.alerts).sum();
+        let alerts: usize = self
+            .groups
+            .iter()
+            .map(|g| g.alerts + g.privates.iter().map(|p| p.alerts).sum::<usize>())
+            .sum();
         if alerts == 0 {
             "quid".to_owned()
         } else {
@@ -348,7 +380,7 @@ impl App {
             .iter()
             .enumerate()
             .map(|(i, view)| {
-                let read = if self.active == Some(i) {
+                let read = if self.active == Some(i) && view.showing.is_none() {
                     view.read_upto.max(view.last_seq())
                 } else {
                     view.read_upto
@@ -381,14 +413,14 @@ impl App {
 
     /// The input's text, lines joined by newlines.
     pub fn input_text(&self) -> String {
-        self.input.lines().join("\n")
+        self.input.text().to_owned()
     }
 
     /// Whether `message` mentions the user by name.
     pub fn mentions_me(&self, message: &Message) -> bool {
         message.kind == MessageKind::User
             && message.author.as_ref().is_none_or(|a| a.id != self.me.id)
-            && mentions(&message.content, &self.me.username)
+            && crate::notify::mentions(&message.content, &self.me.username)
     }
 
     /// Shows a line in the status bar for a few seconds.
@@ -407,61 +439,5 @@ impl App {
             is_error: true,
             ttl: 12,
         });
-    }
-}
-
-/// A fresh, empty input line.
-pub fn new_input() -> TextArea<'static> {
-    let mut input = TextArea::default();
-    input.set_cursor_line_style(ratatui::style::Style::default());
-    input.set_placeholder_text("type a message, or /help");
-    input.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
-    input
-}
-
-/// Whether `text` contains `name` as a whole word (optionally after `@`), ignoring case.
-pub fn mentions(text: &str, name: &str) -> bool {
-    mention_ranges(text, name).next().is_some()
-}
-
-/// Byte ranges of the whole-word occurrences of `name` in `text`, ignoring ASCII case.
-pub fn mention_ranges<'a>(
-    text: &'a str,
-    name: &'a str,
-) -> impl Iterator<Item = (usize, usize)> + 'a {
-    let lower = text.to_ascii_lowercase();
-    let needle = name.to_ascii_lowercase();
-    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
-    let mut found = Vec::new();
-    if !needle.is_empty() {
-        let mut from = 0;
-        while let Some(pos) = lower[from..].find(&needle) {
-            let start = from + pos;
-            let end = start + needle.len();
-            let before_ok = lower[..start]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !is_word(c));
-            let after_ok = lower[end..].chars().next().is_none_or(|c| !is_word(c));
-            if before_ok && after_ok {
-                found.push((start, end));
-            }
-            from = end;
-        }
-    }
-    found.into_iter()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Mentions match whole words in any case, not parts of other words.
-    #[test]
-    fn mentions_are_whole_words() {
-        assert!(mentions("hey @Alice, look", "alice"));
-        assert!(mentions("alice: hi", "alice"));
-        assert!(!mentions("malice aforethought", "alice"));
-        assert!(!mentions("alice_b", "alice"));
     }
 }

@@ -23,12 +23,14 @@ pub enum Command {
         to: String,
         text: String,
     },
-    /// Show the private conversation with a member of the current group (`None`: the
-    /// whole group again); with text, also send it to them.
+    /// Open the private conversation with a member of the current group, a buffer of
+    /// its own (`None`: back to the whole group); with text, also send it to them.
     Query {
         to: Option<String>,
         text: Option<String>,
     },
+    /// Close a private conversation (`None`: the one on screen).
+    Close(Option<String>),
     Commitments,
     Liabilities,
     /// Shows in the side pane what an offer would change (`None`: hide it again).
@@ -80,6 +82,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "[USER [TEXT]]",
         "private conversation with a member (alone: the whole group)",
     ),
+    ("close", "[USER]", "close a private conversation (this one)"),
     (
         "commitments",
         "",
@@ -185,6 +188,9 @@ pub fn parse(line: &str) -> Result<Command, String> {
                 text: None,
             },
         }),
+        "close" => Ok(Command::Close(
+            Some(rest.trim_start_matches('@').to_owned()).filter(|r| !r.is_empty()),
+        )),
         "msg" => {
             let rest = need("USER TEXT")?;
             match rest.split_once(char::is_whitespace) {
@@ -319,6 +325,8 @@ mod tests {
             })
         );
         assert_eq!(parse("/revoke #12"), Ok(Command::Revoke(12)));
+        assert_eq!(parse("/close"), Ok(Command::Close(None)));
+        assert_eq!(parse("/close @bob"), Ok(Command::Close(Some("bob".into()))));
         assert_eq!(
             parse("/whatif I'll do 2h"),
             Ok(Command::WhatIf(Some("I'll do 2h".into())))

@@ -1,11 +1,19 @@
 //! Test data for the chat's unit and snapshot tests: users, groups and messages with fixed
 //! ids and times, so screens render the same everywhere.
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use quid_shared::{Group, Id, Message, MessageKind, UserRef};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
 use super::app::App;
+use super::effects::Effect;
+use super::event::Event;
+use super::ui::draw;
+use super::update::update;
+use crate::ws::WsEvent;
 
 pub fn user(n: u8, name: &str) -> UserRef {
     UserRef {
@@ -85,6 +93,13 @@ pub fn private(
     m
 }
 
+/// A change (edit, delete, reaction) by `who` of message `of` in "team".
+pub fn change(of: i64, seq: i64, kind: MessageKind, who: UserRef, content: &str) -> Message {
+    let mut m = message(&group(1, "team", 0), seq, kind, Some(who), content);
+    m.meta = serde_json::json!({ "of": of, "on": true });
+    m
+}
+
 pub fn clarification(group: &Group, seq: i64, target: &UserRef, content: &str) -> Message {
     let mut m = message(group, seq, MessageKind::ClarificationRequest, None, content);
     m.private = true;
@@ -100,4 +115,45 @@ pub fn app() -> App {
         vec![group(2, "ops", 0), group(1, "team", 0)],
         (100, 30),
     )
+}
+
+pub fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
+    Event::Key(KeyEvent::new(code, modifiers))
+}
+
+pub fn press(code: KeyCode) -> Event {
+    key(code, KeyModifiers::NONE)
+}
+
+/// Types `text` key by key, one code point at a time, as a terminal delivers it.
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        update(app, press(KeyCode::Char(c)));
+    }
+}
+
+pub fn net(event: WsEvent) -> Event {
+    Event::Net(event)
+}
+
+/// A message from the server, live or replayed.
+pub fn arrives(message: Message) -> Event {
+    net(WsEvent::Message(message))
+}
+
+pub fn deliver(app: &mut App, message: Message) -> Vec<Effect> {
+    update(app, arrives(message))
+}
+
+/// The whole screen drawn into a test backend of the app's size.
+pub fn render(app: &App) -> Terminal<TestBackend> {
+    let (w, h) = app.size;
+    let mut terminal = match Terminal::new(TestBackend::new(w, h)) {
+        Ok(t) => t,
+        Err(e) => panic!("test backend: {e}"),
+    };
+    if let Err(e) = terminal.draw(|frame| draw(frame, app)) {
+        panic!("draw: {e}");
+    }
+    terminal
 }

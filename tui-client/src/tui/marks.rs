@@ -4,22 +4,20 @@
 //! screen shows the "new messages" line where the user stopped.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use quid_shared::Id;
 
+use super::kept::KeptFile;
+
 const FILE: &str = "read-markers.json";
 
-/// The file: `"<server> <user id>"` -> group -> seq.
-type Stored = BTreeMap<String, BTreeMap<Id, i64>>;
-
-/// The markers of one account on one server.
+/// The markers of one account on one server: the entry `"<server> <user id>"`, group ->
+/// seq.
 #[derive(Debug)]
 pub struct ReadMarks {
-    path: PathBuf,
-    key: String,
+    file: KeptFile<BTreeMap<Id, i64>>,
     groups: BTreeMap<Id, i64>,
 }
 
@@ -27,10 +25,9 @@ impl ReadMarks {
     /// The markers of `user` on `server` kept in `dir`; none when the file is missing or
     /// unreadable (they are a convenience: the chat works without them).
     pub fn load(dir: &Path, server: &str, user: Id) -> ReadMarks {
-        let path = dir.join(FILE);
-        let key = format!("{server} {user}");
-        let groups = read(&path).remove(&key).unwrap_or_default();
-        ReadMarks { path, key, groups }
+        let file = KeptFile::new(dir, FILE, format!("{server} {user}"));
+        let groups = file.load();
+        ReadMarks { file, groups }
     }
 
     /// The last seq the user had seen in `group`.
@@ -39,32 +36,16 @@ impl ReadMarks {
     }
 
     /// Writes `marks` as this account's markers (the groups left out are forgotten),
-    /// leaving other accounts' markers as they are. The file is replaced in one rename,
-    /// so a crash leaves the old one or the new one.
+    /// leaving other accounts' markers as they are.
     pub fn save(&self, marks: impl IntoIterator<Item = (Id, i64)>) -> io::Result<()> {
-        let mut stored = read(&self.path);
-        stored.insert(self.key.clone(), marks.into_iter().collect());
-        let json = serde_json::to_vec_pretty(&stored)?;
-        if let Some(dir) = self.path.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        let temp = self.path.with_extension("json.tmp");
-        fs::write(&temp, json)?;
-        fs::rename(&temp, &self.path)
+        self.file.save(marks.into_iter().collect())
     }
-}
-
-/// Every account's markers; empty when the file is missing or not ours to read.
-fn read(path: &Path) -> Stored {
-    fs::read(path)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     /// Markers come back for the same server and account only; saving one account keeps
     /// the others'; a damaged file reads as no markers and is replaced on save.

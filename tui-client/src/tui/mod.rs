@@ -5,10 +5,13 @@
 //! - [`app`] — the state; [`update`] — event -> state change + effects (pure);
 //!   [`ui`] — drawing; [`event`] — the event enum and its sources; [`commands`] —
 //!   `/commands` and completion; [`effects`] — running what `update` asks for;
-//!   [`terminal`] — entering and restoring the terminal; [`marks`] — read markers kept
-//!   between runs; [`cache`] — the groups, last group and side pane kept between runs
-//!   (so the chat opens while the server is down); [`group_state`] — what a group's
-//!   view learns besides its messages (read position, members, `/query`).
+//!   [`terminal`] — entering and restoring the terminal; [`kept`] — a file kept between
+//!   runs, one entry per server and account; [`marks`] — read markers kept between runs; [`cache`] — the groups, last buffer, side pane
+//!   and private conversations kept between runs (so the chat opens while the server is
+//!   down); [`group_state`] — what a group's view learns besides its messages (read
+//!   position, members) and its private conversations, each a buffer of its own;
+//!   [`input`] — the input line's text and editing, by grapheme; [`graphemes`] — how wide
+//!   text is on screen.
 //!
 //! However the chat ends (quit, SIGTERM/SIGHUP, the terminal closing), the read markers
 //! are saved first, then the terminal is restored; neither may panic, since a closed
@@ -21,7 +24,10 @@ pub mod effects;
 pub mod event;
 #[cfg(test)]
 mod fixtures;
+pub mod graphemes;
 pub mod group_state;
+pub mod input;
+pub mod kept;
 pub mod marks;
 pub mod terminal;
 pub mod ui;
@@ -89,8 +95,13 @@ pub async fn run(ctx: &Context) -> Result<(), CliError> {
     app.notify = ctx.config.notify.clone();
     app.started_offline = offline;
     app.side_pane = kept.side_pane;
+    app.restore_privates(&kept.privates);
     if let Some(index) = kept.last_group.and_then(|id| app.index_of(id)) {
         app.active = Some(index);
+        let view = &mut app.groups[index];
+        view.showing = kept
+            .last_private
+            .filter(|with| view.private(*with).is_some());
     }
     executor.run(update::start(&mut app));
     if offline {
@@ -106,6 +117,8 @@ pub async fn run(ctx: &Context) -> Result<(), CliError> {
         groups: app.groups.iter().map(|v| v.group.clone()).collect(),
         last_group: app.active_group().map(|v| v.group.id),
         side_pane: app.side_pane,
+        privates: app.kept_privates(),
+        last_private: app.active_group().and_then(|v| v.showing),
     });
     let saved = marks.save(app.read_marks()).and(kept);
     drop(terminal);

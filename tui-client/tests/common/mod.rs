@@ -273,3 +273,20 @@ pub async fn account(
         .await?;
     Ok((ApiClient::new(server, Some(auth.token))?, auth.user.id))
 }
+
+/// A group `name` made by `creator`, with `member` added.
+pub async fn group_with(
+    creator: &quid_client::api::ApiClient,
+    name: &str,
+    member: &str,
+) -> Result<quid_shared::Id, Box<dyn std::error::Error>> {
+    let group = creator
+        .create_group(&quid_shared::CreateGroup {
+            name: name.into(),
+            description: None,
+        })
+        .await?
+        .id;
+    creator.add_member(group, member).await?;
+    Ok(group)
+}

@@ -3,42 +3,18 @@
 //! connected, a member change line and who is typing; and search results in the pane.
 
 use quid_shared::{MemberChange, MessageKind};
+
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::super::app::App;
+use super::super::app::{App, Buffer};
 use super::super::fixtures::*;
 use super::super::update::update;
-use super::draw;
 use crate::tui::event::{ApiOutcome, Event};
 use crate::ws::{ConnState, WsEvent};
 
-fn render(app: &App) -> Terminal<TestBackend> {
-    let (w, h) = app.size;
-    let mut terminal = match Terminal::new(TestBackend::new(w, h)) {
-        Ok(t) => t,
-        Err(e) => panic!("test backend: {e}"),
-    };
-    if let Err(e) = terminal.draw(|frame| draw(frame, app)) {
-        panic!("draw: {e}");
-    }
-    terminal
-}
-
 fn net(app: &mut App, event: WsEvent) {
     update(app, Event::Net(event));
-}
-
-fn change(
-    of: i64,
-    seq: i64,
-    kind: MessageKind,
-    who: quid_shared::UserRef,
-    content: &str,
-) -> quid_shared::Message {
-    let mut m = message(&group(1, "team", 0), seq, kind, Some(who), content);
-    m.meta = serde_json::json!({ "of": of, "on": true });
-    m
 }
 
 /// The team at 80×24 with everything the chat now shows about messages and people.
@@ -175,7 +151,78 @@ fn private_conversation_at_80x24() {
     );
     let terminal = render(&app);
     insta::assert_snapshot!(terminal.backend());
-    // a click on the line under the group stays in it; the next row is ops
-    assert_eq!(super::group_at(&app, 3, 2), Some(0));
-    assert_eq!(super::group_at(&app, 3, 3), Some(1));
+    // a click on the line under the group opens the private buffer; the next row is ops
+    let with_bob = Some(bob().id);
+    assert_eq!(
+        super::buffer_at(&app, 3, 2),
+        Some(Buffer {
+            group: 0,
+            with: with_bob
+        })
+    );
+    assert_eq!(
+        super::buffer_at(&app, 3, 3),
+        Some(Buffer {
+            group: 1,
+            with: None
+        })
+    );
+    // back in the group, a new message from bob counts under his buffer, as a mention
+    update(
+        &mut app,
+        Event::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('1'),
+            crossterm::event::KeyModifiers::ALT,
+        )),
+    );
+    net(
+        &mut app,
+        WsEvent::Message(private(&team, 4, bob(), &alice(), "lunch?")),
+    );
+    insta::assert_snapshot!("private_buffer_unread", render(&app).backend());
+}
+
+/// The input row of a screen as the terminal shows it: a wide emoji hides the cell
+/// after it.
+fn input_row(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let y = buffer.area.height - 2;
+    let mut row = String::new();
+    let mut x = 0;
+    while x < buffer.area.width {
+        let symbol = buffer[(x, y)].symbol();
+        row.push_str(symbol);
+        x += u16::try_from(crate::tui::graphemes::text_width(symbol).max(1)).unwrap_or(1);
+    }
+    row
+}
+
+/// A flag and a family emoji typed one code point at a time, as the terminal sends them,
+/// show as two emoji of two columns each, with no stray cells; the cursor steps over each
+/// in one move and stands in the column of the character it is before.
+#[test]
+fn emoji_in_the_input_at_80x24() {
+    let mut app = App::new(alice(), vec![group(1, "team", 0)], (80, 24));
+    type_text(&mut app, "🇫🇷 👨‍👩‍👧 ok");
+    let mut terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    // prompt (3 columns), then 🇫🇷 (2), space, 👨‍👩‍👧 (2), space, o, k
+    assert_eq!(input_row(&terminal).trim_end(), " › 🇫🇷 👨‍👩‍👧 ok");
+    terminal.backend_mut().assert_cursor_position((3 + 8, 22));
+    let left = Event::Key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Left,
+    ));
+    for column in [7, 6, 5, 3, 2, 0, 0] {
+        update(&mut app, left.clone());
+        let mut terminal = render(&app);
+        assert_eq!(input_row(&terminal).trim_end(), " › 🇫🇷 👨‍👩‍👧 ok");
+        terminal
+            .backend_mut()
+            .assert_cursor_position((3 + column, 22));
+    }
+    // typed in the middle, the text moves right as a whole
+    type_text(&mut app, "🇫🇷");
+    let mut terminal = render(&app);
+    assert_eq!(input_row(&terminal).trim_end(), " › 🇫🇷🇫🇷 👨‍👩‍👧 ok");
+    terminal.backend_mut().assert_cursor_position((3 + 2, 22));
 }

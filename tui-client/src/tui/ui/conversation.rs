@@ -9,8 +9,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::super::app::{App, GroupView, mention_ranges};
+use super::super::app::{App, GroupView};
 use super::wrap::wrap;
+use crate::notify::mention_ranges;
 use crate::present::Announcement;
 use crate::{present, timefmt};
 
@@ -27,7 +28,7 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
                 format!(" #{}", view.group.name),
                 Style::default().add_modifier(Modifier::BOLD),
             )];
-            if let Some(other) = &view.query {
+            if let Some(other) = view.query() {
                 spans.push(Span::styled(
                     format!(
                         " → {} (private; /query alone for the group)",
@@ -48,18 +49,7 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
                 spans.push(Span::raw(format!(" — {about}")));
             }
             // connected members first-class: `●bob` online, `bob` not
-            let members: Vec<String> = view
-                .group
-                .members
-                .iter()
-                .map(|m| {
-                    if view.online.contains(&m.id) {
-                        format!("●{}", m.username)
-                    } else {
-                        m.username.clone()
-                    }
-                })
-                .collect();
+            let members = view.member_names();
             spans.push(Span::styled(format!("  ({})", members.join(", ")), DIM));
             Line::from(spans)
         }
@@ -131,14 +121,29 @@ fn lines_marked(
             DIM,
         )));
     }
-    let sending = app.outbox.iter().any(|o| o.group == view.group.id);
+    // what is typing and sending shows in the buffer it is for
+    let here = |user: Option<&str>| match (view.query(), user) {
+        (Some(other), user) => user == Some(other.username.as_str()),
+        (None, None) => true,
+        (None, Some(name)) => !view.privates.iter().any(|p| p.with.username == name),
+    };
+    let outbox: Vec<_> = app
+        .outbox
+        .iter()
+        .filter(|o| o.group == view.group.id && here(o.to.as_deref()))
+        .collect();
+    let sending = !outbox.is_empty();
     if view.messages.is_empty() && !view.has_older && !sending {
         lines.push(Line::from(Span::styled(
             "  no messages yet: say hello",
             DIM,
         )));
     }
-    let first_unread = view.marker.and_then(|marker| {
+    let marker = match view.showing.and_then(|with| view.private(with)) {
+        Some(conversation) => conversation.marker,
+        None => view.marker,
+    };
+    let first_unread = marker.and_then(|marker| {
         view.messages
             .iter()
             .map(|m| m.seq)
@@ -184,6 +189,7 @@ fn lines_marked(
     let typing: Vec<String> = view
         .typing
         .iter()
+        .filter(|t| here(t.private.then_some(t.user.as_str())))
         .map(|t| {
             if t.private {
                 format!("{} (to you)", t.user)
@@ -199,7 +205,7 @@ fn lines_marked(
             DIM.add_modifier(Modifier::ITALIC),
         )));
     }
-    for outgoing in app.outbox.iter().filter(|o| o.group == view.group.id) {
+    for outgoing in outbox {
         let to = outgoing
             .to
             .as_deref()

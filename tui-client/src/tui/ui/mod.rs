@@ -23,9 +23,8 @@ mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
-use ratatui::text::Span;
 
-use super::app::App;
+use super::app::{App, Buffer};
 
 /// Width of the group list, border included.
 const GROUPS_WIDTH: u16 = 22;
@@ -46,13 +45,8 @@ struct Areas {
 
 fn areas(app: &App, screen: Rect) -> Areas {
     // Long lines wrap in the input: count the rows they take (prompt excluded).
-    let text_width = usize::from(screen.width.saturating_sub(input::PROMPT_WIDTH).max(1));
-    let rows: usize = app
-        .input
-        .lines()
-        .iter()
-        .map(|line| Span::raw(line.as_str()).width().div_ceil(text_width).max(1))
-        .sum();
+    let text_width = screen.width.saturating_sub(input::PROMPT_WIDTH);
+    let rows = input::Wrapped::new(&app.input, text_width).height();
     let input_lines = u16::try_from(rows)
         .unwrap_or(INPUT_MAX_LINES)
         .clamp(1, INPUT_MAX_LINES);
@@ -143,9 +137,9 @@ pub fn conversation_lines(app: &App, index: usize, width: u16) -> usize {
     conversation::line_count(app, index, width)
 }
 
-/// Which group a click at (`column`, `row`) lands on, if any: only the rows of the group
-/// list below its title, and only those that show a group.
-pub fn group_at(app: &App, column: u16, row: u16) -> Option<usize> {
+/// Which buffer a click at (`column`, `row`) lands on, if any: only the rows of the
+/// group list below its title, and only those that show a buffer.
+pub fn buffer_at(app: &App, column: u16, row: u16) -> Option<Buffer> {
     let screen = Rect::new(0, 0, app.size.0, app.size.1);
     let list = areas(app, screen).groups;
     let first_row = list.y.saturating_add(1);
@@ -153,21 +147,7 @@ pub fn group_at(app: &App, column: u16, row: u16) -> Option<usize> {
         return None;
     }
     let skip = groups::first_shown(app, list.height);
-    let mut shown_row = usize::from(row - first_row);
-    // the line of an open private conversation sits under the open group: it is the
-    // open group, and the groups below it are one row further down
-    if let Some(active) = app.active
-        && app.groups.get(active).is_some_and(|v| v.query.is_some())
-        && active >= skip
-    {
-        let under = active - skip + 1;
-        if shown_row == under {
-            return Some(active);
-        }
-        if shown_row > under {
-            shown_row -= 1;
-        }
-    }
-    let index = shown_row + skip;
-    (index < app.groups.len()).then_some(index)
+    app.buffers()
+        .get(usize::from(row - first_row) + skip)
+        .copied()
 }

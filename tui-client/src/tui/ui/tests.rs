@@ -8,25 +8,8 @@ use ratatui::style::Color;
 use super::super::app::{App, PaneData, PaneFocus};
 use super::super::fixtures::*;
 use super::super::update::update;
-use super::draw;
 use crate::tui::event::Event;
 use crate::ws::{ConnState, WsEvent};
-
-fn render(app: &App) -> Terminal<TestBackend> {
-    let (w, h) = app.size;
-    let mut terminal = match Terminal::new(TestBackend::new(w, h)) {
-        Ok(t) => t,
-        Err(e) => panic!("test backend: {e}"),
-    };
-    if let Err(e) = terminal.draw(|frame| draw(frame, app)) {
-        panic!("draw: {e}");
-    }
-    terminal
-}
-
-fn deliver(app: &mut App, message: quid_shared::Message) {
-    update(app, Event::Net(WsEvent::Message(message)));
-}
 
 fn connected(app: &mut App) {
     update(app, Event::Net(WsEvent::State(ConnState::Connected)));
@@ -252,24 +235,24 @@ fn help_scrolls_at_80x24() {
     update(&mut app, key(KeyCode::F(1)));
     let top = rows(&render(&app)).join("\n");
     assert!(top.contains("Keys") && top.contains("send the message"));
-    assert!(top.contains("1-22 of 44"), "says there is more:\n{top}");
+    assert!(top.contains("1-22 of 45"), "says there is more:\n{top}");
     assert!(!top.contains("/quit"));
 
     update(&mut app, key(KeyCode::PageDown));
     let paged = rows(&render(&app)).join("\n");
-    assert!(paged.contains("/quit"), "{paged}");
+    assert!(paged.contains("/reconnect"), "{paged}");
     update(&mut app, key(KeyCode::PageDown));
-    assert_eq!(app.help_scroll, 22, "stops at the end");
+    assert_eq!(app.help_scroll, 23, "stops at the end");
     let terminal = render(&app);
     let end = rows(&terminal).join("\n");
     assert!(end.contains("/quit") && end.contains("//text sends a message"));
     insta::assert_snapshot!(terminal.backend());
     update(&mut app, key(KeyCode::Up));
-    assert_eq!(app.help_scroll, 21);
+    assert_eq!(app.help_scroll, 22);
     update(&mut app, key(KeyCode::Home));
     assert_eq!(app.help_scroll, 0);
     update(&mut app, key(KeyCode::End));
-    assert_eq!(app.help_scroll, 22);
+    assert_eq!(app.help_scroll, 23);
     update(&mut app, key(KeyCode::Esc));
     assert!(!app.show_help);
 }

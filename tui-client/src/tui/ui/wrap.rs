@@ -2,10 +2,13 @@
 //! text instead of running back under the time column (as in weechat and irssi). Text is
 //! cut and measured by grapheme cluster, so a flag or a ZWJ emoji is never split.
 
+use std::ops::Range;
+
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
+
+use super::super::graphemes::grapheme_width;
 
 /// Wraps one styled line to `width` columns; continuation lines start with `indent`
 /// spaces. Breaks at the last space that fits, else mid-word.
@@ -16,64 +19,60 @@ pub fn wrap(spans: Vec<Span<'static>>, width: u16, indent: u16) -> Vec<Line<'sta
         .iter()
         .flat_map(|span| span.content.graphemes(true).map(move |g| (g, span.style)))
         .collect();
-    let mut rows: Vec<Vec<(&str, Style)>> = Vec::new();
-    let mut current: Vec<(&str, Style)> = Vec::new();
+    let graphemes: Vec<&str> = cells.iter().map(|(g, _)| *g).collect();
+    rows(&graphemes, width, indent)
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| to_line(&cells[row], if i == 0 { 0 } else { indent }))
+        .collect()
+}
+
+/// Where a line of `graphemes` breaks at `width` columns (continuation rows `indent`
+/// columns narrower): the graphemes each row shows. A row ends at the last space that
+/// fits — the space is shown on neither row — else mid-word.
+pub fn rows(graphemes: &[&str], width: usize, indent: usize) -> Vec<Range<usize>> {
+    let mut rows = Vec::new();
+    let mut start = 0;
     let mut used = 0;
-    for cell in cells {
-        let w = grapheme_width(cell.0);
+    for (i, g) in graphemes.iter().enumerate() {
+        let w = grapheme_width(g);
         let room = if rows.is_empty() {
             width
         } else {
             width - indent
         };
-        if used + w > room && !current.is_empty() {
-            let split = current
+        if used + w > room && i > start {
+            let space = graphemes[start + 1..i]
                 .iter()
-                .rposition(|(g, _)| *g == " ")
-                .filter(|&i| i > 0);
-            let rest = match split {
-                Some(i) => {
-                    let rest = current.split_off(i + 1);
-                    current.pop();
-                    rest
+                .rposition(|g| *g == " ")
+                .map(|k| start + 1 + k);
+            match space {
+                Some(at) => {
+                    rows.push(start..at);
+                    start = at + 1;
                 }
-                None => Vec::new(),
-            };
-            rows.push(std::mem::replace(&mut current, rest));
-            used = current.iter().map(|(g, _)| grapheme_width(g)).sum();
+                None => {
+                    rows.push(start..i);
+                    start = i;
+                }
+            }
+            used = graphemes[start..i].iter().map(|g| grapheme_width(g)).sum();
         }
-        current.push(cell);
         used += w;
     }
-    rows.push(current);
-    rows.into_iter()
-        .enumerate()
-        .map(|(i, row)| to_line(row, if i == 0 { 0 } else { indent }))
-        .collect()
-}
-
-/// Columns a grapheme cluster takes on screen: a flag or a ZWJ sequence is one emoji,
-/// two columns wide, not the sum of its code points.
-pub fn grapheme_width(g: &str) -> usize {
-    if g.chars().count() > 1 && g.chars().any(|c| c == '\u{200d}' || is_regional(c)) {
-        return 2;
-    }
-    g.width()
-}
-
-fn is_regional(c: char) -> bool {
-    ('\u{1f1e6}'..='\u{1f1ff}').contains(&c)
+    rows.push(start..graphemes.len());
+    rows
 }
 
 /// Joins runs of equally styled characters back into spans.
-fn to_line(row: Vec<(&str, Style)>, indent: usize) -> Line<'static> {
+fn to_line(row: &[(&str, Style)], indent: usize) -> Line<'static> {
     let mut spans: Vec<Span<'static>> = Vec::new();
     if indent > 0 {
         spans.push(Span::raw(" ".repeat(indent)));
     }
     let mut text = String::new();
     let mut style = None;
-    for (c, s) in row {
+    for &(c, s) in row {
         if style.is_some_and(|current| current != s) {
             spans.push(Span::styled(
                 std::mem::take(&mut text),
@@ -107,11 +106,9 @@ mod tests {
         );
     }
 
-    /// Flags and ZWJ sequences are measured and cut as one emoji of two columns.
+    /// Flags and ZWJ sequences are cut as one emoji of two columns.
     #[test]
     fn emoji_are_cut_whole() {
-        assert_eq!(grapheme_width("🇫🇷"), 2);
-        assert_eq!(grapheme_width("👨‍👩‍👧"), 2);
         let lines = wrap(vec![Span::raw("🇫🇷🇫🇷👨‍👩‍👧")], 4, 0);
         assert_eq!(texts(&lines), vec!["🇫🇷🇫🇷", "👨‍👩‍👧"]);
     }

@@ -1,10 +1,11 @@
 //! What each `/command` does to the chat and which requests it makes.
 
+use super::super::app::Buffer;
 use super::super::app::{App, Outgoing, PaneData, PaneFocus};
 use super::super::commands::Command;
 use super::super::effects::{ApiRequest, Effect};
 use super::super::event::RequestError;
-use super::{pane_requests, switch_to};
+use super::{open_group, pane_requests, switch_to, switch_to_buffer};
 use crate::api::{ApiError, find_group};
 use crate::ws::WsCommand;
 
@@ -32,6 +33,7 @@ pub fn apply(app: &mut App, command: Command) -> Vec<Effect> {
         Command::Kick(username) => kick(app, &username),
         Command::Msg { to, text } => send(app, text, Some(to)),
         Command::Query { to, text } => query(app, to, text),
+        Command::Close(with) => close(app, with.as_deref()),
         Command::Commitments => show_pane(app, PaneFocus::Commitments),
         Command::Liabilities => show_pane(app, PaneFocus::Liabilities),
         Command::WhatIf(text) => whatif(app, text),
@@ -173,14 +175,14 @@ fn whatif(app: &mut App, text: Option<String>) -> Vec<Effect> {
     }
 }
 
+/// `/query bob`: opens the private conversation with bob, a buffer of its own, and shows
+/// it; `/query` alone goes back to the whole group.
 fn query(app: &mut App, to: Option<String>, text: Option<String>) -> Vec<Effect> {
-    let Some(view) = app.active_group_mut() else {
+    let (Some(group), Some(view)) = (app.active, app.active_group()) else {
         return no_group(app);
     };
     let Some(name) = to else {
-        view.query = None;
-        view.scroll = 0;
-        return Vec::new();
+        return switch_to(app, group);
     };
     let Some(member) = view
         .group
@@ -192,11 +194,60 @@ fn query(app: &mut App, to: Option<String>, text: Option<String>) -> Vec<Effect>
         app.error(format!("{name} is not a member of this group"));
         return Vec::new();
     };
-    view.query = Some(member.clone());
-    view.scroll = 0;
-    match text {
-        Some(text) => send(app, text, Some(member.username)),
-        None => Vec::new(),
+    if member.id == app.me.id {
+        app.error("a private conversation is with someone else");
+        return Vec::new();
+    }
+    let me = app.me.id;
+    app.groups[group].open_private(member.clone(), me);
+    let mut effects = switch_to_buffer(
+        app,
+        Buffer {
+            group,
+            with: Some(member.id),
+        },
+    );
+    if let Some(text) = text {
+        effects.extend(send(app, text, Some(member.username)));
+    }
+    effects
+}
+
+/// `/close [bob]`: closes a private conversation of the group on screen (the one on
+/// screen by default); its messages show in the group again.
+fn close(app: &mut App, with: Option<&str>) -> Vec<Effect> {
+    let Some(view) = app.active_group_mut() else {
+        return no_group(app);
+    };
+    let found = match with {
+        None => view.showing,
+        Some(name) => view
+            .privates
+            .iter()
+            .find(|p| p.with.username.eq_ignore_ascii_case(name))
+            .map(|p| p.with.id),
+    };
+    let was_showing = view.showing.is_some() && view.showing == found;
+    match found.and_then(|with| view.close_private(with)) {
+        Some(closed) => {
+            view.scroll = 0;
+            app.notify(format!(
+                "closed the private conversation with {}",
+                closed.with.username
+            ));
+            if was_showing {
+                return open_group(app);
+            }
+            Vec::new()
+        }
+        None => {
+            app.error(match with {
+                Some(name) => format!("no private conversation with {name} here"),
+                None => "no private conversation on screen: /close USER (/leave leaves a group)"
+                    .to_owned(),
+            });
+            Vec::new()
+        }
     }
 }
 
@@ -204,18 +255,7 @@ fn names(app: &mut App) -> Vec<Effect> {
     let Some(view) = app.active_group() else {
         return no_group(app);
     };
-    let names: Vec<String> = view
-        .group
-        .members
-        .iter()
-        .map(|m| {
-            if view.online.contains(&m.id) {
-                format!("●{}", m.username)
-            } else {
-                m.username.clone()
-            }
-        })
-        .collect();
+    let names = view.member_names();
     let online = view.online.len();
     let text = format!(
         "{} members, {online} connected: {}",

@@ -2,13 +2,13 @@
 //! groups, recalling history and completing names.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use ratatui_textarea::{CursorMove, Input};
 
-use super::super::app::{App, Completion, new_input};
+use super::super::app::{App, Buffer, Completion};
 use super::super::commands::{self, Command, candidates, word_before};
 use super::super::effects::{ApiRequest, Effect};
+use super::super::input::InputLine;
 use super::super::ui;
-use super::{command, switch_to, toggle_pane};
+use super::{command, switch_to_buffer, toggle_pane};
 
 /// Lines one mouse-wheel notch scrolls.
 const WHEEL_LINES: usize = 3;
@@ -38,7 +38,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             app.notice = None;
             app.show_help = false;
             if app.editing.take().is_some() {
-                app.input = new_input();
+                app.input = InputLine::default();
             }
         }
         // Ctrl+R is redo in the input; while waiting to reconnect it connects now
@@ -64,15 +64,11 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('a') if alt => return next_activity(app),
         KeyCode::Char(c @ '0'..='9') if alt => {
             let n = c.to_digit(10).map_or(0, |d| d as usize);
-            return switch_to(app, if n == 0 { 9 } else { n - 1 });
-        }
-        // ratatui-textarea undoes with Ctrl+U and has nothing on Ctrl+Z; the usual keys
-        // win: Ctrl+U deletes to the start of the line (as in readline), Ctrl+Z undoes.
-        KeyCode::Char('u') if ctrl && !alt => {
-            app.input.delete_line_by_head();
-        }
-        KeyCode::Char('z') if ctrl && !alt => {
-            app.input.undo();
+            let index = if n == 0 { 9 } else { n - 1 };
+            return match app.buffers().get(index) {
+                Some(buffer) => switch_to_buffer(app, *buffer),
+                None => Vec::new(),
+            };
         }
         KeyCode::Char('n') if ctrl => return cycle_group(app, 1),
         KeyCode::Char('p') if ctrl => return cycle_group(app, -1),
@@ -82,10 +78,10 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Down if ctrl => recall(app, 1),
         // as in other chats: Up on an empty input edits my last message here
         KeyCode::Up if input_empty && app.history.browsing.is_none() && start_edit(app) => {}
-        KeyCode::Up if app.input.cursor().0 == 0 => recall(app, -1),
-        KeyCode::Down if app.input.cursor().0 + 1 >= app.input.lines().len() => recall(app, 1),
+        KeyCode::Up if app.input.row() == 0 => recall(app, -1),
+        KeyCode::Down if app.input.row() + 1 >= app.input.line_count() => recall(app, 1),
         _ => {
-            app.input.input(Input::from(key));
+            app.input.handle(key);
             if matches!(key.code, KeyCode::Char(_)) && !ctrl && !alt {
                 return super::live::typing(app);
             }
@@ -98,7 +94,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 pub fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
     app.completion = None;
     app.input
-        .insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
+        .insert_str(&text.replace("\r\n", "\n").replace('\r', "\n"));
     Vec::new()
 }
 
@@ -119,11 +115,12 @@ pub fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
             scroll_down(app, WHEEL_LINES);
             Vec::new()
         }
-        MouseEventKind::Down(MouseButton::Left) => match ui::group_at(app, mouse.column, mouse.row)
-        {
-            Some(index) => switch_to(app, index),
-            None => Vec::new(),
-        },
+        MouseEventKind::Down(MouseButton::Left) => {
+            match ui::buffer_at(app, mouse.column, mouse.row) {
+                Some(buffer) => switch_to_buffer(app, buffer),
+                None => Vec::new(),
+            }
+        }
         _ => Vec::new(),
     }
 }
@@ -152,7 +149,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     if let Some((group, seq)) = app.editing.take() {
-        app.input = new_input();
+        app.input = InputLine::default();
         return vec![Effect::Api(ApiRequest::Edit {
             group,
             seq,
@@ -165,7 +162,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     remember(app, &text);
-    app.input = new_input();
+    app.input = InputLine::default();
     match parsed {
         Some(Ok(cmd)) => command::apply(app, cmd),
         Some(Err(_)) => Vec::new(),
@@ -173,7 +170,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
             let content = text.strip_prefix('/').unwrap_or(&text).to_owned();
             let to = app
                 .active_group()
-                .and_then(|v| v.query.as_ref())
+                .and_then(|v| v.query())
                 .map(|u| u.username.clone());
             command::send(app, content, to)
         }
@@ -213,7 +210,7 @@ fn recall(app: &mut App, step: i32) {
     let last = history.entries.len() - 1;
     let next = match (history.browsing, step < 0) {
         (None, true) => {
-            history.draft = Some(app.input.lines().join("\n"));
+            history.draft = Some(app.input.text().to_owned());
             Some(last)
         }
         (None, false) => return,
@@ -231,25 +228,23 @@ fn recall(app: &mut App, step: i32) {
 
 /// Replaces the input's text, cursor at the end.
 pub fn set_input(app: &mut App, text: &str) {
-    let mut input = new_input();
-    input.insert_str(text);
-    input.move_cursor(CursorMove::Bottom);
-    input.move_cursor(CursorMove::End);
-    app.input = input;
+    app.input = InputLine::with_text(text);
 }
 
 /// Tab: complete the word before the cursor; again to cycle through the candidates.
 fn complete(app: &mut App) {
-    let (row, col) = (app.input.cursor().0, app.input.cursor().1);
-    let Some(line) = app.input.lines().get(row).cloned() else {
-        return;
+    let line_range = app.input.current_line();
+    let line = app.input.text()[line_range.clone()].to_owned();
+    let cursor = app.input.cursor() - line_range.start;
+    let replace = |app: &mut App, start: usize, with: &str| {
+        let at = line_range.start;
+        app.input.replace(at + start..at + cursor, with);
     };
-    let cursor = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
     if let Some(done) = &mut app.completion {
         done.index = (done.index + 1) % done.candidates.len().max(1);
         let start = done.start;
         if let Some(candidate) = done.candidates.get(done.index).cloned() {
-            replace_word(app, &line, start, cursor, &candidate);
+            replace(app, start, &candidate);
         }
         return;
     }
@@ -270,7 +265,7 @@ fn complete(app: &mut App) {
         [] => {}
         [one] => {
             let one = one.clone();
-            replace_word(app, &line, start, cursor, &one);
+            replace(app, start, &one);
         }
         many => {
             app.notify(many.join("  "));
@@ -280,26 +275,9 @@ fn complete(app: &mut App) {
                 candidates: many.to_vec(),
                 index: 0,
             });
-            replace_word(app, &line, start, cursor, &first);
+            replace(app, start, &first);
         }
     }
-}
-
-fn replace_word(app: &mut App, line: &str, start: usize, cursor: usize, with: &str) {
-    let row = app.input.cursor().0;
-    let mut lines: Vec<String> = app.input.lines().to_vec();
-    let new_line = format!("{}{with}{}", &line[..start], &line[cursor..]);
-    let new_col = line[..start].chars().count() + with.chars().count();
-    if let Some(slot) = lines.get_mut(row) {
-        *slot = new_line;
-    }
-    let mut input = new_input();
-    input.insert_str(lines.join("\n"));
-    input.move_cursor(CursorMove::Jump(
-        u16::try_from(row).unwrap_or(u16::MAX),
-        u16::try_from(new_col).unwrap_or(u16::MAX),
-    ));
-    app.input = input;
 }
 
 /// Up / Down, PgUp / PgDn, Home / End move the help window while it is shown; returns
@@ -373,18 +351,28 @@ fn scroll_down(app: &mut App, lines: usize) {
     }
 }
 
-/// Alt+A: the next group with unread messages, mentions first.
+/// Alt+A: the next buffer with unread messages, mentions first (a private message to me
+/// is one), then commitment changes.
 fn next_activity(app: &mut App) -> Vec<Effect> {
-    let count = app.groups.len();
-    let start = app.active.unwrap_or(0);
-    let order = (1..=count).map(|k| (start + k) % count);
+    let buffers = app.buffers();
+    let count = buffers.len();
+    let start = app
+        .active_buffer()
+        .and_then(|b| buffers.iter().position(|x| *x == b))
+        .unwrap_or(0);
+    let order: Vec<Buffer> = (1..=count).map(|k| buffers[(start + k) % count]).collect();
     let target = order
-        .clone()
-        .find(|&i| app.groups[i].mentioned)
-        .or_else(|| order.clone().find(|&i| app.groups[i].unread > 0))
-        .or_else(|| order.clone().find(|&i| app.groups[i].pane_stale));
+        .iter()
+        .find(|b| app.activity(**b).1)
+        .or_else(|| order.iter().find(|b| app.activity(**b).0 > 0))
+        .or_else(|| {
+            order
+                .iter()
+                .find(|b| b.with.is_none() && app.groups[b.group].pane_stale)
+        })
+        .copied();
     match target {
-        Some(index) => switch_to(app, index),
+        Some(buffer) => switch_to_buffer(app, buffer),
         None => {
             app.notify("no activity elsewhere");
             Vec::new()
@@ -392,12 +380,17 @@ fn next_activity(app: &mut App) -> Vec<Effect> {
     }
 }
 
+/// The next (+1) or previous (-1) buffer, round the list.
 fn cycle_group(app: &mut App, step: isize) -> Vec<Effect> {
-    let count = app.groups.len();
+    let buffers = app.buffers();
+    let count = buffers.len();
     if count == 0 {
         return Vec::new();
     }
-    let current = app.active.unwrap_or(0) as isize;
+    let current = app
+        .active_buffer()
+        .and_then(|b| buffers.iter().position(|x| *x == b))
+        .unwrap_or(0) as isize;
     let next = (current + step).rem_euclid(count as isize) as usize;
-    switch_to(app, next)
+    switch_to_buffer(app, buffers[next])
 }

@@ -96,7 +96,7 @@ pub(super) fn typing(app: &mut App) -> Vec<Effect> {
     }
     let Some((group, to)) = app
         .active_group()
-        .map(|v| (v.group.id, v.query.as_ref().map(|u| u.username.clone())))
+        .map(|v| (v.group.id, v.query().map(|u| u.username.clone())))
     else {
         return Vec::new();
     };
@@ -117,7 +117,12 @@ pub(super) fn read_position(app: &mut App) -> Vec<Effect> {
     let Some(view) = app.active_group_mut() else {
         return Vec::new();
     };
-    let read = view.read_upto.max(view.last_seq());
+    // the group is read to its end only while it is on screen (not one of its private
+    // conversations)
+    let read = match view.showing {
+        Some(_) => view.read_upto,
+        None => view.read_upto.max(view.last_seq()),
+    };
     if read <= view.read_sent {
         return Vec::new();
     }

@@ -4,19 +4,15 @@
 //! Keys, mouse and paste live in `keys`, `/commands` in `command`, frames about people
 //! and read positions in `live`; messages and HTTP results are handled here.
 
-#[cfg(test)]
-mod chat_tests;
 mod command;
 mod keys;
 mod live;
-#[cfg(test)]
-mod people_tests;
 #[cfg(test)]
 mod tests;
 
 use quid_shared::{Group, Id, Message, MessageKind};
 
-use super::app::{App, GroupView, PaneData};
+use super::app::{App, Buffer, GroupView, PaneData};
 use super::effects::{ApiRequest, Effect};
 use super::event::{ApiOutcome, Event, RequestError};
 use super::ui;
@@ -163,20 +159,23 @@ fn on_message(app: &mut App, message: Message) -> Vec<Effect> {
     effects
 }
 
-/// Stores a message in group `index`: unread counts, mentions, clarification state, and
-/// the side pane's freshness.
+/// Stores a message in group `index`: unread counts (the group's, or those of the private
+/// conversation it belongs to), mentions, clarification state, and the side pane's
+/// freshness.
 fn record_message(app: &mut App, index: usize, message: Message) -> Vec<Effect> {
     let me = app.me.id;
-    let mentioned = app.mentions_me(&message);
+    let concerns_me = crate::notify::concerns(&message, &app.me);
     let level = app.notify_level(&app.groups[index].group);
     let rings = match level {
         NotifyLevel::All => !message.kind.is_change(),
-        NotifyLevel::Mentions => crate::notify::concerns(&message, &app.me),
+        NotifyLevel::Mentions => concerns_me,
         NotifyLevel::None => false,
     };
     let is_active = app.active == Some(index);
     let pane_open = app.side_pane;
     let view = &mut app.groups[index];
+    let private = view.private_of(&message, me);
+    let on_screen = is_active && view.showing == private;
     let (seq, kind) = (message.seq, message.kind);
     let mine = message.author.as_ref().is_some_and(|a| a.id == me);
     let clarification_for_me =
@@ -196,19 +195,39 @@ fn record_message(app: &mut App, index: usize, message: Message) -> Vec<Effect> 
     } else if answers_clarification && view.pending_clarification.is_some_and(|p| seq > p) {
         view.pending_clarification = None;
     }
-    let unseen = seq > view.read_upto;
+    let unseen = match private.and_then(|with| view.private(with)) {
+        Some(conversation) => seq > conversation.read_upto,
+        None => seq > view.read_upto,
+    };
     if unseen && !mine && rings {
         app.ring = true;
     }
     let view = &mut app.groups[index];
+    if let Some(with) = private {
+        // the server counted it in the group's unread: it counts here instead
+        if !mine && seq > view.read_upto && seq <= view.counted_upto {
+            view.unread = view.unread.saturating_sub(1);
+        }
+        if let Some(conversation) = view.private_mut(with)
+            && unseen
+        {
+            if on_screen {
+                conversation.read_upto = seq;
+            } else if !mine {
+                conversation.unread += 1;
+                conversation.alerts += usize::from(rings);
+            }
+        }
+        return Vec::new();
+    }
     if unseen {
-        if is_active {
+        if on_screen {
             view.read_upto = seq;
         } else if !mine {
             if seq > view.counted_upto {
                 view.unread += 1;
             }
-            view.mentioned |= mentioned;
+            view.mentioned |= concerns_me;
             if rings {
                 view.alerts += 1;
             }
@@ -483,36 +502,69 @@ fn remove_group(app: &mut App, group: Id, how: Departure) -> Vec<Effect> {
     effects
 }
 
-/// Makes group `index` the one on screen: marks the one left as read and places the
-/// read marker in the one entered.
+/// Makes group `index` the buffer on screen.
 pub fn switch_to(app: &mut App, index: usize) -> Vec<Effect> {
-    if index >= app.groups.len() || app.active == Some(index) {
+    switch_to_buffer(
+        app,
+        Buffer {
+            group: index,
+            with: None,
+        },
+    )
+}
+
+/// Makes `to` the buffer on screen: marks the one left as read and places the read
+/// marker in the one entered.
+pub fn switch_to_buffer(app: &mut App, to: Buffer) -> Vec<Effect> {
+    let exists = app
+        .groups
+        .get(to.group)
+        .is_some_and(|view| to.with.is_none_or(|with| view.private(with).is_some()));
+    if !exists || app.active_buffer() == Some(to) {
         return Vec::new();
     }
-    // Chosen by the user: what they type next is for this group.
+    // Chosen by the user: what they type next is for this buffer.
     app.displaced_from = None;
     if let Some(old) = app.active_group_mut() {
-        old.read_upto = old.read_upto.max(old.last_seq());
-        old.marker = None;
+        let last = old.last_seq();
+        match old.showing.and_then(|with| old.private_mut(with)) {
+            Some(conversation) => {
+                conversation.read_upto = conversation.read_upto.max(last);
+                conversation.marker = None;
+            }
+            None => {
+                old.read_upto = old.read_upto.max(last);
+                old.marker = None;
+            }
+        }
         old.scroll = 0;
     }
-    app.active = Some(index);
+    app.active = Some(to.group);
+    app.groups[to.group].showing = to.with;
     open_group(app)
 }
 
-/// Bookkeeping when a group comes on screen.
+/// Bookkeeping when a buffer comes on screen.
 fn open_group(app: &mut App) -> Vec<Effect> {
     let pane_open = app.side_pane;
     app.pane_scroll = 0;
     let Some(view) = app.active_group_mut() else {
         return Vec::new();
     };
-    // a marker restored from an earlier run stays until the group is left
-    view.marker = (view.unread > 0).then_some(view.read_upto).or(view.marker);
-    view.unread = 0;
-    view.alerts = 0;
-    view.mentioned = false;
-    view.read_upto = view.read_upto.max(view.last_seq());
+    let last = view.last_seq();
+    if let Some(conversation) = view.showing.and_then(|with| view.private_mut(with)) {
+        conversation.marker = (conversation.unread > 0).then_some(conversation.read_upto);
+        conversation.unread = 0;
+        conversation.alerts = 0;
+        conversation.read_upto = conversation.read_upto.max(last);
+    } else {
+        // a marker restored from an earlier run stays until the group is left
+        view.marker = (view.unread > 0).then_some(view.read_upto).or(view.marker);
+        view.unread = 0;
+        view.alerts = 0;
+        view.mentioned = false;
+        view.read_upto = view.read_upto.max(last);
+    }
     if pane_open {
         view.pane_stale = false;
         return pane_requests(view.group.id);

@@ -1,54 +1,17 @@
 //! `update` for the chat features people expect: edits and their changes, the bell and
 //! the title, search and jump, refused input, reconnecting now (people and positions:
-//! `people_tests`).
+//! `people`).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use quid_shared::MessageKind;
 
-use super::super::app::App;
-use super::super::effects::{ApiRequest, Effect};
-use super::super::event::{ApiOutcome, Event};
-use super::super::fixtures::*;
-use super::update;
+use super::on_team;
 use crate::config::NotifyLevel;
+use crate::tui::effects::{ApiRequest, Effect};
+use crate::tui::event::{ApiOutcome, Event};
+use crate::tui::fixtures::*;
+use crate::tui::update::update;
 use crate::ws::{ConnState, WsCommand, WsEvent};
-
-pub(super) fn press(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-pub(super) fn net(event: WsEvent) -> Event {
-    Event::Net(event)
-}
-
-pub(super) fn deliver(app: &mut App, message: quid_shared::Message) -> Vec<Effect> {
-    update(app, net(WsEvent::Message(message)))
-}
-
-fn change(
-    of: i64,
-    seq: i64,
-    kind: MessageKind,
-    who: quid_shared::UserRef,
-    content: &str,
-    meta: serde_json::Value,
-) -> quid_shared::Message {
-    let mut m = message(&group(1, "team", 0), seq, kind, Some(who), content);
-    m.meta = meta;
-    m.meta["of"] = serde_json::json!(of);
-    m
-}
-
-/// Team on screen, connected.
-pub(super) fn on_team() -> App {
-    let mut app = app();
-    update(&mut app, net(WsEvent::State(ConnState::Connected)));
-    update(
-        &mut app,
-        Event::Key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::ALT)),
-    );
-    app
-}
 
 /// Up on an empty input puts my last message there to edit; Enter saves it through the
 /// API, Esc gives up; with no message of mine, Up recalls sent lines as before.
@@ -79,7 +42,7 @@ fn up_edits_my_last_message() {
     );
     assert!(app.editing.is_none());
     // in a group without a message of mine, Up recalls what I sent
-    let mut app = super::super::fixtures::app();
+    let mut app = crate::tui::fixtures::app();
     app.history.entries.push("earlier line".into());
     update(&mut app, press(KeyCode::Up));
     assert_eq!(app.input_text(), "earlier line");
@@ -96,26 +59,9 @@ fn changes_apply_to_their_message() {
     let before = app.groups[1].unread;
     deliver(
         &mut app,
-        change(
-            1,
-            2,
-            MessageKind::Edit,
-            bob(),
-            "lunch at one",
-            serde_json::json!({"edited_at": "x"}),
-        ),
+        change(1, 2, MessageKind::Edit, bob(), "lunch at one"),
     );
-    deliver(
-        &mut app,
-        change(
-            1,
-            3,
-            MessageKind::Reaction,
-            carol(),
-            "👍",
-            serde_json::json!({"on": true}),
-        ),
-    );
+    deliver(&mut app, change(1, 3, MessageKind::Reaction, carol(), "👍"));
     let view = &app.groups[1];
     assert_eq!(view.messages.len(), 1);
     assert_eq!(view.messages[0].content, "lunch at one");
@@ -127,14 +73,7 @@ fn changes_apply_to_their_message() {
     assert_eq!(view.unread, before, "changes are not unread");
     deliver(
         &mut app,
-        change(
-            1,
-            4,
-            MessageKind::Delete,
-            bob(),
-            "message deleted",
-            serde_json::json!({}),
-        ),
+        change(1, 4, MessageKind::Delete, bob(), "message deleted"),
     );
     assert!(app.groups[1].messages[0].is_deleted());
     assert_eq!(app.groups[1].group.head, 4);

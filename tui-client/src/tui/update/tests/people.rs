@@ -1,15 +1,15 @@
 //! `update` for frames about people and positions: read positions kept by the server,
-//! presence, status, typing, member changes, `added`, and private conversations.
+//! presence, status, typing, member changes, `added`.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use quid_shared::{ClientFrame, MemberChange};
 
-use super::super::app::App;
-use super::super::effects::Effect;
-use super::super::event::Event;
-use super::super::fixtures::*;
-use super::chat_tests::{deliver, net, on_team, press};
-use super::update;
+use super::on_team;
+use crate::tui::app::App;
+use crate::tui::effects::Effect;
+use crate::tui::event::Event;
+use crate::tui::fixtures::*;
+use crate::tui::update::update;
 use crate::ws::{ConnState, WsCommand, WsEvent};
 
 /// The server's read position and unread count win: the count is exact beyond what is
@@ -163,52 +163,7 @@ fn typing_is_told_throttled() {
         update(&mut app, Event::Tick);
     }
     assert!(told(&update(&mut app, press(KeyCode::Char('!')))));
-    app.input = super::super::app::new_input();
+    app.input = crate::tui::input::InputLine::default();
     app.typing_told = None;
     assert!(!told(&update(&mut app, press(KeyCode::Char('/')))));
-}
-
-/// `/query bob` shows only bob's and my private messages of the group, under the group;
-/// what I type there goes to bob alone, and typing is told to bob alone; `/query` alone
-/// shows the whole group again.
-#[test]
-fn query_opens_a_private_conversation() {
-    let mut app = on_team();
-    let team = group(1, "team", 0);
-    deliver(&mut app, text(&team, 1, carol(), "public"));
-    deliver(&mut app, private(&team, 2, bob(), &alice(), "psst"));
-    deliver(
-        &mut app,
-        private(&team, 3, carol(), &alice(), "other secret"),
-    );
-    for c in "/query bob".chars() {
-        update(&mut app, press(KeyCode::Char(c)));
-    }
-    update(&mut app, press(KeyCode::Enter));
-    let view = &app.groups[1];
-    let shown: Vec<i64> = view
-        .messages
-        .iter()
-        .filter(|m| view.shows(m, alice().id))
-        .map(|m| m.seq)
-        .collect();
-    assert_eq!(shown, vec![2]);
-    let typed = update(&mut app, press(KeyCode::Char('h')));
-    assert_eq!(
-        typed,
-        vec![Effect::Ws(WsCommand::Once(ClientFrame::Typing {
-            group: team.id,
-            to: Some("bob".into())
-        }))]
-    );
-    let sent = update(&mut app, press(KeyCode::Enter));
-    assert!(matches!(
-        sent.as_slice(),
-        [Effect::Ws(WsCommand::Send { to: Some(to), content, .. })] if to == "bob" && content == "h"
-    ));
-    for c in "/query".chars() {
-        update(&mut app, press(KeyCode::Char(c)));
-    }
-    update(&mut app, press(KeyCode::Enter));
-    assert!(app.groups[1].query.is_none());
 }
