@@ -122,6 +122,11 @@ async fn prepare(state: &state::AppState) -> anyhow::Result<()> {
     for (session, user, expires_at) in open {
         state.auth.sessions.open(session, user, expires_at);
     }
+    auth::shared::follow_ended(
+        Arc::clone(&state.auth.sessions),
+        state.store.clone(),
+        state.shutdown.clone(),
+    );
     state
         .ledger
         .load_open_questions()

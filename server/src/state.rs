@@ -70,6 +70,15 @@ impl AppState {
         (before < self.config.max_connections).then_some(slot)
     }
 
+    /// The caller a token proves, if it is ours, unexpired and its session open (opened
+    /// on this node or, on a shared database, on any); with the signal its session ends on.
+    pub async fn authenticate(
+        &self,
+        token: &str,
+    ) -> Result<(crate::auth::AuthUser, CancellationToken), crate::auth::TokenError> {
+        crate::auth::shared::check(&self.auth, &self.store, token).await
+    }
+
     /// Whether a request may act with the user's cookie: it comes from our own page, from
     /// an origin in `CORS_ORIGIN`, or not from a page in a browser at all.
     pub fn origin_allowed(&self, headers: &http::HeaderMap) -> bool {

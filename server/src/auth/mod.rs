@@ -4,7 +4,7 @@
 //! use the cookie, and the throttle in front of every password check.
 //!
 //! Layout: `password` (argon2id), `token` (JWT), [`sessions`] (the open sessions, in
-//! memory), [`throttle`] (login and registration limits), [`client_addr`] (the address a
+//! memory), [`shared`] (sessions across the nodes of a shared database), [`throttle`] (login and registration limits), [`client_addr`] (the address a
 //! request is counted under), [`origin`] (cross-site checks), `rules` (names, passwords).
 
 pub mod client_addr;
@@ -12,6 +12,7 @@ pub mod origin;
 mod password;
 mod rules;
 pub mod sessions;
+pub mod shared;
 pub mod throttle;
 mod token;
 

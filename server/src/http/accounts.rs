@@ -235,7 +235,11 @@ async fn logout(
     query: String,
 ) -> Result<Response, ApiError> {
     let token = token_from_request(&headers, Some(query.as_str())).map(str::to_owned);
-    if let Some(Ok((user, _))) = token.map(|t| state.auth.check(&t)) {
+    let checked = match &token {
+        Some(token) => Some(state.authenticate(token).await),
+        None => None,
+    };
+    if let Some(Ok((user, _))) = checked {
         let (id, session) = (user.id, user.session);
         state
             .store

@@ -154,6 +154,7 @@ async fn liabilities(
 /// The caller's open clarification question in `group`, if any.
 async fn question(state: Arc<AppState>, caller: AuthUser, group: Id) -> Result<Response, ApiError> {
     member_only(&state, &caller, group).await?;
+    state.ledger.sync_question(group, caller.id).await?;
     let question = state.ledger.open_question(group, caller.id);
     Ok(json_status(&QuestionReply { question }, StatusCode::OK))
 }

@@ -103,8 +103,8 @@ fn authenticated(
                         ))
                     })?;
                 state
-                    .auth
-                    .check(token)
+                    .authenticate(token)
+                    .await
                     .map(|(user, _ended)| user)
                     .map_err(|e| warp::reject::custom(ApiError::unauthorized(e.to_string())))
             }

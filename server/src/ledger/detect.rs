@@ -150,14 +150,18 @@ impl MessageHook for DetectionHook {
         _pipeline: &'a Pipeline,
         post: &'a Draft,
     ) -> Pin<Box<dyn Future<Output = bool> + Send + 'a>> {
-        // Answered from memory, so a client's sends are never reordered by a read.
-        let answer = post.to.is_none()
-            && post.author.as_ref().is_some_and(|a| {
-                self.worker
-                    .ledger
-                    .answers(post.group, a.id, &post.content, post.reply_to)
-            });
-        Box::pin(std::future::ready(answer))
+        // Answered from memory (on SQLite, so a client's sends are never reordered by a
+        // read; on a shared database the question is read again first).
+        Box::pin(async move {
+            let (Some(author), None) = (post.author.as_ref(), post.to.as_ref()) else {
+                return false;
+            };
+            let ledger = &self.worker.ledger;
+            if let Err(e) = ledger.sync_question(post.group, author.id).await {
+                tracing::warn!(error = %e, "cannot read an open question");
+            }
+            ledger.answers(post.group, author.id, &post.content, post.reply_to)
+        })
     }
 }
 
@@ -183,6 +187,7 @@ impl Worker {
             .await?;
         let (commitments, others): (Vec<_>, Vec<_>) =
             binding.into_iter().partition(|c| c.creator.id == author_id);
+        self.ledger.sync_question(group, author_id).await?;
         let open = if answering {
             self.ledger.take_question(group, author_id).await?
         } else {

@@ -32,7 +32,7 @@ use crate::commitments::{self, ModelError, SolveError, Terms};
 use crate::pipeline::{Pipeline, PipelineError};
 use crate::store::commitments::{self as stored, NewCommitment, Revocation};
 use crate::store::groups::{self, Membership};
-use crate::store::{Draft, Store, StoreError};
+use crate::store::{Draft, Store, StoreError, WriteCtx};
 
 /// Why a ledger operation did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -206,29 +206,43 @@ impl Ledger {
     }
 
     /// Solves `group` again and, if anything changed since the last announcement, posts
-    /// one `liability` message naming every change.
+    /// one `liability` message naming every change. The message and the record of what
+    /// was announced are committed together, only if nobody announced meanwhile (another
+    /// node of a shared database, solving the same change): then it solves again, so each
+    /// change is announced once.
     pub(crate) async fn announce(&self, pipeline: &Pipeline, group: Id) -> Result<(), LedgerError> {
-        let (binding, before) = self
-            .store
-            .read(move |conn| {
-                Ok((
-                    stored::binding(conn, group)?,
-                    stored::announced(conn, group)?,
-                ))
-            })
-            .await?;
-        let now = commitments::solve(&binding)?;
-        let changes = commitments::diff(&before, &now);
-        if changes.is_empty() {
-            return Ok(());
+        for _ in 0..ANNOUNCE_ATTEMPTS {
+            let (binding, before) = self
+                .store
+                .read(move |conn| {
+                    Ok((
+                        stored::binding(conn, group)?,
+                        stored::announced_text(conn, group)?,
+                    ))
+                })
+                .await?;
+            let announced = match &before {
+                Some(text) => stored::from_json(text)?,
+                None => Vec::new(),
+            };
+            let now = commitments::solve(&binding)?;
+            let changes = commitments::diff(&announced, &now);
+            if changes.is_empty() {
+                return Ok(());
+            }
+            let post = Draft {
+                meta: json!({ "changes": changes }),
+                ..Draft::system(group, MessageKind::Liability, describe(&changes))
+            };
+            let guard = move |ctx: &mut WriteCtx<'_>| {
+                stored::replace_announced(ctx.conn(), group, before.as_deref(), &now)
+            };
+            if pipeline.emit_if(post, guard).await?.is_some() {
+                return Ok(());
+            }
         }
-        let content = describe(&changes);
-        let meta = json!({ "changes": changes });
-        self.store
-            .write(move |ctx| stored::set_announced(ctx.conn(), group, &now))
-            .await?;
-        self.say_kind(pipeline, group, MessageKind::Liability, content, None, meta)
-            .await
+        tracing::warn!(group = %group, "liabilities kept changing while being announced");
+        Ok(())
     }
 
     /// A public `commitment` message in `group`.
@@ -269,6 +283,9 @@ impl Ledger {
         Ok(())
     }
 }
+
+/// How often [`Ledger::announce`] solves again after losing a race.
+const ANNOUNCE_ATTEMPTS: usize = 5;
 
 /// "Liabilities changed: alice: work 0 → 5 hours; bob: work 3 → 0 hours".
 fn describe(changes: &[LiabilityChange]) -> String {

@@ -18,7 +18,7 @@ use super::{Ledger, LedgerError};
 use crate::commitments::{Pending, reads_as_answer};
 use crate::pipeline::Pipeline;
 use crate::store::commitments as stored;
-use crate::store::{Draft, from_ms, now_ms};
+use crate::store::{Dialect, Draft, from_ms, now_ms};
 
 /// A question asked and not yet answered.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -107,6 +107,30 @@ impl Ledger {
 
     /// Whether `text` by `user` in `group` (a reply to message `reply_to`, if any) answers
     /// the question open for them. An expired question is no longer open.
+    /// On a database several nodes share, the question may have been asked (or answered)
+    /// through another node: this node's copy of `user`'s question in `group` is read
+    /// again from the database. On SQLite this node asks every question and its memory is
+    /// exact, so nothing is read.
+    pub async fn sync_question(&self, group: Id, user: Id) -> Result<(), LedgerError> {
+        if self.store.dialect() != Dialect::Postgres {
+            return Ok(());
+        }
+        let row = self
+            .store
+            .read(move |conn| stored::pending_row(conn, group, user))
+            .await?;
+        let mut open = self.questions.lock();
+        match row.and_then(|(json, asked_at)| Open::parse(&json, asked_at)) {
+            Some(question) => {
+                open.insert((group, user), question);
+            }
+            None => {
+                open.remove(&(group, user));
+            }
+        }
+        Ok(())
+    }
+
     pub fn answers(&self, group: Id, user: Id, text: &str, reply_to: Option<i64>) -> bool {
         let mut open = self.questions.lock();
         let Some(question) = open.get(&(group, user)) else {

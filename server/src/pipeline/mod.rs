@@ -16,7 +16,7 @@ use std::sync::Arc;
 use quid_shared::{ErrorCode, Message, MessageKind};
 
 use crate::hub::{Hub, Published};
-use crate::store::{Draft, Recipient, Store, StoreError};
+use crate::store::{Draft, Recipient, Store, StoreError, WriteCtx};
 
 pub use change::{Change, ChangeRequest, Changed};
 pub use hook::MessageHook;
@@ -132,6 +132,29 @@ impl Pipeline {
         stored: impl FnOnce(&Message) + Send + 'static,
     ) -> Result<Message, PipelineError> {
         Ok(self.write(draft, Some(Box::new(stored))).await?.message)
+    }
+
+    /// Like [`emit`](Self::emit), in one transaction with `guard`, which runs first: when
+    /// it says no (or fails), nothing is stored and `None` is returned. What the message
+    /// announces and the record that it was announced are committed together, once.
+    pub async fn emit_if(
+        &self,
+        draft: Draft,
+        guard: impl FnOnce(&mut WriteCtx<'_>) -> Result<bool, StoreError> + Send + 'static,
+    ) -> Result<Option<Message>, PipelineError> {
+        validate::validate_draft(&draft)?;
+        let hub = Arc::clone(&self.inner.hub);
+        let posted = self
+            .inner
+            .store
+            .write(move |ctx| -> Result<Option<Posted>, PipelineError> {
+                if !guard(ctx)? {
+                    return Ok(None);
+                }
+                persist::persist(ctx, draft, hub, None).map(Some)
+            })
+            .await?;
+        Ok(posted.map(|p| p.message))
     }
 
     /// The general form behind [`post`](Self::post) and [`emit`](Self::emit): any kind,

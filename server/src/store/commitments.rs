@@ -126,6 +126,15 @@ pub fn pending(conn: &Conn, group: Id, user: Id) -> Result<Option<String>, Store
 }
 
 /// Records the open question for `user` in `group`, replacing an earlier one.
+/// The open question of `user` in `group` with when it was asked (Unix ms).
+pub fn pending_row(conn: &Conn, group: Id, user: Id) -> Result<Option<(String, i64)>, StoreError> {
+    conn.one(
+        "SELECT pending, created_at FROM clarifications WHERE group_id = ?1 AND user_id = ?2",
+        args![group, user],
+        |r| Ok((r.text(0)?, r.int(1)?)),
+    )
+}
+
 pub fn set_pending(conn: &Conn, group: Id, user: Id, pending: &str) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO clarifications (group_id, user_id, pending, created_at)
@@ -158,22 +167,40 @@ pub fn take_pending(conn: &Conn, group: Id, user: Id) -> Result<Option<String>, 
 
 /// The liabilities last announced in `group` (none before the first announcement).
 pub fn announced(conn: &Conn, group: Id) -> Result<Vec<Liability>, StoreError> {
-    let text = conn.text(
-        "SELECT liabilities FROM announced_liabilities WHERE group_id = ?1",
-        args![group],
-    )?;
-    text.map_or(Ok(Vec::new()), |t| from_json(&t))
+    announced_text(conn, group)?.map_or(Ok(Vec::new()), |t| from_json(&t))
 }
 
-/// Records the liabilities just announced in `group`.
-pub fn set_announced(conn: &Conn, group: Id, liabilities: &[Liability]) -> Result<(), StoreError> {
-    let json = to_json(liabilities)?;
-    conn.execute(
-        "INSERT INTO announced_liabilities (group_id, liabilities) VALUES (?1, ?2)
-         ON CONFLICT (group_id) DO UPDATE SET liabilities = excluded.liabilities",
-        args![group, json.as_str()],
-    )?;
-    Ok(())
+/// The liabilities last announced in `group`, as stored (`None`: never announced).
+pub fn announced_text(conn: &Conn, group: Id) -> Result<Option<String>, StoreError> {
+    conn.text(
+        "SELECT liabilities FROM announced_liabilities WHERE group_id = ?1",
+        args![group],
+    )
+}
+
+/// Records `now` as announced in `group` if what is announced is still `before` (as read
+/// by [`announced_text`]); `false` when another announcement came first. Two nodes that
+/// solved the same change race here, and only one of them announces it.
+pub fn replace_announced(
+    conn: &Conn,
+    group: Id,
+    before: Option<&str>,
+    now: &[Liability],
+) -> Result<bool, StoreError> {
+    let json = to_json(now)?;
+    let changed = match before {
+        Some(before) => conn.execute(
+            "UPDATE announced_liabilities SET liabilities = ?3
+             WHERE group_id = ?1 AND liabilities = ?2",
+            args![group, before, json.as_str()],
+        )?,
+        None => conn.execute(
+            "INSERT INTO announced_liabilities (group_id, liabilities) VALUES (?1, ?2)
+             ON CONFLICT (group_id) DO NOTHING",
+            args![group, json.as_str()],
+        )?,
+    };
+    Ok(changed == 1)
 }
 
 /// A row's columns, before parsing.
@@ -222,7 +249,7 @@ pub(super) fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String,
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("cannot encode: {e}")))
 }
 
-pub(super) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
     serde_json::from_str(text)
         .map_err(|e| StoreError::Corrupt(format!("cannot decode {text:?}: {e}")))
 }

@@ -91,3 +91,22 @@ pub fn open(conn: &Conn) -> Result<Vec<(Id, Id, i64)>, StoreError> {
         |r| Ok((r.id(0)?, r.id(1)?, r.int(2)?)),
     )
 }
+
+/// When session `id` of `user` expires, if it is open: for a node that did not see it
+/// opened (another node of a shared database did).
+pub fn open_one(conn: &Conn, id: Id, user: Id) -> Result<Option<i64>, StoreError> {
+    conn.int(
+        "SELECT expires_at FROM sessions
+         WHERE id = ?1 AND user_id = ?2 AND ended_at IS NULL AND expires_at > ?3",
+        args![id, user, now_ms()],
+    )
+}
+
+/// The sessions ended at `since` or later (Unix ms), with when the last of them ended.
+pub fn ended_since(conn: &Conn, since: i64) -> Result<Vec<(Id, i64)>, StoreError> {
+    conn.all(
+        "SELECT id, ended_at FROM sessions WHERE ended_at >= ?1",
+        args![since],
+        |r| Ok((r.id(0)?, r.int(1)?)),
+    )
+}

@@ -31,7 +31,11 @@ pub async fn upgrade(state: Arc<AppState>, mut request: Request<Incoming>) -> Re
         return error_response(ErrorCode::Forbidden, "origin not allowed");
     }
     let token = token_from_request(request.headers(), request.uri().query());
-    let (user, ended) = match token.map(|t| state.auth.check(t)) {
+    let checked = match token {
+        Some(token) => Some(state.authenticate(token).await),
+        None => None,
+    };
+    let (user, ended) = match checked {
         Some(Ok(caller)) => caller,
         Some(Err(e)) => {
             count_drop(DropReason::Auth);

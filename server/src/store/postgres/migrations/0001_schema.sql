@@ -105,6 +105,8 @@ CREATE TABLE sessions (
     address     TEXT
 );
 CREATE INDEX sessions_by_user ON sessions(user_id, ended_at);
+-- what other nodes ended, polled by every node (auth/shared.rs)
+CREATE INDEX sessions_by_end ON sessions(ended_at) WHERE ended_at IS NOT NULL;
 
 CREATE TABLE invites (
     id          TEXT PRIMARY KEY,
