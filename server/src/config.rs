@@ -230,6 +230,26 @@ pub struct Config {
     /// its password is printed at start. For local use only.
     #[arg(long)]
     pub demo: bool,
+
+    /// Instead of serving: a one-off task.
+    #[command(subcommand)]
+    pub command: Option<Task>,
+}
+
+/// One-off tasks of `quid-server`.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Task {
+    /// Copies a single-node SQLite store (its data directory) into an empty PostgreSQL
+    /// database, then checks that every table has as many rows on both sides. Stop the
+    /// server on the data directory first.
+    Migrate {
+        /// The data directory of the SQLite store.
+        #[arg(long, value_name = "DATA_DIR")]
+        from: PathBuf,
+        /// The PostgreSQL database (postgres://user@host:5432/database).
+        #[arg(long, value_name = "URL", value_parser = parse_database_url)]
+        to: Secret,
+    },
 }
 
 impl Config {

@@ -44,6 +44,7 @@ pub mod secret;
 mod server;
 pub mod state;
 pub mod store;
+pub mod task;
 pub mod tls;
 pub mod web;
 pub mod ws;

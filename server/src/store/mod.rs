@@ -22,6 +22,7 @@ mod error;
 pub mod groups;
 pub mod invites;
 pub mod messages;
+pub mod migrate;
 pub mod postgres;
 mod readers;
 pub mod reads;
