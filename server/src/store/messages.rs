@@ -120,6 +120,28 @@ pub fn head(conn: &Connection, group: Id) -> Result<i64, StoreError> {
         .query_row([group.to_string()], |r| r.get(0))?)
 }
 
+/// Every message of `group` with `after < seq <= upto`, ascending, whoever may see it:
+/// what a node missed on the bus, read back to deliver in order (each recipient's
+/// visibility is applied at delivery, as for a message published by this node).
+pub fn range(
+    conn: &Connection,
+    group: Id,
+    after: i64,
+    upto: i64,
+) -> Result<Vec<Message>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE m.group_id = ?1 AND m.seq > ?2 AND m.seq <= ?3
+         ORDER BY m.seq ASC"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![group.to_string(), after, upto], raw)?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(row?.into_message()?);
+    }
+    Ok(out)
+}
+
 /// Messages of `group` visible to `viewer` with `seq > after`, ascending, at most `limit`.
 pub fn visible_after(
     conn: &Connection,
