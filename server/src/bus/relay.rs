@@ -133,6 +133,14 @@ impl Relay {
         self.fill_if_needed(group, followed);
     }
 
+    /// Whether a message of `group` with this seq could be handed on: the group is
+    /// followed and the seq not delivered yet (so the bus task reads only those).
+    pub fn wants(&self, group: Id, seq: i64) -> bool {
+        self.lock()
+            .get(&group)
+            .is_some_and(|followed| followed.last.is_none_or(|last| seq > last))
+    }
+
     /// Starts following `group` (see [`Bus::follow`](super::Bus::follow)): its head is
     /// read, and every message after it is handed to the hub. `None` when followed.
     pub fn follow(&self, group: Id) -> Option<Following> {

@@ -36,13 +36,23 @@ impl Node {
         let event = envelope.event;
         metrics::counter!("quid_bus_received_total", "kind" => event.kind()).increment(1);
         match event {
-            Event::Message { message, .. } => match event::published(message) {
-                Ok(published) => self.relay.arrive(published),
-                Err(e) => {
-                    metrics::counter!("quid_bus_decode_errors_total").increment(1);
-                    tracing::warn!(error = %e, "bus: a message could not be read; ignored");
+            Event::Message {
+                group,
+                seq,
+                message,
+            } => {
+                if !self.relay.wants(group, seq) {
+                    // not followed here, or delivered already: not worth reading
+                    return;
                 }
-            },
+                match event::published(message) {
+                    Ok(published) => self.relay.arrive(published),
+                    Err(e) => {
+                        metrics::counter!("quid_bus_decode_errors_total").increment(1);
+                        tracing::warn!(error = %e, "bus: a message could not be read; ignored");
+                    }
+                }
+            }
             Event::RemoveUser { group, user } => self.hub.remove_user(group, user),
             Event::Tell { user, frame } => {
                 let frame = text_frame(&[frame.get().as_bytes()]);
