@@ -15,26 +15,35 @@
 //!
 //! **Order without trusting the bus.** The database assigns each group's `seq` in the
 //! inserting transaction and is the only record; the bus only wakes nodes. A node's
-//! [`Relay`] keeps, for every group it follows, the last seq handed to the hub: the next
-//! seq is delivered, an older one dropped (an echo or a duplicate), a newer one held
-//! while the missing range is read from the database ([`fill`]) — never on the writer
-//! thread or the bus task. A node follows a group from a connection's first `join` of
-//! it on this node ([`Bus::follow`]), starting at the database's head then, so no
-//! history is replayed and nothing after it is missed; it keeps following it (one
-//! entry per group), which keeps the hub's replay memory contiguous.
+//! [`Relay`] keeps, for every group it follows, the last seq handed to the hub: the
+//! next seq is delivered, an older one dropped (an echo or a duplicate), a newer one
+//! held while the missing range is read from the database — never on the writer thread
+//! or the bus task. A node follows a group from a connection's first `join` of it on
+//! this node ([`Bus::follow`]), starting at the database's head then, so no history is
+//! replayed and nothing after it is missed; it keeps following it (one entry per
+//! group), which keeps the hub's replay memory contiguous. This needs each group's
+//! seqs to become visible in seq order (the row that hands out the next seq stays
+//! locked until the commit), so that a message delivered implies every earlier one is
+//! readable.
 //!
 //! **Bus down.** Local delivery goes on; the Redis connections are retried with
 //! backoff; once subscribed again the relay resynchronises every group it follows from
-//! the database ([`resync`]): the head is read and the gap filled, and connections
-//! whose user is no longer a member leave the room. A node that could not publish asks
-//! the others to do the same when it can again.
+//! the database: the head is read and the gap filled, and connections whose user is no
+//! longer a member leave the room. A node that could not publish asks the others to do
+//! the same when it can again.
+//!
+//! **Limits.** Presence (who is online) is per node: the `presence` snapshot after a
+//! join lists the members connected to this node, and a user connected to two nodes
+//! is announced offline when either loses its last connection. Ephemeral frames
+//! (typing, status, member changes, `read`, `added`) are at most once: lost while the
+//! bus is down. A removal committed on one node and a message committed just after it
+//! on another may cross on the bus, so the removed user's connection on a third node
+//! can get that message before it leaves the room.
 
 pub mod event;
-mod fill;
 mod local;
 pub mod redis;
 mod relay;
-mod resync;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use quid_shared::{Id, MessageKind};
 
+use tokio::runtime::Handle;
+
 use super::*;
 use crate::hub::{Audience, ConnId, Missed, Subscriber};
-use crate::store::{Draft, StoreOptions, groups, users};
+use crate::store::{Draft, StoreError, StoreOptions, groups, users};
 
 /// A hub that records what it is handed.
 #[derive(Default)]

@@ -1,36 +1,25 @@
-//! Between the bus and this node's hub: per followed group, the last seq handed to the
-//! hub, so each group's messages reach it in seq order, each once, whatever order (or
-//! loss) the bus delivers them in. The node's own commits pass through here too: its
-//! message can arrive after a later one of another node that a gap fill already
-//! delivered.
-//!
-//! Nothing here waits: a gap is read from the database by a task of its own ([`fill`]),
-//! and the group's arrivals are held meanwhile. Safe to call from the writer thread.
-//!
-//! [`fill`]: super::fill
+//! The relay's state: per followed group, the last seq handed to the hub, the highest
+//! seq known to be committed, and the messages that arrived ahead of their turn. Each
+//! method takes the lock briefly and never waits; one that finds a gap marks the group
+//! as filling and answers `true`: its caller starts the fill ([`super::fill`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tokio::runtime::Handle;
 use tokio::sync::oneshot;
 
 use quid_shared::{Id, Message};
 
-use super::Following;
 use crate::hub::{Hub, Published};
-use crate::store::{Store, StoreError, messages};
+use crate::store::{Store, StoreError};
 
-/// The relay of one node; cheap to clone.
-#[derive(Clone)]
-pub struct Relay {
-    shared: Arc<Shared>,
-}
+/// Waits for a group's head to be read.
+pub(super) type Waiter = oneshot::Receiver<Result<(), StoreError>>;
 
-struct Shared {
-    hub: Arc<dyn Hub>,
-    store: Store,
-    runtime: Handle,
+/// What the relay's tasks share.
+pub(super) struct Core {
+    pub(super) hub: Arc<dyn Hub>,
+    pub(super) store: Store,
     groups: Mutex<HashMap<Id, Followed>>,
 }
 
@@ -75,101 +64,84 @@ impl Followed {
             .map_or(self.known, |first| first - 1);
         (upto > last).then_some((last, upto))
     }
+
+    /// Hands on what continues `last`; `true` when a gap is left and no task reads one
+    /// yet (the group is then marked as filling).
+    fn needs_fill(&mut self, hub: &dyn Hub) -> bool {
+        if self.filling || self.last.is_none() {
+            return false;
+        }
+        self.filling = self.advance(hub).is_some();
+        self.filling
+    }
 }
 
-impl Relay {
-    /// A relay in front of `hub`, reading missed messages from `store`, running its
-    /// tasks on `runtime`.
-    pub fn new(hub: Arc<dyn Hub>, store: Store, runtime: Handle) -> Relay {
-        Relay {
-            shared: Arc::new(Shared {
-                hub,
-                store,
-                runtime,
-                groups: Mutex::new(HashMap::new()),
-            }),
+impl Core {
+    pub(super) fn new(hub: Arc<dyn Hub>, store: Store) -> Core {
+        Core {
+            hub,
+            store,
+            groups: Mutex::new(HashMap::new()),
         }
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<Id, Followed>> {
-        match self.shared.groups.lock() {
+        match self.groups.lock() {
             Ok(groups) => groups,
             Err(poisoned) => poisoned.into_inner(),
         }
     }
 
-    pub(super) fn store(&self) -> &Store {
-        &self.shared.store
-    }
-
-    pub(super) fn hub(&self) -> &dyn Hub {
-        &*self.shared.hub
-    }
-
-    /// A message committed on some node, this one included. Handed to the hub now if
-    /// it is the group's next; dropped if the hub had it; held (and the gap before it
-    /// read) if it is ahead. Ignored for a group this node does not follow: no
-    /// connection here wants it.
-    pub fn arrive(&self, published: Arc<Published>) {
+    /// See [`Relay::arrive`](super::Relay::arrive); `true`: start a fill.
+    pub(super) fn arrive(&self, published: Arc<Published>) -> bool {
         let (group, seq) = (published.message.group, published.message.seq);
         let mut groups = self.lock();
         let Some(followed) = groups.get_mut(&group) else {
-            return;
+            return false;
         };
         followed.known = followed.known.max(seq);
         match followed.last {
             Some(last) if seq <= last => {
                 metrics::counter!("quid_bus_duplicates_total").increment(1);
-                return;
+                return false;
             }
             Some(last) if seq == last + 1 && !followed.filling => {
-                self.shared.hub.publish(published);
+                self.hub.publish(published);
                 followed.last = Some(seq);
-                return;
+                return false;
             }
             _ => {}
         }
         followed.ahead.insert(seq, published);
-        self.fill_if_needed(group, followed);
+        followed.needs_fill(&*self.hub)
     }
 
-    /// Whether a message of `group` with this seq could be handed on: the group is
-    /// followed and the seq not delivered yet (so the bus task reads only those).
-    pub fn wants(&self, group: Id, seq: i64) -> bool {
+    /// See [`Relay::wants`](super::Relay::wants).
+    pub(super) fn wants(&self, group: Id, seq: i64) -> bool {
         self.lock()
             .get(&group)
             .is_some_and(|followed| followed.last.is_none_or(|last| seq > last))
     }
 
-    /// Starts following `group` (see [`Bus::follow`](super::Bus::follow)): its head is
-    /// read, and every message after it is handed to the hub. `None` when followed.
-    pub fn follow(&self, group: Id) -> Option<Following> {
+    /// A join's wait for `group` to be followed: `None` when it is; else the wait, and
+    /// whether the caller must read the head (the first to ask).
+    pub(super) fn follow(&self, group: Id) -> Option<(Waiter, bool)> {
         let mut groups = self.lock();
         let followed = groups.entry(group).or_default();
         if followed.last.is_some() {
             return None;
         }
-        let start = followed.waiting.is_empty();
+        let first = followed.waiting.is_empty();
         let (tx, rx) = oneshot::channel();
         followed.waiting.push(tx);
-        if start {
-            let relay = self.clone();
-            self.shared.runtime.spawn(async move {
-                let store = relay.shared.store.clone();
-                let head = store.read(move |conn| messages::head(conn, group)).await;
-                relay.started(group, head);
-            });
-        }
-        Some(Box::pin(async move {
-            rx.await.unwrap_or(Err(StoreError::Closed))
-        }))
+        Some((rx, first))
     }
 
-    /// The group's head was read when it started to be followed.
-    fn started(&self, group: Id, head: Result<i64, StoreError>) {
+    /// The group's head was read when it started to be followed; `true`: start a fill.
+    pub(super) fn started(&self, group: Id, head: Result<i64, StoreError>) -> bool {
         let mut groups = self.lock();
         let Some(followed) = groups.get_mut(&group) else {
-            return;
+            return false;
         };
         let head = match head {
             Ok(head) => head,
@@ -182,7 +154,7 @@ impl Relay {
                 for waiter in waiting {
                     let _ = waiter.send(Err(same(&e)));
                 }
-                return;
+                return false;
             }
         };
         followed.last = Some(head);
@@ -190,29 +162,15 @@ impl Relay {
         for waiter in followed.waiting.drain(..) {
             let _ = waiter.send(Ok(()));
         }
-        self.fill_if_needed(group, followed);
-    }
-
-    /// Hands on what continues `last`; if a gap is left and no task reads one yet,
-    /// starts one.
-    fn fill_if_needed(&self, group: Id, followed: &mut Followed) {
-        if followed.filling || followed.last.is_none() {
-            return;
-        }
-        if followed.advance(&*self.shared.hub).is_some() {
-            followed.filling = true;
-            self.shared
-                .runtime
-                .spawn(super::fill::fill(self.clone(), group));
-        }
+        followed.needs_fill(&*self.hub)
     }
 
     /// For the fill task: hands on what it can and returns the next range to read;
-    /// `None` (and the task ends) when there is none.
+    /// `None` (the group no longer filling) when there is none.
     pub(super) fn next_gap(&self, group: Id) -> Option<(i64, i64)> {
         let mut groups = self.lock();
         let followed = groups.get_mut(&group)?;
-        let gap = followed.advance(&*self.shared.hub);
+        let gap = followed.advance(&*self.hub);
         if gap.is_none() {
             followed.filling = false;
         }
@@ -258,15 +216,14 @@ impl Relay {
         }
     }
 
-    /// `group` has messages up to `head` (read from the database): the ones not handed
-    /// on yet are read.
-    pub(super) fn caught_up_to(&self, group: Id, head: i64) {
+    /// `group` has messages up to `head` (read from the database); `true`: start a fill.
+    pub(super) fn caught_up_to(&self, group: Id, head: i64) -> bool {
         let mut groups = self.lock();
         let Some(followed) = groups.get_mut(&group) else {
-            return;
+            return false;
         };
         followed.known = followed.known.max(head);
-        self.fill_if_needed(group, followed);
+        followed.needs_fill(&*self.hub)
     }
 
     /// The groups followed, their head known.
@@ -276,13 +233,6 @@ impl Relay {
             .filter(|(_, followed)| followed.last.is_some())
             .map(|(group, _)| *group)
             .collect()
-    }
-
-    /// Reads again, from the database, everything this node follows: after the bus was
-    /// down, or when another node says it lost events.
-    pub fn resync(&self) {
-        let relay = self.clone();
-        self.shared.runtime.spawn(super::resync::resync(relay));
     }
 
     /// The last seq handed to the hub for `group`, if it is followed.
@@ -299,7 +249,3 @@ fn same(e: &StoreError) -> StoreError {
         other => StoreError::Io(std::io::Error::other(other.to_string())),
     }
 }
-
-#[cfg(test)]
-#[path = "relay_tests.rs"]
-mod tests;

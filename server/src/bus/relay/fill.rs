@@ -6,9 +6,11 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use quid_shared::Id;
 
-use super::relay::Relay;
+use super::core::Core;
 use crate::store::{StoreError, messages};
 
 /// Most messages read at once.
@@ -24,17 +26,17 @@ fn backoff(attempt: u32) -> Duration {
 }
 
 /// Fills `group`'s gaps until it has none.
-pub(super) async fn fill(relay: Relay, group: Id) {
+pub(super) async fn fill(core: Arc<Core>, group: Id) {
     metrics::counter!("quid_bus_gap_fills_total").increment(1);
     let mut misses = 0;
     let mut failures = 0;
     let mut read_after = None;
-    while let Some((after, upto)) = relay.next_gap(group) {
+    while let Some((after, upto)) = core.next_gap(group) {
         if read_after == Some(after) {
             // the last read did not bring `after + 1`
             misses += 1;
             if misses > MISSES {
-                relay.skip(group, upto);
+                core.skip(group, upto);
                 misses = 0;
                 read_after = None;
                 continue;
@@ -44,15 +46,15 @@ pub(super) async fn fill(relay: Relay, group: Id) {
             misses = 0;
         }
         let to = upto.min(after.saturating_add(PAGE));
-        let read = relay
-            .store()
+        let read = core
+            .store
             .read(move |conn| messages::range(conn, group, after, to))
             .await;
         match read {
             Ok(found) => {
                 failures = 0;
                 read_after = Some(after);
-                relay.filled(group, found);
+                core.filled(group, found);
             }
             Err(StoreError::Closed) => return,
             Err(e) => {

@@ -5,10 +5,14 @@
 //! would have told this node may be lost).
 
 use std::collections::HashSet;
+use std::sync::Arc;
+
+use tokio::runtime::Handle;
 
 use quid_shared::Id;
 
-use super::relay::Relay;
+use super::core::Core;
+use super::fill::fill;
 use crate::store::{StoreError, groups, messages};
 
 /// Groups read per database read.
@@ -24,10 +28,10 @@ struct Fresh {
 }
 
 /// Reads every followed group's head (and, where this node has connections, members)
-/// and hands it to the relay.
-pub(super) async fn resync(relay: Relay) {
+/// and hands it to the relay, starting the fills it needs on `runtime`.
+pub(super) async fn resync(core: Arc<Core>, runtime: Handle) {
     metrics::counter!("quid_bus_resyncs_total").increment(1);
-    let followed = relay.followed();
+    let followed = core.followed();
     tracing::info!(
         groups = followed.len(),
         "reading what the bus may have missed"
@@ -36,10 +40,10 @@ pub(super) async fn resync(relay: Relay) {
         // who is in each room before the read: one who joins after it is a member
         let rooms: Vec<(Id, Vec<Id>)> = chunk
             .iter()
-            .map(|group| (*group, relay.hub().users(*group)))
+            .map(|group| (*group, core.hub.users(*group)))
             .collect();
-        let read = relay
-            .store()
+        let read = core
+            .store
             .read(move |conn| {
                 let mut out = Vec::with_capacity(rooms.len());
                 for (group, users) in rooms {
@@ -78,10 +82,12 @@ pub(super) async fn resync(relay: Relay) {
                 for user in users.into_iter().filter(|u| !members.contains(u)) {
                     tracing::info!(%group, %user, "no longer a member: leaves the room");
                     metrics::counter!("quid_bus_stale_members_removed_total").increment(1);
-                    relay.hub().remove_user(group, user);
+                    core.hub.remove_user(group, user);
                 }
             }
-            relay.caught_up_to(group, head);
+            if core.caught_up_to(group, head) {
+                runtime.spawn(fill(Arc::clone(&core), group));
+            }
         }
     }
 }
