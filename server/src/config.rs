@@ -29,6 +29,15 @@ fn parse_secret(s: &str) -> Result<Secret, String> {
     Ok(Secret::new(s))
 }
 
+/// A bus URL: Redis (`redis://[user:password@]host[:port][/db]`).
+fn parse_bus(s: &str) -> Result<Secret, String> {
+    let s = s.trim();
+    if !(s.starts_with("redis://") || s.starts_with("redis+unix://") || s.starts_with("unix://")) {
+        return Err("the bus is a Redis URL: redis://[user:password@]host[:port][/db]".into());
+    }
+    Ok(Secret::new(s))
+}
+
 fn parse_key(s: &str) -> Result<Secret, String> {
     Ok(Secret::new(s.trim()))
 }
@@ -225,6 +234,17 @@ pub struct Config {
     /// PEM private key of `--tls-cert`.
     #[arg(long, env = "TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+
+    /// Runs this server as one node of several: the Redis server (pub/sub) through which
+    /// the nodes tell each other of new messages, ended memberships and live frames,
+    /// e.g. `redis://:password@cache:6379`. The nodes must share one database. Unset:
+    /// a single node, nothing leaves the process.
+    #[arg(long, env = "REDIS_URL", hide_env_values = true, value_parser = parse_bus)]
+    pub bus: Option<Secret>,
+
+    /// The pub/sub channel the nodes meet on (one per cluster sharing a Redis).
+    #[arg(long, env = "QUID_BUS_CHANNEL", default_value = crate::bus::redis::DEFAULT_CHANNEL)]
+    pub bus_channel: String,
 
     /// Set up the demo household (users anna, bella, celia, cat and their commitments);
     /// its password is printed at start. For local use only.

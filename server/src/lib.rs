@@ -23,6 +23,9 @@
 //! - [`hub`] — rooms, fan-out lanes writing frames serialized once, the newest
 //!   messages of every group kept for replay, and who is connected (presence; frames
 //!   about people written to a room or to a user's connections).
+//! - [`bus`] — how several nodes reach each other's connections: nothing leaves the
+//!   process on one node; over Redis pub/sub, a relay per node orders each group's
+//!   messages by seq and reads what the bus lost from the database.
 //! - [`store`] — SQLite in WAL: migrations, one group-committing writer, read-only readers.
 //! - [`auth`] — argon2id passwords, HS256 tokens, where a request carries its token.
 //! - [`commitments`] — the pure commitment domain: model, parser, liability solver.
@@ -31,6 +34,7 @@
 //!   delivery-latency histogram kept in fixed atomic buckets.
 
 pub mod auth;
+pub mod bus;
 pub mod commitments;
 pub mod config;
 pub mod datadir;

@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::auth::Auth;
+use crate::bus::{Bus, LocalBus, RedisBus};
 use crate::config::Config;
 use crate::datadir::DataDirLock;
 use crate::hub::{ConnId, Hub, LocalHub, Presence};
@@ -25,9 +26,13 @@ pub struct AppState {
     /// This process's hold on the data directory, given up at shutdown.
     pub data_dir_lock: DataDirLock,
     pub store: Store,
+    /// This node's rooms: subscriptions and replay.
     pub hub: Arc<dyn Hub>,
-    /// Who is connected now, and their connections.
+    /// Who is connected to this node now, and their connections.
     pub presence: Arc<Presence>,
+    /// Every effect that must reach the connections of every node (new messages, ended
+    /// memberships, frames for a user or a room) goes through it.
+    pub bus: Arc<dyn Bus>,
     pub pipeline: Pipeline,
     /// Commitments and liabilities of every group.
     pub ledger: Arc<Ledger>,
@@ -119,6 +124,25 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
         LocalHub::new(lanes, config.replay_cache_kib << 10)
             .context("cannot start the fan-out threads")?,
     );
+    let presence = Arc::new(Presence::default());
+    let bus: Arc<dyn Bus> = match &config.bus {
+        None => Arc::new(LocalBus::new(Arc::clone(&hub), Arc::clone(&presence))),
+        Some(url) => {
+            tracing::info!(
+                url = %crate::bus::redis::url::redacted(url.expose_str()),
+                channel = %config.bus_channel,
+                "one node of several: the bus is Redis"
+            );
+            RedisBus::start(
+                url.expose_str(),
+                &config.bus_channel,
+                Arc::clone(&hub),
+                Arc::clone(&presence),
+                store.clone(),
+                shutdown.clone(),
+            )?
+        }
+    };
     // Commitment detection is the hook called after each new user message.
     let ledger = Arc::new(Ledger::new(store.clone(), config.question_ttl));
     let model = crate::llm::ModelConfig::new(
@@ -131,13 +155,14 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
     .transpose()?
     .map(Arc::new);
     let hook = Arc::new(DetectionHook::new(Arc::clone(&ledger), model));
-    let pipeline = Pipeline::new(store.clone(), Arc::clone(&hub), hook);
+    let pipeline = Pipeline::new(store.clone(), Arc::clone(&bus), hook);
     Ok(Arc::new(AppState {
         config,
         data_dir_lock,
         store,
         hub,
-        presence: Arc::new(Presence::default()),
+        presence,
+        bus,
         pipeline,
         ledger,
         auth,

@@ -19,7 +19,7 @@ use tokio_rustls::TlsAcceptor;
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The acceptor of the configuration's `--tls-cert` and `--tls-key`, if given.
-pub fn from_config(config: &crate::Config) -> anyhow::Result<Option<TlsAcceptor>> {
+pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Option<TlsAcceptor>> {
     match (&config.tls_cert, &config.tls_key) {
         (Some(cert), Some(key)) => acceptor(cert, key).map(Some),
         _ => Ok(None),

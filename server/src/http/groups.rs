@@ -22,7 +22,7 @@ use warp::{Filter, Rejection, Reply};
 use super::error::ApiError;
 use super::{authenticated, finish, json_body, json_status, with_state};
 use crate::auth::AuthUser;
-use crate::hub::presence::encode;
+use crate::hub::Audience;
 use crate::state::AppState;
 use crate::store::groups::{self, Membership};
 use crate::store::{Draft, users};
@@ -198,7 +198,7 @@ async fn add_member(
         .await?;
     let (theirs, updated, added) = updated;
     tracing::info!(group = %group, by = %caller.id, "member added");
-    state.presence.tell(
+    state.bus.tell(
         added.id,
         &ServerFrame::Added {
             group: theirs.clone(),
@@ -222,7 +222,7 @@ async fn remove_member(
     group: Id,
     target: Id,
 ) -> Result<Response, ApiError> {
-    let hub = Arc::clone(&state.hub);
+    let bus = Arc::clone(&state.bus);
     let removed = state
         .store
         .write(move |ctx| -> Result<Option<UserRef>, ApiError> {
@@ -248,7 +248,7 @@ async fn remove_member(
                     "that user is not a member of this group",
                 ));
             }
-            ctx.after_commit(move || hub.remove_user(group, target));
+            ctx.after_commit(move || bus.remove_user(group, target));
             Ok(who)
         })
         .await?;
@@ -259,7 +259,7 @@ async fn remove_member(
         } else {
             (MemberChange::Removed, Some(caller.as_ref()))
         };
-        state.presence.tell(
+        state.bus.tell(
             target,
             &ServerFrame::Member {
                 group,
@@ -285,15 +285,15 @@ fn tell_members(
     by: Option<UserRef>,
 ) {
     let concerned = user.id;
-    let frame = encode(&ServerFrame::Member {
+    let frame = ServerFrame::Member {
         group,
         change,
         user,
         by,
-    });
+    };
     state
-        .hub
-        .notify_room(group, &frame, &|member| member != concerned, 0);
+        .bus
+        .notify_room(group, &frame, Audience::Except(concerned));
 }
 
 /// `PUT /api/groups/:id/topic {topic}`: any member sets (or with an empty topic clears)

@@ -125,7 +125,7 @@ async fn delete_account(
 ) -> Result<Response, ApiError> {
     confirm(&state, &caller, &client, body.password).await?;
     let id = caller.id;
-    let hub = Arc::clone(&state.hub);
+    let bus = Arc::clone(&state.bus);
     let (left, ended) = state
         .store
         .write(move |ctx| -> Result<(Vec<Id>, Vec<Id>), ApiError> {
@@ -139,7 +139,7 @@ async fn delete_account(
             let rooms = left.clone();
             ctx.after_commit(move || {
                 for group in rooms {
-                    hub.remove_user(group, id);
+                    bus.remove_user(group, id);
                 }
             });
             Ok((left, ended))

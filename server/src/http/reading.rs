@@ -65,7 +65,7 @@ async fn read(
         })
         .await?;
     state
-        .presence
+        .bus
         .tell(user, &ServerFrame::Read { group, seq }, None);
     Ok(json_status(&ReadUpTo { seq }, StatusCode::OK))
 }

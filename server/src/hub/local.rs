@@ -10,7 +10,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use super::recent::Recent;
-use super::{ConnId, Hub, Missed, Published, Subscriber};
+use super::{Audience, ConnId, Hub, Missed, Published, Subscriber};
 use quid_shared::Id;
 
 const SHARDS: usize = 64;
@@ -189,20 +189,31 @@ impl Hub for LocalHub {
         self.recent.missed(group, viewer, since)
     }
 
-    fn notify_room(&self, group: Id, frame: &[u8], to: &dyn Fn(Id) -> bool, except: ConnId) {
+    fn notify_room(&self, group: Id, frame: &[u8], audience: Audience) {
         let sinks: Vec<Arc<dyn super::Sink>> = {
             let rooms = self.rooms.read(group);
             let Some(room) = rooms.get(&group) else {
                 return;
             };
             room.iter()
-                .filter(|s| s.conn != except && to(s.user))
+                .filter(|s| audience.includes(s.user))
                 .map(|s| Arc::clone(&s.sink))
                 .collect()
         };
         for sink in sinks {
             sink.notify(frame);
         }
+    }
+
+    fn users(&self, group: Id) -> Vec<Id> {
+        let rooms = self.rooms.read(group);
+        let mut users: Vec<Id> = rooms
+            .get(&group)
+            .map(|room| room.iter().map(|s| s.user).collect())
+            .unwrap_or_default();
+        users.sort_unstable();
+        users.dedup();
+        users
     }
 }
 

@@ -1,11 +1,12 @@
 //! Rooms and fan-out: which connections are subscribed to which group, and delivery of
 //! one already-serialized frame to every connection allowed to see it.
 //!
-//! [`Hub`] is the seam where a multi-node bus (Redis pub/sub, NATS) can replace the
-//! in-process [`LocalHub`]. Delivery never blocks the publisher: each connection is a
+//! [`Hub`] serves this process's connections only; what other nodes produce reaches it
+//! through the bus ([`crate::bus`]), which calls the same methods. Delivery never blocks the publisher: each connection is a
 //! [`Sink`] that takes the frame without waiting (the WebSocket outbox writes it into the
 //! socket at once or keeps it, and closes a connection that falls too far behind).
 
+mod audience;
 pub mod frame;
 mod local;
 pub mod presence;
@@ -18,6 +19,7 @@ use bytes::Bytes;
 
 use quid_shared::{Id, Message};
 
+pub use audience::Audience;
 pub use local::LocalHub;
 pub use presence::Presence;
 pub use recent::Missed;
@@ -127,6 +129,8 @@ pub trait Hub: Send + Sync + 'static {
     /// newest published seq, if the hub still keeps every one of them in memory.
     fn missed(&self, group: Id, viewer: Id, since: i64) -> Option<Missed>;
     /// Writes an ephemeral frame (already framed) to the connections in `group`'s room
-    /// whose user `to` accepts, except connection `except`. Not stored, not replayed.
-    fn notify_room(&self, group: Id, frame: &[u8], to: &dyn Fn(Id) -> bool, except: ConnId);
+    /// whose user is in `audience`. Not stored, not replayed.
+    fn notify_room(&self, group: Id, frame: &[u8], audience: Audience);
+    /// The users with a connection in `group`'s room, each once.
+    fn users(&self, group: Id) -> Vec<Id>;
 }

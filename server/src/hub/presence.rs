@@ -62,8 +62,25 @@ impl Presence {
 
     /// Writes `frame` to every connection of `user` but `except`.
     pub fn tell(&self, user: Id, frame: &ServerFrame, except: Option<ConnId>) {
-        let sinks: Vec<Arc<dyn Sink>> = self
-            .lock()
+        let sinks = self.sinks(user, except);
+        if sinks.is_empty() {
+            return;
+        }
+        let bytes = encode(frame);
+        for sink in sinks {
+            sink.notify(&bytes);
+        }
+    }
+
+    /// Writes an already framed `frame` to every connection of `user` but `except`.
+    pub fn tell_framed(&self, user: Id, frame: &[u8], except: Option<ConnId>) {
+        for sink in self.sinks(user, except) {
+            sink.notify(frame);
+        }
+    }
+
+    fn sinks(&self, user: Id, except: Option<ConnId>) -> Vec<Arc<dyn Sink>> {
+        self.lock()
             .get(&user)
             .map(|conns| {
                 conns
@@ -72,14 +89,7 @@ impl Presence {
                     .map(|(_, s)| Arc::clone(s))
                     .collect()
             })
-            .unwrap_or_default();
-        if sinks.is_empty() {
-            return;
-        }
-        let bytes = encode(frame);
-        for sink in sinks {
-            sink.notify(&bytes);
-        }
+            .unwrap_or_default()
     }
 }
 

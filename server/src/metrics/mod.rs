@@ -66,6 +66,66 @@ fn describe() {
         "quid_messages_persisted_total",
         "Messages committed to SQLite, by kind."
     );
+    describe_gauge!(
+        "quid_bus_connected",
+        "1 while this node is subscribed to the bus (Redis), else 0; absent on one node."
+    );
+    describe_counter!(
+        "quid_bus_published_total",
+        "Events this node published on the bus, by kind."
+    );
+    describe_counter!(
+        "quid_bus_received_total",
+        "Events of other nodes received from the bus, by kind."
+    );
+    describe_counter!(
+        "quid_bus_publish_errors_total",
+        "Failed attempts to publish an event (each is retried)."
+    );
+    describe_counter!(
+        "quid_bus_connect_errors_total",
+        "Failed attempts to subscribe to the bus."
+    );
+    describe_counter!(
+        "quid_bus_reconnects_total",
+        "Subscriptions to the bus made again after one was lost."
+    );
+    describe_counter!(
+        "quid_bus_dropped_total",
+        "Events dropped because the publish queue was full (a resync is asked for)."
+    );
+    describe_counter!(
+        "quid_bus_decode_errors_total",
+        "Events received from the bus that could not be read."
+    );
+    describe_counter!(
+        "quid_bus_duplicates_total",
+        "Messages the relay dropped because the hub had them (echoes, duplicates)."
+    );
+    describe_counter!(
+        "quid_bus_gap_fills_total",
+        "Gap fills started: messages missing before one that arrived, read from the database."
+    );
+    describe_counter!(
+        "quid_bus_gap_messages_total",
+        "Messages read from the database by gap fills."
+    );
+    describe_counter!(
+        "quid_bus_fill_errors_total",
+        "Failed database reads of gap fills and resyncs (retried)."
+    );
+    describe_counter!(
+        "quid_bus_seq_holes_total",
+        "Seqs announced on the bus but never found in the database, given up on."
+    );
+    describe_counter!(
+        "quid_bus_resyncs_total",
+        "Resynchronisations of every followed group from the database."
+    );
+    describe_counter!(
+        "quid_bus_stale_members_removed_total",
+        "Connections taken out of a room by a resync because their user is no longer a member."
+    );
     describe_counter!(
         "quid_frames_received_total",
         "Text frames received from clients."

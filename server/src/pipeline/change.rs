@@ -49,11 +49,11 @@ impl Pipeline {
             Change::React(emoji, _) => validate_reaction(emoji)?,
             Change::Delete => {}
         }
-        let hub = Arc::clone(&self.inner.hub);
+        let bus = Arc::clone(&self.inner.bus);
         let changed = self
             .inner
             .store
-            .write(move |ctx| apply(ctx, request, hub))
+            .write(move |ctx| apply(ctx, request, bus))
             .await?;
         if let Some(changed) = &changed {
             tracing::debug!(
@@ -88,7 +88,7 @@ fn validate_reaction(emoji: &str) -> Result<(), PipelineError> {
 fn apply(
     ctx: &mut WriteCtx<'_>,
     request: ChangeRequest,
-    hub: Arc<dyn crate::hub::Hub>,
+    bus: Arc<dyn crate::bus::Bus>,
 ) -> Result<Option<Changed>, PipelineError> {
     let ChangeRequest {
         group,
@@ -165,7 +165,7 @@ fn apply(
     };
     let stored = messages::insert(ctx, draft, target)?
         .ok_or_else(|| PipelineError::Invalid("the change could not be stored".into()))?;
-    publish_after_commit(ctx, &stored, hub, None);
+    publish_after_commit(ctx, &stored, bus, None);
     let now = messages::by_seq(ctx.conn(), group, seq)?.unwrap_or(message);
     Ok(Some(Changed {
         message: now,

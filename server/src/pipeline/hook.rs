@@ -18,7 +18,7 @@ use crate::store::Draft;
 
 /// Called after each new user message is published.
 pub trait MessageHook: Send + Sync + 'static {
-    /// `message` is durable and already delivered to the hub; `pipeline` can emit more.
+    /// `message` is durable and already handed to the bus; `pipeline` can emit more.
     /// Also called for `clarification_response` messages (see [`is_answer`](Self::is_answer)).
     fn after_publish(&self, pipeline: &Pipeline, message: &Message);
 

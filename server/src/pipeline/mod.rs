@@ -1,6 +1,6 @@
 //! The one path every message takes — socket `send`, `POST /api/messages` and the
 //! messages the server emits itself: validate, check membership, persist through the
-//! writer (durable), publish to the hub in commit order, then return the message.
+//! writer (durable), publish through the bus in commit order, then return the message.
 //!
 //! After a new user message is published, the pipeline calls the [`MessageHook`]
 //! (commitment detection plugs in there; see [`hook`]). Edits, deletions and reactions
@@ -15,7 +15,8 @@ use std::sync::Arc;
 
 use quid_shared::{ErrorCode, Message, MessageKind};
 
-use crate::hub::{Hub, Published};
+use crate::bus::Bus;
+use crate::hub::Published;
 use crate::store::{Draft, Recipient, Store, StoreError, WriteCtx};
 
 pub use change::{Change, ChangeRequest, Changed};
@@ -85,16 +86,16 @@ pub struct Pipeline {
 
 struct Inner {
     store: Store,
-    hub: Arc<dyn Hub>,
+    bus: Arc<dyn Bus>,
     hook: Arc<dyn MessageHook>,
 }
 
 impl Pipeline {
-    /// A pipeline persisting to `store`, publishing to `hub`, calling `hook` after each
-    /// new user message.
-    pub fn new(store: Store, hub: Arc<dyn Hub>, hook: Arc<dyn MessageHook>) -> Pipeline {
+    /// A pipeline persisting to `store`, publishing through `bus`, calling `hook` after
+    /// each new user message.
+    pub fn new(store: Store, bus: Arc<dyn Bus>, hook: Arc<dyn MessageHook>) -> Pipeline {
         Pipeline {
-            inner: Arc::new(Inner { store, hub, hook }),
+            inner: Arc::new(Inner { store, bus, hook }),
         }
     }
 
@@ -143,7 +144,7 @@ impl Pipeline {
         guard: impl FnOnce(&mut WriteCtx<'_>) -> Result<bool, StoreError> + Send + 'static,
     ) -> Result<Option<Message>, PipelineError> {
         validate::validate_draft(&draft)?;
-        let hub = Arc::clone(&self.inner.hub);
+        let bus = Arc::clone(&self.inner.bus);
         let posted = self
             .inner
             .store
@@ -151,7 +152,7 @@ impl Pipeline {
                 if !guard(ctx)? {
                     return Ok(None);
                 }
-                persist::persist(ctx, draft, hub, None).map(Some)
+                persist::persist(ctx, draft, bus, None).map(Some)
             })
             .await?;
         Ok(posted.map(|p| p.message))
@@ -169,11 +170,11 @@ impl Pipeline {
         stored: Option<persist::Stored>,
     ) -> Result<Posted, PipelineError> {
         validate::validate_draft(&draft)?;
-        let hub = Arc::clone(&self.inner.hub);
+        let bus = Arc::clone(&self.inner.bus);
         let posted = self
             .inner
             .store
-            .write_one(move |ctx| persist::persist(ctx, draft, hub, stored))
+            .write_one(move |ctx| persist::persist(ctx, draft, bus, stored))
             .await?;
         if posted.created {
             let m = &posted.message;

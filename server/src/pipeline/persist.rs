@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use quid_shared::{Id, Message};
 
-use crate::hub::{Hub, Published};
+use crate::bus::Bus;
+use crate::hub::Published;
 use crate::store::{Draft, Recipient, StoreError, WriteCtx, groups, messages};
 
 use super::{PipelineError, Posted};
@@ -25,7 +26,7 @@ pub(super) type Stored = Box<dyn FnOnce(&Message) + Send>;
 pub(super) fn persist(
     ctx: &mut WriteCtx<'_>,
     draft: Draft,
-    hub: Arc<dyn Hub>,
+    bus: Arc<dyn Bus>,
     stored: Option<Stored>,
 ) -> Result<Posted, PipelineError> {
     let retry = Retry::of(&draft);
@@ -51,7 +52,7 @@ pub(super) fn persist(
             ))),
         };
     };
-    let published = publish_after_commit(ctx, &message, hub, stored);
+    let published = publish_after_commit(ctx, &message, bus, stored);
     Ok(Posted {
         message,
         created: true,
@@ -59,12 +60,13 @@ pub(super) fn persist(
     })
 }
 
-/// After the commit: counts the message, calls `stored`, and publishes it to the hub.
+/// After the commit: counts the message, calls `stored`, and publishes it through the
+/// bus (on one node: straight to the hub, on the writer thread).
 /// Returns what will be published (with its serialized frame).
 pub(super) fn publish_after_commit(
     ctx: &mut WriteCtx<'_>,
     message: &Message,
-    hub: Arc<dyn Hub>,
+    bus: Arc<dyn Bus>,
     stored: Option<Stored>,
 ) -> Option<Arc<Published>> {
     let kind = message.kind;
@@ -83,7 +85,7 @@ pub(super) fn publish_after_commit(
             call(&message);
         }
         if let Some(published) = publish {
-            hub.publish(published);
+            bus.publish(published);
         }
     });
     published

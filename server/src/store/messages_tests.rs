@@ -191,3 +191,38 @@ async fn repeated_client_id_stores_nothing_and_keeps_seqs_dense() {
     assert_eq!(next.map(|m| m.seq), Some(2));
     store.shutdown().await;
 }
+
+/// `range` returns every message of the group in `after < seq <= upto`, private ones
+/// included whoever they are for, in seq order.
+#[tokio::test]
+async fn range_returns_every_message_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("t.db"), options()).unwrap();
+    let alice = user(&store, "alice").await;
+    let bob = user(&store, "bob").await;
+    let creator = alice.id;
+    let group = store
+        .write(move |ctx| groups::create(ctx.conn(), creator, "g", None))
+        .await
+        .unwrap();
+    for i in 0..6 {
+        let target = (i % 2 == 1).then_some(bob.id);
+        post(&store, group, &alice, target, &format!("m{i}")).await;
+    }
+    let (middle, none, all) = store
+        .read(move |c| {
+            Ok((
+                range(c, group, 2, 5)?,
+                range(c, group, 6, 9)?,
+                range(c, group, 0, 6)?,
+            ))
+        })
+        .await
+        .unwrap();
+    let seqs = |v: &[Message]| v.iter().map(|m| m.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(&middle), vec![3, 4, 5]);
+    assert!(none.is_empty());
+    assert_eq!(seqs(&all), vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(all.iter().filter(|m| m.private).count(), 3);
+    store.shutdown().await;
+}

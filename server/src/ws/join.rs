@@ -2,7 +2,9 @@
 //! duplicate even while others keep sending.
 //!
 //! Order matters: close the group's gate in the outbox (live messages are held from now
-//! on) and subscribe to the hub, then read `head` and the history `seq > since` from one
+//! on), make sure this node follows the group (with several nodes: the bus relays
+//! every message of it committed from then on, see [`crate::bus`]) and subscribe to
+//! the hub, then read `head` and the history `seq > since` from one
 //! snapshot and write it, then write `joined` and open the gate, which writes the held
 //! messages newer than what was written. Anything committed after the snapshot reaches
 //! the gate (it is published after its commit, and we were already subscribed); anything
@@ -29,6 +31,12 @@ const PAGE: u32 = 1000;
 pub(super) async fn join(link: &Link, group: Id, since: Option<i64>) -> Result<(), End> {
     let was_joined = link.outbox.hold(group);
     if !was_joined {
+        if let Some(following) = link.state.bus.follow(group)
+            && let Err(e) = following.await
+        {
+            link.outbox.abort(group, was_joined);
+            return link.send(read_failed(e));
+        }
         link.state.hub.subscribe(group, link.subscriber());
     }
     let viewer = link.user.id;
@@ -74,14 +82,7 @@ pub(super) async fn join(link: &Link, group: Id, since: Option<i64>) -> Result<(
             if !was_joined {
                 link.state.hub.unsubscribe(group, link.conn);
             }
-            let (code, text) = match e {
-                StoreError::Closed => (ErrorCode::Unavailable, "the server is shutting down"),
-                other => {
-                    tracing::error!(error = %other, "join read failed");
-                    (ErrorCode::Internal, "internal error; try joining again")
-                }
-            };
-            return link.send(frames::error(code, text, Some("join".into())));
+            return link.send(read_failed(e));
         }
     };
     let source = match (since, &kept) {
@@ -129,6 +130,18 @@ pub(super) async fn join(link: &Link, group: Id, since: Option<i64>) -> Result<(
     }
     open(link, group, since, head)?;
     link.send(super::live::snapshot(&link.state, group, members))
+}
+
+/// The answer to a join whose reading failed.
+fn read_failed(e: StoreError) -> ServerFrame {
+    let (code, text) = match e {
+        StoreError::Closed => (ErrorCode::Unavailable, "the server is shutting down"),
+        other => {
+            tracing::error!(error = %other, "join read failed");
+            (ErrorCode::Internal, "internal error; try joining again")
+        }
+    };
+    frames::error(code, text, Some("join".into()))
 }
 
 /// A message read from the database, with what writes its frame.

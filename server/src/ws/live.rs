@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use super::frames;
 use super::link::Link;
 use super::outbox::Outgoing;
-use crate::hub::presence::encode;
+use crate::hub::Audience;
 use crate::pipeline::{ChangeRequest, PipelineError};
 use crate::state::AppState;
 use crate::store::{StoreError, groups, reads};
@@ -65,7 +65,7 @@ pub(super) async fn read(
     match kept {
         Ok(Some(seq)) => {
             state
-                .presence
+                .bus
                 .tell(user, &ServerFrame::Read { group, seq }, Some(conn));
             Outgoing::Nothing
         }
@@ -147,16 +147,18 @@ pub(super) async fn typing(
             }
         }
     };
-    let frame = encode(&ServerFrame::Typing {
+    let audience = match target {
+        // typing to oneself tells no one
+        Some(target) if target == me => return None,
+        Some(target) => Audience::Only(target),
+        None => Audience::Except(me),
+    };
+    let frame = ServerFrame::Typing {
         group,
         user: link.user.as_ref(),
         private: target.is_some(),
-    });
-    let to = move |user: Id| match target {
-        Some(target) => user == target && user != me,
-        None => user != me,
     };
-    link.state.hub.notify_room(group, &frame, &to, link.conn);
+    link.state.bus.notify_room(group, &frame, audience);
     None
 }
 
@@ -181,12 +183,12 @@ pub(super) fn announce(state: Arc<AppState>, user: Id, online: bool) {
             return;
         };
         for group in groups {
-            let frame = encode(&ServerFrame::Status {
+            let frame = ServerFrame::Status {
                 group,
                 user,
                 online,
-            });
-            state.hub.notify_room(group, &frame, &|_| true, 0);
+            };
+            state.bus.notify_room(group, &frame, Audience::Everyone);
         }
     });
 }
