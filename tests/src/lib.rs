@@ -10,12 +10,14 @@
 //! - [`process`] — the `quid-server` program as a child process (started, killed with
 //!   SIGKILL, or expected to refuse to start).
 //! - [`ws`] — the WebSocket test client.
+//! - [`cluster`] — several server processes on one PostgreSQL schema and one Redis channel.
 //! - [`pg`] — a fresh PostgreSQL schema per server, for the scale-out tests and for the
 //!   whole suite on PostgreSQL (`QUID_TEST_ENGINE=postgres`).
 //! - [`model`] — a stand-in for a language model's server, answering from recorded replies.
 //! - [`tls`] — a private certificate authority and a server certificate, made in the test.
 
 pub mod api;
+pub mod cluster;
 pub mod model;
 pub mod pg;
 pub mod process;
