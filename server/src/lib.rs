@@ -26,8 +26,12 @@
 //! - [`bus`] — how several nodes reach each other's connections: nothing leaves the
 //!   process on one node; over Redis pub/sub, a relay per node orders each group's
 //!   messages by seq and reads what the bus lost from the database.
-//! - [`store`] — SQLite in WAL: migrations, one group-committing writer, read-only readers.
-//! - [`auth`] — argon2id passwords, HS256 tokens, where a request carries its token.
+//! - [`store`] — one set of queries over two engines: SQLite in WAL in the data directory
+//!   (the default) or a PostgreSQL database several nodes share (`--database`), each
+//!   with its own schema, sequencer and search; one group-committing writer, readers.
+//! - [`task`] — one-off subcommands (`migrate`: a SQLite store into PostgreSQL).
+//! - [`auth`] — argon2id passwords, HS256 tokens, where a request carries its token,
+//!   sessions across the nodes of a shared database.
 //! - [`commitments`] — the pure commitment domain: model, parser, liability solver.
 //! - [`tls`] — HTTPS and WSS: rustls at the edge of each connection, plaintext inside.
 //! - [`metrics`] — the Prometheus recorder, the handles the hot paths use, and the

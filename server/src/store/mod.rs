@@ -46,8 +46,9 @@ pub use sql::{Conn, Dialect};
 pub use writer::WriteCtx;
 
 use readers::{OpenReader, Readers};
+use sql::WriteConn;
 use sqlite::indexer::Indexer;
-use writer::{Command, Job, WriteConn};
+use writer::{Command, Job};
 
 /// Where the data lives.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -133,6 +133,12 @@ pub trait Sql {
     ) -> Result<(), StoreError>;
 }
 
+/// The writer's connection, of either engine.
+pub(super) trait WriteConn: Sql + Send {
+    /// The connection, for the statements of the write closures.
+    fn sql(&self) -> &dyn Sql;
+}
+
 /// What every query function takes: a connection of either engine.
 pub type Conn<'a> = dyn Sql + 'a;
 

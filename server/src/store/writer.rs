@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 
 use super::StoreError;
 use super::groups::Membership;
-use super::sql::{Dialect, Sql};
+use super::sql::{Dialect, Sql, WriteConn};
 use quid_shared::Id;
 
 /// Answers a caller once the batch's commit is known.
@@ -36,12 +36,6 @@ pub(super) enum Command {
     Job(Job),
     /// Finish what is queued, then exit.
     Stop,
-}
-
-/// The writer's connection, of either engine.
-pub(super) trait WriteConn: Sql + Send {
-    /// The connection, for the statements of the write closures.
-    fn sql(&self) -> &dyn Sql;
 }
 
 /// Most memberships [`Known`] remembers before it starts over.

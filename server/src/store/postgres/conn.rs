@@ -11,8 +11,7 @@ use ::postgres::{Client, NoTls, Row, Statement};
 use bytes::BytesMut;
 
 use crate::store::StoreError;
-use crate::store::sql::{Arg, Dialect, Sql, SqlRow};
-use crate::store::writer::WriteConn;
+use crate::store::sql::{Arg, Dialect, Sql, SqlRow, WriteConn};
 
 /// One connection, used by one thread at a time (the writer, or a reader).
 pub struct PgConn {

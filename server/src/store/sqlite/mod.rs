@@ -14,8 +14,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, OpenFlags, params_from_iter};
 
-use super::sql::{Arg, Dialect, Sql, SqlRow};
-use super::writer::WriteConn;
+use super::sql::{Arg, Dialect, Sql, SqlRow, WriteConn};
 use super::{Opened, StoreError, StoreOptions};
 use checkpoint::Checkpointer;
 use indexer::Indexer;
