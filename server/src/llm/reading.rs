@@ -235,34 +235,10 @@ pub fn names_an_amount(text: &str) -> bool {
     !numbers(text).is_empty()
 }
 
-/// Every number written in `text`, in digits ("2", "2.5", "1,000") or in words up to
-/// twenty, tens, "a dozen", "half" and "an" (one).
+/// Every number written in `text`, in digits ("2", "2.5", "1,000") or in the words the
+/// rules' grammar reads as numbers ("twelve", "a dozen", "half", "twice"), and "an" (one).
 fn numbers(text: &str) -> Vec<f64> {
-    const WORDS: &[(&str, f64)] = &[
-        ("an", 1.0),
-        ("one", 1.0),
-        ("two", 2.0),
-        ("three", 3.0),
-        ("four", 4.0),
-        ("five", 5.0),
-        ("six", 6.0),
-        ("seven", 7.0),
-        ("eight", 8.0),
-        ("nine", 9.0),
-        ("ten", 10.0),
-        ("eleven", 11.0),
-        ("twelve", 12.0),
-        ("fifteen", 15.0),
-        ("twenty", 20.0),
-        ("thirty", 30.0),
-        ("forty", 40.0),
-        ("fifty", 50.0),
-        ("hundred", 100.0),
-        ("dozen", 12.0),
-        ("half", 0.5),
-        ("twice", 2.0),
-        ("once", 1.0),
-    ];
+    use crate::commitments::parser::{fraction_word, number_word, times_word};
     let lower = text.to_lowercase();
     let mut found = Vec::new();
     let mut digits = String::new();
@@ -282,9 +258,13 @@ fn numbers(text: &str) -> Vec<f64> {
         }
     }
     for word in lower.split(|c: char| !c.is_alphanumeric()) {
-        if let Some((_, n)) = WORDS.iter().find(|(w, _)| *w == word) {
-            found.push(*n);
-        }
+        let n = match word {
+            "an" => Some(1.0),
+            _ => number_word(word)
+                .or_else(|| fraction_word(word))
+                .or_else(|| times_word(word)),
+        };
+        found.extend(n);
     }
     found
 }

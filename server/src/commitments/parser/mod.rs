@@ -48,6 +48,7 @@ mod words;
 use quid_shared::{Commitment, UserRef};
 
 pub use clarify::{Allow, Need, Pending, reads_as_answer, says_no};
+pub use words::{fraction_word, number_word, times_word};
 
 use super::model::Terms;
 use clarify::Answered;
