@@ -22,23 +22,33 @@ pub struct Cli {
     pub scenario: Scenario,
 }
 
-/// Which server to load.
+/// Which server to load: one node or several.
 #[derive(Debug, Args)]
 pub struct ServerOpts {
-    /// A running server, e.g. http://127.0.0.1:3001 (default: start one on a temp data dir).
+    /// A running server, e.g. http://127.0.0.1:3001 (default: start one on a temp data
+    /// dir). Repeat it for the nodes of one cluster: connections are spread over them.
     #[arg(long, global = true)]
-    pub url: Option<String>,
-    /// The running server's pid, for its CPU and RSS readings.
+    pub url: Vec<String>,
+    /// The running server's pid, for its CPU and RSS readings (one per `--url`, in order).
     #[arg(long, global = true, requires = "url")]
-    pub server_pid: Option<u32>,
+    pub server_pid: Vec<u32>,
+    /// Server nodes to start, sharing one JWT secret and the database and bus that
+    /// `--server-arg` names (more than one needs `--database` and `--bus`, or
+    /// `DATABASE_URL` and `REDIS_URL`). Connections are spread over them round robin.
+    #[arg(long, global = true, default_value_t = 1, conflicts_with = "url")]
+    pub nodes: usize,
+    /// Also measure the CPU of every process with this command name, e.g. `postgres` or
+    /// `redis-server` (repeatable).
+    #[arg(long, global = true)]
+    pub watch: Vec<String>,
     /// The `quid-server` binary to start (default: next to this executable).
     #[arg(long, global = true, conflicts_with = "url")]
     pub server_bin: Option<PathBuf>,
     /// Data dir for the started server, kept between runs so accounts can be reused
-    /// (default: a fresh temp dir).
+    /// (default: a fresh temp dir). With several nodes, each gets a directory in it.
     #[arg(long, global = true, conflicts_with = "url")]
     pub data_dir: Option<PathBuf>,
-    /// Extra argument for the started server (repeatable), e.g. `--server-arg=--readers=2`.
+    /// Extra argument for the started servers (repeatable), e.g. `--server-arg=--readers=2`.
     #[arg(
         long,
         global = true,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::BenchError;
 
-/// Which process to read: the server's pid, this process, or the calling thread alone.
+/// Which process to read: a server's pid, this process, or the calling thread alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Proc {
     Pid(u32),
@@ -87,55 +87,22 @@ impl std::ops::Add for CpuTime {
     }
 }
 
+impl std::iter::Sum for CpuTime {
+    fn sum<I: Iterator<Item = CpuTime>>(iter: I) -> CpuTime {
+        iter.fold(CpuTime::default(), |a, b| a + b)
+    }
+}
+
 impl CpuTime {
     pub fn total(self) -> Duration {
         self.user + self.system
     }
 
-    fn saturating_sub(self, earlier: CpuTime) -> CpuTime {
+    /// The time used since `earlier` (zero where the counter went backwards).
+    pub fn saturating_sub(self, earlier: CpuTime) -> CpuTime {
         CpuTime {
             user: self.user.saturating_sub(earlier.user),
             system: self.system.saturating_sub(earlier.system),
-        }
-    }
-}
-
-/// A CPU-time reading to subtract a later one from.
-#[derive(Debug, Clone, Copy)]
-pub struct CpuMark {
-    server: Option<CpuTime>,
-    me: Option<CpuTime>,
-    at: std::time::Instant,
-}
-
-/// CPU used between two marks.
-#[derive(Debug, Clone, Copy)]
-pub struct CpuUsed {
-    pub server: Option<CpuTime>,
-    pub me: Option<CpuTime>,
-    pub wall: Duration,
-}
-
-impl CpuMark {
-    /// Reads the server's (if known) and this process's CPU time now.
-    pub fn now(server: Option<Proc>) -> Self {
-        CpuMark {
-            server: server.and_then(|p| p.cpu_time().ok()),
-            me: Proc::Myself.cpu_time().ok(),
-            at: std::time::Instant::now(),
-        }
-    }
-
-    /// CPU used from `self` until now.
-    pub fn used_until_now(&self, server: Option<Proc>) -> CpuUsed {
-        let end = CpuMark::now(server);
-        CpuUsed {
-            server: end
-                .server
-                .zip(self.server)
-                .map(|(b, a)| b.saturating_sub(a)),
-            me: end.me.zip(self.me).map(|(b, a)| b.saturating_sub(a)),
-            wall: end.at - self.at,
         }
     }
 }
@@ -173,6 +140,19 @@ fn clock_ticks_per_sec() -> f64 {
     // SAFETY: sysconf only reads a configuration value.
     let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
     if t > 0 { t as f64 } else { 100.0 }
+}
+
+/// The pids of every process whose command name (`/proc/<pid>/comm`) is `name`, e.g.
+/// `postgres` (the server and each connection's backend) or `redis-server`.
+pub fn pids_named(name: &str) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim_end() == name)
+        })
+        .collect()
 }
 
 /// Raises the soft open-files limit to the hard limit; returns the new soft limit.
@@ -219,5 +199,13 @@ mod tests {
         }
         let this = Proc::ThisThread.cpu_time().unwrap();
         assert!(this.total() <= Proc::Myself.cpu_time().unwrap().total());
+    }
+
+    /// Processes are found by their command name.
+    #[test]
+    fn finds_processes_by_name() {
+        let me = std::fs::read_to_string("/proc/self/comm").unwrap();
+        assert!(pids_named(me.trim_end()).contains(&std::process::id()));
+        assert!(pids_named("no-such-process-name").is_empty());
     }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::BenchError;
+use crate::meter::ServiceUse;
 use crate::stall::StallSummary;
 use crate::stats::LatencySummary;
 
@@ -42,6 +43,10 @@ pub struct Phase {
     pub loadgen_cpu_pct: Option<f64>,
     pub loadgen_cpu_us_per_frame: Option<f64>,
     pub server_rss_mb: Option<f64>,
+    /// Server nodes the server figures are summed over (0: their pids were not known).
+    pub server_nodes: usize,
+    /// CPU of the other processes measured (`--watch`: the database, Redis).
+    pub services: Vec<ServiceUse>,
     /// How long a probe thread that only sleeps 1 ms at a time overslept during the
     /// window: the machine's own stalls, which every latency above includes.
     pub machine_stall: StallSummary,
@@ -88,6 +93,8 @@ impl Phase {
             loadgen_cpu_pct: None,
             loadgen_cpu_us_per_frame: None,
             server_rss_mb: None,
+            server_nodes: 0,
+            services: Vec::new(),
             machine_stall: StallSummary {
                 oversleep: latency,
                 stalls_over_5ms: 0,
@@ -190,8 +197,29 @@ pub fn phase_table(phases: &[Phase]) -> String {
             opt(p.loadgen_cpu_us_per_frame, 2),
             p.machine_stall.oversleep.max_ms,
         ));
+        if let Some(line) = services_line(p) {
+            out.push_str(&line);
+        }
     }
     out
+}
+
+/// Under a phase's row: the nodes its server figures sum, and each watched service's CPU.
+pub fn services_line(p: &Phase) -> Option<String> {
+    if p.services.is_empty() && p.server_nodes <= 1 {
+        return None;
+    }
+    let mut parts = vec![format!("server: {} node(s)", p.server_nodes)];
+    for s in &p.services {
+        parts.push(format!(
+            "{}: {:.0}%, {} µs/del, {} µs/msg",
+            s.name,
+            s.cpu_pct,
+            opt(s.cpu_us_per_delivery, 2),
+            opt(s.cpu_us_per_message, 2)
+        ));
+    }
+    Some(format!("{:>10} {}\n", "", parts.join("; ")))
 }
 
 #[cfg(test)]
@@ -240,5 +268,24 @@ mod tests {
         assert!(phase_table(&[p.clone()]).contains("99000"));
         p.lost = 1;
         assert!(!p.clean());
+    }
+
+    /// Watched services and several nodes get a line under the phase's row.
+    #[test]
+    fn services_are_printed_under_the_row() {
+        let mut p = phase();
+        assert_eq!(phase_table(&[p.clone()]).lines().count(), 2);
+        p.server_nodes = 2;
+        p.services.push(ServiceUse {
+            name: "postgres".into(),
+            cpu_pct: 42.0,
+            cpu_us_per_delivery: Some(1.5),
+            cpu_us_per_message: Some(150.0),
+        });
+        let table = phase_table(&[p]);
+        assert!(
+            table.contains("server: 2 node(s); postgres: 42%, 1.50 µs/del, 150.00 µs/msg"),
+            "{table}"
+        );
     }
 }

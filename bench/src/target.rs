@@ -1,5 +1,5 @@
-//! The server under test: either the `quid-server` binary started here on a temp data dir
-//! and a free port (so its CPU and RSS are measured for it alone), or a server already
+//! One server node under test: either the `quid-server` binary started here on a temp data
+//! dir and a free port (so its CPU and RSS are measured for it alone), or a server already
 //! running at a URL (with its pid, if given, for the same readings).
 
 use std::net::{SocketAddr, TcpListener};
@@ -59,11 +59,14 @@ impl Target {
     }
 
     /// Starts `bin` on 127.0.0.1 and a free port with its data in `data_dir` (a fresh temp
-    /// dir when `None`) and `extra` arguments, and waits until it answers `/health`.
+    /// dir when `None`), `extra` arguments and, when given, `jwt_secret` (as `JWT_SECRET`,
+    /// so an explicit `--jwt-secret` among `extra` wins), and waits until it answers
+    /// `/health`.
     pub async fn spawn(
         bin: &Path,
         data_dir: Option<&Path>,
         extra: &[String],
+        jwt_secret: Option<&str>,
     ) -> Result<Self, BenchError> {
         let (temp, dir) = match data_dir {
             Some(d) => {
@@ -84,7 +87,11 @@ impl Target {
         let log_err = log
             .try_clone()
             .map_err(|e| BenchError::io(log_path.display().to_string(), e))?;
-        let child = Command::new(bin)
+        let mut command = Command::new(bin);
+        if let Some(secret) = jwt_secret {
+            command.env("JWT_SECRET", secret);
+        }
+        let child = command
             .arg("--bind")
             .arg("127.0.0.1")
             .arg("--port")

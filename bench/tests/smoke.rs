@@ -9,6 +9,7 @@ use quid_bench::cli::{
     ConnectArgs, FanoutArgs, IngestArgs, LadderArgs, LoopbackArgs, ReconnectArgs,
 };
 use quid_bench::scenario::{Env, connect, fanout, ingest, ladder, loopback, reconnect};
+use quid_bench::servers::Servers;
 use quid_bench::target::Target;
 
 /// Bound on the whole smoke run, so a broken server cannot hang the suite.
@@ -41,7 +42,7 @@ async fn every_scenario_runs_and_loses_nothing() {
     config.registrations_per_address = 0;
     let server = quid_server::start(config).await.unwrap();
     let url = format!("http://{}", server.addr());
-    let env = Env::new(Target::attach(&url, None).unwrap(), None);
+    let env = Env::new(Servers::one(Target::attach(&url, None).unwrap()), None);
     tokio::time::timeout(LIMIT, run_all(&env, dir.path()))
         .await
         .expect("the scenarios finished in time");

@@ -67,6 +67,14 @@ impl Cluster {
         args
     }
 
+    /// Makes an in-process server's `config` a node of this cluster.
+    pub fn configure(&self, config: &mut quid_server::Config) {
+        config.database = Some(quid_server::Secret::new(self.database.clone()));
+        config.bus = Some(quid_server::Secret::new(REDIS));
+        config.bus_channel = self.channel.clone();
+        config.jwt_secret = Some(quid_server::Secret::new(self.secret.clone()));
+    }
+
     /// Starts one more node of `bin`.
     pub async fn node(&mut self, bin: &Path) -> Result<NodeProcess> {
         let dir = tempfile::tempdir()?;

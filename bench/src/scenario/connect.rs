@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use crate::BenchError;
 use crate::cli::ConnectArgs;
-use crate::proc_stats::CpuMark;
 use crate::scenario::Env;
 use crate::stats::{Counters, LatencySummary};
 use crate::swarm::{Member, Readers, Role, Shared, close_all, connect_all};
@@ -40,15 +39,15 @@ pub async fn run(env: &Env, a: &ConnectArgs) -> Result<ConnectResult, BenchError
         })
         .collect();
     let readers = Arc::new(Readers::start(env.readers, &shared)?);
-    let server = env.target.proc;
+    let meter = &env.meter;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let rss_before = server.and_then(|p| p.rss_bytes().ok());
+    let rss_before = meter.server_rss_bytes();
 
-    let cpu = CpuMark::now(server);
+    let cpu = meter.mark();
     let started = Instant::now();
-    let done = connect_all(&mut conns, env.target.addr, &readers, a.concurrency).await;
+    let done = connect_all(&mut conns, &env.servers.addrs(), &readers, a.concurrency).await;
     let took = started.elapsed();
-    let used = cpu.used_until_now(server);
+    let used = cpu.used_until_now(meter);
     let failed = done.failed;
     let connected = conns.len() as u64 - failed;
     if let Some(e) = &done.first_error {
@@ -56,7 +55,7 @@ pub async fn run(env: &Env, a: &ConnectArgs) -> Result<ConnectResult, BenchError
     }
 
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let rss_after = server.and_then(|p| p.rss_bytes().ok());
+    let rss_after = meter.server_rss_bytes();
     tokio::time::sleep(Duration::from_secs_f64(a.hold.max(0.0))).await;
     let dropped = Counters::get(&shared.counters.dropped);
     close_all(&mut conns, &readers, 256).await;

@@ -24,7 +24,7 @@ pub async fn build(env: &Env, a: &FanoutArgs) -> Result<Swarm, BenchError> {
         a.groups, a.members, a.publishers
     );
     Swarm::build(
-        &env.target,
+        &env.servers.addrs(),
         &groups,
         (a.members, a.publishers),
         (a.concurrency, env.readers),
@@ -49,7 +49,7 @@ pub async fn run(env: &Env, a: &FanoutArgs) -> Result<Phase, BenchError> {
         load(a, a.rate),
         a.members as u64,
         Duration::from_secs_f64(a.drain.max(0.0)),
-        env.target.proc,
+        &env.meter,
     )
     .await;
     swarm.close().await;

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::BenchError;
 use crate::cli::IngestArgs;
-use crate::report::Phase;
+use crate::report::{Phase, services_line};
 use crate::scenario::{Env, phase};
 use crate::swarm::{Load, Swarm};
 
@@ -28,14 +28,14 @@ pub async fn run(env: &Env, a: &IngestArgs) -> Result<IngestResult, BenchError> 
     let groups = env
         .groups(a.publishers, |g| vec![accounts[g % accounts.len()].clone()])
         .await?;
-    let mut swarm = Swarm::build(&env.target, &groups, (0, 1), (64, env.readers)).await?;
+    let mut swarm = Swarm::build(&env.servers.addrs(), &groups, (0, 1), (64, env.readers)).await?;
     let load = Load {
         rate: a.rate,
         duration: Duration::from_secs_f64(a.duration.max(0.1)),
         payload: a.payload.max(crate::scan::STAMP_PREFIX.len() + 24),
     };
     let drain = Duration::from_secs_f64(a.drain.max(0.0));
-    let p = phase::measure(&mut swarm, load, 0, drain, env.target.proc).await;
+    let p = phase::measure(&mut swarm, load, 0, drain, &env.meter).await;
     swarm.close().await;
     println!(
         "ingest: offered {:.0} msg/s, acked {} of {} = {:.0} msg/s; ack latency p50 {:.2} ms \
@@ -53,6 +53,9 @@ pub async fn run(env: &Env, a: &IngestArgs) -> Result<IngestResult, BenchError> 
             .map_or("-".into(), |v| format!("{v:.2}")),
         p.server_cpu_pct.map_or("-".into(), |v| format!("{v:.0}")),
     );
+    if let Some(line) = services_line(&p) {
+        print!("{line}");
+    }
     Ok(IngestResult {
         acked_per_s: p.acked_per_s,
         unacked: p.sent.saturating_sub(p.acked),

@@ -42,14 +42,8 @@ pub async fn run(env: &Env, a: &LadderArgs) -> Result<LadderResult, BenchError> 
     let mut steps = Vec::new();
     for rate in rates(a) {
         let load = fanout::load(&a.fanout, rate);
-        let step = phase::measure(
-            &mut swarm,
-            load,
-            a.fanout.members as u64,
-            drain,
-            env.target.proc,
-        )
-        .await;
+        let step =
+            phase::measure(&mut swarm, load, a.fanout.members as u64, drain, &env.meter).await;
         let table = phase_table(std::slice::from_ref(&step));
         // The header once, then one line per step as it completes.
         let skip = usize::from(!steps.is_empty());

@@ -21,7 +21,8 @@ use serde::Serialize;
 use crate::BenchError;
 use crate::cli::LoopbackArgs;
 use crate::clock;
-use crate::proc_stats::{CpuMark, CpuTime, Proc};
+use crate::meter::Meter;
+use crate::proc_stats::{CpuTime, Proc};
 use crate::stall::{Probe, StallSummary};
 use crate::stats::{LatencySummary, new_histogram};
 
@@ -113,7 +114,7 @@ fn measure(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
     let written = Arc::new(AtomicU64::new(0));
     let received = Arc::new(AtomicU64::new(0));
     let done = Arc::new(AtomicBool::new(false));
-    let cpu = CpuMark::now(None);
+    let cpu = Meter::default().mark();
     let probe = Probe::start();
     let start = Instant::now() + Duration::from_millis(20);
     let reader = {
@@ -156,7 +157,7 @@ fn measure(a: &LoopbackArgs) -> Result<LoopbackResult, BenchError> {
     let [histogram, lateness, in_flight] = reader
         .join()
         .map_err(|_| BenchError::Protocol("the loopback reader panicked".into()))?;
-    let used = cpu.used_until_now(None);
+    let used = cpu.used_until_now(&Meter::default());
     let machine_stall = probe.finish();
     let per_message = |cpu: Option<Duration>| {
         cpu.filter(|_| expected > 0)

@@ -1,5 +1,5 @@
 //! The scenarios, and the run that wraps them: raise the fd limit, start or attach to the
-//! server (the `loopback` control needs none), set up accounts (outside every measurement),
+//! server's nodes (the `loopback` control needs none), set up accounts (outside every measurement),
 //! run, print, write JSON, stop.
 
 pub mod connect;
@@ -14,14 +14,17 @@ use std::path::PathBuf;
 
 use crate::BenchError;
 use crate::cli::{Cli, Scenario};
+use crate::meter::Meter;
 use crate::report::{Machine, Report, write_json};
+use crate::servers::Servers;
 use crate::setup::{Account, Api};
 use crate::swarm::GroupSpec;
-use crate::target::Target;
 
 /// The server under test and how to reach its API.
 pub struct Env {
-    pub target: Target,
+    pub servers: Servers,
+    /// Whose CPU the measured windows read.
+    pub meter: Meter,
     pub api: Api,
     /// Threads reading the load generator's sockets.
     pub readers: usize,
@@ -29,11 +32,13 @@ pub struct Env {
 }
 
 impl Env {
-    /// Wraps a target; `account_cache` is where tokens are reused from, if anywhere.
-    pub fn new(target: Target, account_cache: Option<PathBuf>) -> Self {
-        let api = Api::new(&target.base);
+    /// Wraps the servers (set up through the first node, whose pids are measured);
+    /// `account_cache` is where tokens are reused from, if anywhere.
+    pub fn new(servers: Servers, account_cache: Option<PathBuf>) -> Self {
+        let api = Api::new(&servers.first().base);
         Env {
-            target,
+            meter: servers.meter(&[]),
+            servers,
             api,
             readers: 1,
             account_cache,
@@ -74,27 +79,20 @@ pub async fn run(cli: &Cli) -> Result<(), BenchError> {
         let json = json(report("loopback", a, loopback::run(a).await?))?;
         return finish(cli, &json);
     }
-    let target = match &cli.server.url {
-        Some(url) => Target::attach(url, cli.server.server_pid)?,
-        None => {
-            let bin = match &cli.server.server_bin {
-                Some(b) => b.clone(),
-                None => Target::default_bin()?,
-            };
-            Target::spawn(&bin, cli.server.data_dir.as_deref(), &cli.server.server_arg).await?
-        }
-    };
-    eprintln!("quid-bench: server {}", target.base);
+    let servers = Servers::from_opts(&cli.server).await?;
+    let bases: Vec<String> = servers.addrs().iter().map(|a| a.to_string()).collect();
+    eprintln!("quid-bench: server {}", bases.join(", "));
     let cache = cli.server.account_cache.clone().or_else(|| {
         cli.server
             .data_dir
             .as_ref()
             .map(|d| d.join("bench-accounts.json"))
     });
-    let mut env = Env::new(target, cache);
+    let mut env = Env::new(servers, cache);
+    env.meter = env.servers.meter(&cli.server.watch);
     env.readers = cli.threads.max(1);
     let outcome = dispatch(&env, cli).await;
-    let stopped = env.target.shutdown().await;
+    let stopped = env.servers.shutdown().await;
     let json = outcome?;
     stopped?;
     finish(cli, &json)

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::proc_stats::{CpuMark, Proc};
+use crate::meter::Meter;
 use crate::report::Phase;
 use crate::stall::Probe;
 use crate::stats::{Counters, LatencySummary};
@@ -18,11 +18,11 @@ pub async fn measure(
     load: Load,
     receivers_per_group: u64,
     drain: Duration,
-    server: Option<Proc>,
+    meter: &Meter,
 ) -> Phase {
     let shared = swarm.shared.clone();
     shared.reset();
-    let cpu = CpuMark::now(server);
+    let cpu = meter.mark();
     let probe = Probe::start();
     let run = swarm.start_publishing(load);
     let start = run.start;
@@ -37,7 +37,7 @@ pub async fn measure(
     let elapsed = Instant::now()
         .saturating_duration_since(start)
         .max(load.duration);
-    let used = cpu.used_until_now(server);
+    let used = cpu.used_until_now(meter);
     let machine_stall = probe.finish();
 
     let sent = Counters::get(&c.sent);
@@ -78,9 +78,11 @@ pub async fn measure(
         server_cpu_us_per_message: per(server_cpu, acked),
         loadgen_cpu_pct: pct(loadgen_cpu),
         loadgen_cpu_us_per_frame: per(loadgen_cpu, frames),
-        server_rss_mb: server
-            .and_then(|p| p.rss_bytes().ok())
+        server_rss_mb: meter
+            .server_rss_bytes()
             .map(|b| b as f64 / (1024.0 * 1024.0)),
+        server_nodes: meter.servers.len(),
+        services: used.service_use(delivered, acked),
         machine_stall,
     }
 }

@@ -49,7 +49,7 @@ pub async fn run(env: &Env, a: &ReconnectArgs) -> Result<ReconnectResult, BenchE
     let groups = env.groups(a.groups, |_| accounts.clone()).await?;
     let publishers = a.publishers.max(1);
     let mut swarm = Swarm::build(
-        &env.target,
+        &env.servers.addrs(),
         &groups,
         (a.members, publishers),
         (a.concurrency, env.readers),
@@ -106,7 +106,7 @@ pub async fn run(env: &Env, a: &ReconnectArgs) -> Result<ReconnectResult, BenchE
 
     shared.catch_up.reset();
     let started = Instant::now();
-    let connected = swarm.connect_receivers(&env.target).await;
+    let connected = swarm.connect_receivers(&env.servers.addrs()).await;
     let joined = match connected {
         Ok(()) => swarm.wait_joined(Duration::from_secs_f64(a.timeout)).await,
         Err(e) => Err(e),

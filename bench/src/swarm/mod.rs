@@ -25,7 +25,6 @@ pub use reading::Role;
 use crate::BenchError;
 use crate::setup::Account;
 use crate::stats::{Counters, Recorder};
-use crate::target::Target;
 
 /// State every connection task of a swarm shares.
 pub struct Shared {
@@ -100,7 +99,7 @@ impl Swarm {
     /// publisher connections per group, `concurrency` connects at a time, read by
     /// `readers` threads, and waits until every receiver has joined.
     pub async fn build(
-        target: &Target,
+        nodes: &[SocketAddr],
         groups: &[GroupSpec],
         (receivers, publishers): (usize, usize),
         (concurrency, readers): (usize, usize),
@@ -132,28 +131,24 @@ impl Swarm {
         };
         connect_all(
             &mut swarm.publishers,
-            target.addr,
+            nodes,
             &swarm.readers,
             swarm.concurrency,
         )
         .await
         .all()?;
-        swarm.connect_receivers(target).await?;
+        swarm.connect_receivers(nodes).await?;
         swarm.wait_joined(Duration::from_secs(120)).await?;
         Ok(swarm)
     }
 
-    /// (Re)connects every receiver; each joins with `since` = the last seq it saw.
-    pub async fn connect_receivers(&mut self, target: &Target) -> Result<(), BenchError> {
+    /// (Re)connects every receiver (each to the same node as before); each joins with
+    /// `since` = the last seq it saw.
+    pub async fn connect_receivers(&mut self, nodes: &[SocketAddr]) -> Result<(), BenchError> {
         self.shared.joined.store(0, Ordering::Relaxed);
-        connect_all(
-            &mut self.receivers,
-            target.addr,
-            &self.readers,
-            self.concurrency,
-        )
-        .await
-        .all()
+        connect_all(&mut self.receivers, nodes, &self.readers, self.concurrency)
+            .await
+            .all()
     }
 
     /// Waits until every receiver has had `joined` since the last reset.
@@ -199,15 +194,24 @@ impl Connected {
     }
 }
 
-/// Connects every member, `concurrency` at a time, read by `readers`. The members are
-/// split among one task per runtime worker, so every worker thread shares the
-/// handshakes (one task polling them all would make one thread the limit).
+/// Connects every member, `concurrency` at a time, read by `readers`, member `i` of its
+/// kind to node `i mod nodes` (so a group's receivers, and the groups' publishers, are
+/// spread evenly). The members are split among one task per runtime worker, so every
+/// worker thread shares the handshakes (one task polling them all would make one thread
+/// the limit).
 pub async fn connect_all(
     members: &mut Vec<Member>,
-    addr: SocketAddr,
+    nodes: &[SocketAddr],
     readers: &Arc<Readers>,
     concurrency: usize,
 ) -> Connected {
+    if nodes.is_empty() {
+        return Connected {
+            failed: members.len() as u64,
+            first_error: Some(BenchError::Usage("no server node to connect to".into())),
+            latency: Recorder::default(),
+        };
+    }
     let latency = Arc::new(Recorder::default());
     let tasks = tokio::runtime::Handle::current()
         .metrics()
@@ -219,6 +223,7 @@ pub async fn connect_all(
     for t in 0..tasks {
         let mut part: Vec<Member> = all.by_ref().take(share).collect();
         let (readers, latency) = (Arc::clone(readers), Arc::clone(&latency));
+        let nodes = nodes.to_vec();
         let in_flight = (concurrency / tasks + usize::from(t < concurrency % tasks)).max(1);
         handles.push(tokio::spawn(async move {
             let mut results = Vec::with_capacity(part.len());
@@ -227,6 +232,7 @@ pub async fn connect_all(
             loop {
                 while pending.len() < in_flight {
                     let Some(m) = next.next() else { break };
+                    let addr = nodes[m.index % nodes.len()];
                     pending.push(connect_timed(m, addr, &readers, &latency));
                 }
                 match pending.next().await {
