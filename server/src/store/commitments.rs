@@ -39,11 +39,10 @@ pub fn insert(conn: &Conn, new: NewCommitment) -> Result<Commitment, StoreError>
     let (conditions, promises) = (to_json(&new.conditions)?, to_json(&new.promises)?);
     let meta = meta_json(&new.meta)?;
     let id = conn
-        .int(
+        .insert(
             "INSERT INTO commitments (group_id, creator, conditions, promises, source_text,
                                       source_message, summary, created_at, meta)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-             RETURNING id",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             args![
                 new.group,
                 new.creator.id,

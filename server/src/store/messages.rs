@@ -40,12 +40,11 @@ pub fn insert(
         new.meta
     };
     let meta_text = meta.to_string();
-    let inserted = ctx.conn().int(
+    let inserted = ctx.conn().insert(
         "INSERT INTO messages (group_id, seq, kind, author, content, private, target,
                                reply_to, client_id, created_at, meta)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-         ON CONFLICT (author, client_id) DO NOTHING
-         RETURNING id",
+         ON CONFLICT (author, client_id) DO NOTHING",
         args![
             new.group,
             seq,

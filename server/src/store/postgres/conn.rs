@@ -129,6 +129,14 @@ impl Sql for PgConn {
         Ok(usize::try_from(changed).unwrap_or(usize::MAX))
     }
 
+    fn insert(&self, sql: &str, args: &[Arg<'_>]) -> Result<Option<i64>, StoreError> {
+        let returning = format!("{sql} RETURNING id");
+        match self.query(&returning, args)?.first() {
+            Some(row) => Ok(Some(row.int(0)?)),
+            None => Ok(None),
+        }
+    }
+
     fn control(&self, sql: &str) -> Result<(), StoreError> {
         self.begin_or_end(sql)
     }

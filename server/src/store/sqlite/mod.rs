@@ -51,6 +51,11 @@ impl Sql for Connection {
             .execute(params_from_iter(args.iter()))?)
     }
 
+    fn insert(&self, sql: &str, args: &[Arg<'_>]) -> Result<Option<i64>, StoreError> {
+        let inserted = Sql::execute(self, sql, args)?;
+        Ok((inserted > 0).then(|| self.last_insert_rowid()))
+    }
+
     fn control(&self, sql: &str) -> Result<(), StoreError> {
         self.prepare_cached(sql)?.execute([])?;
         Ok(())
