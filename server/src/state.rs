@@ -113,6 +113,7 @@ pub fn build(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<
             max_batch: config.writer_batch,
             readers: config.readers,
             writer_cache_kib: config.writer_cache_kib,
+            with_bus: config.bus.is_some(),
         },
     )
     .with_context(|| format!("cannot open {}", config.database_label()))?;

@@ -22,6 +22,9 @@ pub enum StoreError {
     /// The database was written by a newer server with migrations this one lacks.
     #[error("database schema version {found} is newer than this server knows ({known})")]
     SchemaTooNew { found: usize, known: usize },
+    /// Another server uses the database in a way this one cannot run beside.
+    #[error("{0}")]
+    InUse(String),
     /// The data directory could not be prepared.
     #[error("data directory: {0}")]
     Io(#[from] std::io::Error),

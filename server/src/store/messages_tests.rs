@@ -10,6 +10,7 @@ fn options() -> StoreOptions {
         max_batch: 64,
         readers: 2,
         writer_cache_kib: 2048,
+        with_bus: false,
     }
 }
 

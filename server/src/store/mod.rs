@@ -61,6 +61,9 @@ pub enum Database {
 
 /// What an engine hands the store when it opens.
 struct Opened {
+    /// Held as long as the store: what keeps other servers from using the database in a
+    /// way this one cannot run beside (PostgreSQL's node lock).
+    guard: Option<Box<dyn Send>>,
     writer: Box<dyn WriteConn>,
     /// Told after each commit.
     on_commit: Box<dyn FnMut() + Send>,
@@ -81,6 +84,9 @@ pub struct StoreOptions {
     /// The writer connection's page cache in KiB: the indexes' pages it keeps instead of
     /// reading them back from the file on every insert.
     pub writer_cache_kib: usize,
+    /// Whether other nodes share the database through a bus. On PostgreSQL a node
+    /// without one must be alone there, and is refused when another node runs.
+    pub with_bus: bool,
 }
 
 /// Handle to the database; cheap to clone.
@@ -93,6 +99,7 @@ pub struct Store {
     /// The writer's thread, then the engine's (SQLite's checkpointer, which ends after
     /// the writer, and its search indexer).
     threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    _guard: Arc<Mutex<Option<Box<dyn Send>>>>,
 }
 
 /// Current time as Unix milliseconds, the unit every stored time uses.
@@ -123,9 +130,11 @@ impl Store {
     pub fn connect(database: &Database, options: StoreOptions) -> Result<Store, StoreError> {
         match database {
             Database::Sqlite(path) => Store::open(path, options),
-            Database::Postgres(url) => {
-                Store::start(postgres::open(url)?, Dialect::Postgres, options)
-            }
+            Database::Postgres(url) => Store::start(
+                postgres::open(url, options.with_bus)?,
+                Dialect::Postgres,
+                options,
+            ),
         }
     }
 
@@ -144,6 +153,7 @@ impl Store {
             indexer: opened.indexer.map(Arc::new),
             dialect,
             threads: Arc::new(Mutex::new(threads)),
+            _guard: Arc::new(Mutex::new(opened.guard)),
         })
     }
 

@@ -112,6 +112,7 @@ mod tests {
                 max_batch: 64,
                 readers: 1,
                 writer_cache_kib: 2048,
+                with_bus: false,
             },
         )
         .unwrap();

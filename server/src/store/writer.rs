@@ -144,12 +144,15 @@ pub(super) fn run(
     let mut batch: Vec<Job> = Vec::with_capacity(max_batch);
     let mut pending = Pending::default();
     let mut stop = false;
-    while !stop {
-        match rx.blocking_recv() {
-            Some(Command::Job(job)) => batch.push(job),
-            Some(Command::Stop) | None => break,
+    // jobs a batch left for the next one run before the writer waits or stops
+    while !stop || !batch.is_empty() {
+        if batch.is_empty() {
+            match rx.blocking_recv() {
+                Some(Command::Job(job)) => batch.push(job),
+                Some(Command::Stop) | None => break,
+            }
         }
-        while batch.len() < max_batch {
+        while !stop && batch.len() < max_batch {
             match rx.try_recv() {
                 Ok(Command::Job(job)) => batch.push(job),
                 Ok(Command::Stop) => {
@@ -181,16 +184,27 @@ struct Pending {
     completions: Vec<Completion>,
 }
 
-/// Runs and commits one batch; whether it committed. Leaves `batch` and `pending` empty.
+/// Most savepoints in one PostgreSQL transaction. A savepoint that writes is a
+/// subtransaction; past 64 of them in one transaction PostgreSQL stops caching them and
+/// every backend's visibility checks read `pg_subtrans` instead, which cut the writer to a
+/// quarter of its speed. Jobs beyond the limit wait for the next batch.
+const PG_SAVEPOINTS: usize = 60;
+
+/// Runs and commits one batch; whether it committed. Leaves `pending` empty, and in
+/// `batch` only the jobs left for the next batch (on PostgreSQL, see below).
+///
+/// A job without a savepoint writes one statement, last: on SQLite a failing statement
+/// undoes itself. On PostgreSQL it spoils the whole transaction instead, so when such a
+/// job fails there and the transaction is found aborted, the batch is rolled back: the
+/// jobs that ran before it are answered with a commit error (nothing of them was stored),
+/// the failing one with its own error, and the jobs not yet run wait for the next batch.
 fn run_batch(
     conn: &dyn WriteConn,
     known: &mut Known,
     batch: &mut Vec<Job>,
     pending: &mut Pending,
 ) -> bool {
-    // On PostgreSQL a failed statement spoils the whole transaction until it is rolled
-    // back to a savepoint, so every job has one there.
-    let always_savepoint = conn.sql().dialect() == Dialect::Postgres;
+    let postgres = conn.sql().dialect() == Dialect::Postgres;
     match conn.control("BEGIN") {
         Ok(()) => {}
         Err(e) => {
@@ -205,10 +219,19 @@ fn run_batch(
         effects,
         completions,
     } = pending;
-    for job in batch.drain(..) {
+    let mut savepoints = 0;
+    let mut spoiled = None;
+    let mut leftover = Vec::new();
+    let mut jobs = batch.drain(..);
+    while let Some(job) = jobs.next() {
+        if postgres && job.savepoint && savepoints == PG_SAVEPOINTS {
+            leftover.push(job);
+            leftover.extend(jobs.by_ref());
+            break;
+        }
         let mark = effects.len();
-        let savepoint = job.savepoint || always_savepoint;
-        if savepoint {
+        if job.savepoint {
+            savepoints += 1;
             if let Err(e) = conn.control("SAVEPOINT job") {
                 tracing::error!(error = %e, "cannot open a savepoint");
             }
@@ -223,7 +246,7 @@ fn run_batch(
             effects.truncate(mark);
             known.clear();
         }
-        let closed = match (savepoint, ok) {
+        let closed = match (job.savepoint, ok) {
             (false, _) => Ok(()),
             (true, true) => conn.control("RELEASE job"),
             (true, false) => conn
@@ -233,7 +256,31 @@ fn run_batch(
         if let Err(e) = closed {
             tracing::error!(error = %e, "cannot close a savepoint");
         }
+        if postgres && !ok && !job.savepoint && conn.control("SELECT 1").is_err() {
+            spoiled = Some(complete);
+            leftover.extend(jobs.by_ref());
+            break;
+        }
         completions.push(complete);
+    }
+    drop(jobs);
+    batch.append(&mut leftover);
+    if let Some(failed) = spoiled {
+        tracing::warn!(
+            rolled_back = completions.len(),
+            "a write failed inside the transaction; its batch is rolled back"
+        );
+        let _ = conn.control("ROLLBACK");
+        known.clear();
+        effects.clear();
+        failed(Ok(()));
+        for complete in completions.drain(..) {
+            complete(Err(StoreError::Commit(
+                "another write of the same transaction failed; nothing was stored, try again"
+                    .into(),
+            )));
+        }
+        return false;
     }
     match conn.control("COMMIT") {
         Ok(()) => {

@@ -109,6 +109,7 @@ async fn one_node_reaches_the_others_connections() {
         max_batch: 64,
         readers: 2,
         writer_cache_kib: 2048,
+        with_bus: false,
     };
     let store = Store::open(&dir.path().join("t.db"), options).unwrap();
     let (user, group) = store

@@ -75,6 +75,7 @@ impl Fixture {
             max_batch: 64,
             readers: 2,
             writer_cache_kib: 2048,
+            with_bus: false,
         };
         let store = Store::open(&dir.path().join("t.db"), options).unwrap();
         let (user, group) = store

@@ -23,13 +23,8 @@ const LOCK: i64 = 0x7175_6964;
 
 /// Brings the database up to the newest schema; how many migrations this call applied.
 pub fn apply(client: &mut Client) -> Result<usize, StoreError> {
-    client.batch_execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
-             version    BIGINT PRIMARY KEY,
-             name       TEXT NOT NULL,
-             applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
-         )",
-    )?;
+    // under the lock: `CREATE TABLE IF NOT EXISTS` run by two sessions at once can fail
+    // in both (on the catalog's unique index)
     client.execute("SELECT pg_advisory_lock($1)", &[&LOCK])?;
     let applied = apply_locked(client);
     let unlocked = client.execute("SELECT pg_advisory_unlock($1)", &[&LOCK]);
@@ -39,6 +34,13 @@ pub fn apply(client: &mut Client) -> Result<usize, StoreError> {
 }
 
 fn apply_locked(client: &mut Client) -> Result<usize, StoreError> {
+    client.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    BIGINT PRIMARY KEY,
+             name       TEXT NOT NULL,
+             applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+         )",
+    )?;
     let current: i64 = client
         .query_one(
             "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",

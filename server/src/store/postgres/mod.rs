@@ -6,20 +6,25 @@
 
 mod conn;
 pub mod migrations;
+mod node_lock;
 pub mod search;
 
 pub use conn::PgConn;
+pub use node_lock::NodeLock;
 
 use super::sql::{Conn, args};
 use super::{Opened, StoreError};
 use quid_shared::Id;
 
-/// Connects the writer, applies migrations, and says how to open readers.
-pub(super) fn open(url: &str) -> Result<Opened, StoreError> {
+/// Connects the writer, applies migrations, takes the node lock ([`NodeLock`]: shared
+/// when the nodes have a bus), and says how to open readers.
+pub(super) fn open(url: &str, with_bus: bool) -> Result<Opened, StoreError> {
     let mut writer = PgConn::connect(url)?;
     migrations::apply(writer.client_mut()?)?;
+    let lock = NodeLock::take(url, with_bus)?;
     let reader_url = url.to_owned();
     Ok(Opened {
+        guard: Some(Box::new(lock)),
         writer: Box::new(writer),
         on_commit: Box::new(|| {}),
         open_reader: Box::new(move || Ok(Box::new(PgConn::connect(&reader_url)?))),

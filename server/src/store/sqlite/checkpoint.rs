@@ -95,6 +95,7 @@ mod tests {
             max_batch: 64,
             readers: 1,
             writer_cache_kib: 2048,
+            with_bus: false,
         };
         let store = Store::open(&path, options).unwrap();
         let before = std::fs::metadata(&path).unwrap().len();

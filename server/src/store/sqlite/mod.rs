@@ -99,6 +99,8 @@ pub(super) fn open(path: &Path, options: StoreOptions) -> Result<Opened, StoreEr
     let (checkpointer, checkpoints) = Checkpointer::start(path)?;
     let reader_path = path.to_path_buf();
     Ok(Opened {
+        // the data directory's lock is the server's (`DataDirLock`)
+        guard: None,
         writer: Box::new(conn),
         on_commit: Box::new(move || checkpointer.committed()),
         open_reader: Box::new(move || Ok(Box::new(open_reader(&reader_path)?))),
