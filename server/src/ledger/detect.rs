@@ -14,8 +14,6 @@
 //! ([`MessageHook::is_answer`]); any other message goes to the group, and if it is a new
 //! offer it replaces the open question.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use quid_shared::{Message, MessageKind};
@@ -31,7 +29,7 @@ use crate::llm::ModelReader;
 use crate::pipeline::{MessageHook, Pipeline};
 use crate::store::commitments as stored;
 use crate::store::groups;
-use crate::store::{Draft, Recipient};
+use crate::store::{Draft, Recipient, WriteCtx};
 
 /// Messages of one group waiting for detection; beyond this, new ones are not examined
 /// (and logged).
@@ -145,23 +143,17 @@ impl MessageHook for DetectionHook {
         }
     }
 
-    fn is_answer<'a>(
-        &'a self,
-        _pipeline: &'a Pipeline,
-        post: &'a Draft,
-    ) -> Pin<Box<dyn Future<Output = bool> + Send + 'a>> {
-        // Answered from memory (on SQLite, so a client's sends are never reordered by a
-        // read; on a shared database the question is read again first).
-        Box::pin(async move {
-            let (Some(author), None) = (post.author.as_ref(), post.to.as_ref()) else {
-                return false;
-            };
-            let ledger = &self.worker.ledger;
-            if let Err(e) = ledger.sync_question(post.group, author.id).await {
-                tracing::warn!(error = %e, "cannot read an open question");
-            }
-            ledger.answers(post.group, author.id, &post.content, post.reply_to)
-        })
+    fn is_answer(&self, ctx: &mut WriteCtx<'_>, post: &Draft) -> bool {
+        // From memory on SQLite; on a shared database the question is read again first,
+        // in the writer's transaction.
+        let (Some(author), None) = (post.author.as_ref(), post.to.as_ref()) else {
+            return false;
+        };
+        let ledger = &self.worker.ledger;
+        if let Err(e) = ledger.sync_question_on(ctx.conn(), post.group, author.id) {
+            tracing::warn!(error = %e, "cannot read an open question");
+        }
+        ledger.answers(post.group, author.id, &post.content, post.reply_to)
     }
 }
 

@@ -18,7 +18,7 @@ use super::{Ledger, LedgerError};
 use crate::commitments::{Pending, reads_as_answer};
 use crate::pipeline::Pipeline;
 use crate::store::commitments as stored;
-use crate::store::{Dialect, Draft, from_ms, now_ms};
+use crate::store::{Conn, Dialect, Draft, StoreError, from_ms, now_ms};
 
 /// A question asked and not yet answered.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -105,8 +105,6 @@ impl Ledger {
         Ok(())
     }
 
-    /// Whether `text` by `user` in `group` (a reply to message `reply_to`, if any) answers
-    /// the question open for them. An expired question is no longer open.
     /// On a database several nodes share, the question may have been asked (or answered)
     /// through another node: this node's copy of `user`'s question in `group` is read
     /// again from the database. On SQLite this node asks every question and its memory is
@@ -119,18 +117,44 @@ impl Ledger {
             .store
             .read(move |conn| stored::pending_row(conn, group, user))
             .await?;
+        self.adopt(group, user, row);
+        Ok(())
+    }
+
+    /// [`sync_question`](Self::sync_question) on `conn` (the writer's transaction, where
+    /// a message is decided to be an answer in the order its author sent it).
+    pub fn sync_question_on(&self, conn: &Conn, group: Id, user: Id) -> Result<(), StoreError> {
+        if conn.dialect() != Dialect::Postgres {
+            return Ok(());
+        }
+        let row = stored::pending_row(conn, group, user)?;
+        self.adopt(group, user, row);
+        Ok(())
+    }
+
+    /// Takes the stored question `row` (or its absence) as this node's copy.
+    fn adopt(&self, group: Id, user: Id, row: Option<(String, i64)>) {
         let mut open = self.questions.lock();
         match row.and_then(|(json, asked_at)| Open::parse(&json, asked_at)) {
-            Some(question) => {
+            Some(mut question) => {
+                // the question's message id is stored by a second write, after the
+                // message went out: until then this node's own record of it has the id
+                if let Some(known) = open.get(&(group, user))
+                    && question.message.is_none()
+                    && known.question == question.question
+                {
+                    question.message = known.message;
+                }
                 open.insert((group, user), question);
             }
             None => {
                 open.remove(&(group, user));
             }
         }
-        Ok(())
     }
 
+    /// Whether `text` by `user` in `group` (a reply to message `reply_to`, if any) answers
+    /// the question open for them. An expired question is no longer open.
     pub fn answers(&self, group: Id, user: Id, text: &str, reply_to: Option<i64>) -> bool {
         let mut open = self.questions.lock();
         let Some(question) = open.get(&(group, user)) else {

@@ -8,13 +8,10 @@
 //! anything slow. The server installs the hook in `state::build`
 //! ([`crate::ledger::detect::DetectionHook`]).
 
-use std::future::Future;
-use std::pin::Pin;
-
 use quid_shared::Message;
 
 use super::Pipeline;
-use crate::store::Draft;
+use crate::store::{Draft, WriteCtx};
 
 /// Called after each new user message is published.
 pub trait MessageHook: Send + Sync + 'static {
@@ -26,13 +23,12 @@ pub trait MessageHook: Send + Sync + 'static {
     /// `change`, once both are durable and the change is published. Must not block.
     fn after_change(&self, _pipeline: &Pipeline, _message: &Message, _change: &Message) {}
 
-    /// Whether `draft` (a member's message) answers a question the server asked its author; if so it is stored
-    /// as a `clarification_response` private to the author instead of a `user` message.
-    fn is_answer<'a>(
-        &'a self,
-        _pipeline: &'a Pipeline,
-        _draft: &'a Draft,
-    ) -> Pin<Box<dyn Future<Output = bool> + Send + 'a>> {
-        Box::pin(std::future::ready(false))
+    /// Whether `draft` (a member's message) answers a question the server asked its
+    /// author; if so it is stored as a `clarification_response` private to the author
+    /// instead of a `user` message. Called in the writer's transaction, just before the
+    /// message is stored, so a client's messages are decided (and stored) in the order it
+    /// sent them, whatever the hook reads on `ctx`. Must be quick.
+    fn is_answer(&self, _ctx: &mut WriteCtx<'_>, _draft: &Draft) -> bool {
+        false
     }
 }

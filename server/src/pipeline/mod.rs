@@ -107,15 +107,17 @@ impl Pipeline {
     /// A member's message (a [`Draft::user`]): stored, published, then handed to the hook.
     /// An answer to a question the server asked (see [`MessageHook::is_answer`]) is stored
     /// as a `clarification_response` private to its author.
-    pub async fn post(&self, mut draft: Draft) -> Result<Posted, PipelineError> {
-        let author = draft.author.as_ref().map(|a| a.id);
-        if let Some(author) = author
-            && self.inner.hook.is_answer(self, &draft).await
-        {
-            draft.kind = MessageKind::ClarificationResponse;
-            draft.to = Some(Recipient::Id(author));
-        }
-        self.submit(draft).await
+    pub async fn post(&self, draft: Draft) -> Result<Posted, PipelineError> {
+        let hook = Arc::clone(&self.inner.hook);
+        let decide: persist::Decide = Box::new(move |ctx, draft| {
+            if let Some(author) = draft.author.as_ref().map(|a| a.id)
+                && hook.is_answer(ctx, draft)
+            {
+                draft.kind = MessageKind::ClarificationResponse;
+                draft.to = Some(Recipient::Id(author));
+            }
+        });
+        self.write(draft, None, Some(decide)).await
     }
 
     /// A message from the server itself (a [`Draft::system`]), e.g. `commitment` or
@@ -132,7 +134,10 @@ impl Pipeline {
         draft: Draft,
         stored: impl FnOnce(&Message) + Send + 'static,
     ) -> Result<Message, PipelineError> {
-        Ok(self.write(draft, Some(Box::new(stored))).await?.message)
+        Ok(self
+            .write(draft, Some(Box::new(stored)), None)
+            .await?
+            .message)
     }
 
     /// Like [`emit`](Self::emit), in one transaction with `guard`, which runs first: when
@@ -152,7 +157,7 @@ impl Pipeline {
                 if !guard(ctx)? {
                     return Ok(None);
                 }
-                persist::persist(ctx, draft, bus, None).map(Some)
+                persist::persist(ctx, draft, bus, None, None).map(Some)
             })
             .await?;
         Ok(posted.map(|p| p.message))
@@ -161,20 +166,21 @@ impl Pipeline {
     /// The general form behind [`post`](Self::post) and [`emit`](Self::emit): any kind,
     /// with or without an author. The hook runs for new messages of kind `user`.
     pub async fn submit(&self, draft: Draft) -> Result<Posted, PipelineError> {
-        self.write(draft, None).await
+        self.write(draft, None, None).await
     }
 
     async fn write(
         &self,
         draft: Draft,
         stored: Option<persist::Stored>,
+        decide: Option<persist::Decide>,
     ) -> Result<Posted, PipelineError> {
         validate::validate_draft(&draft)?;
         let bus = Arc::clone(&self.inner.bus);
         let posted = self
             .inner
             .store
-            .write_one(move |ctx| persist::persist(ctx, draft, bus, stored))
+            .write_one(move |ctx| persist::persist(ctx, draft, bus, stored, decide))
             .await?;
         if posted.created {
             let m = &posted.message;

@@ -15,6 +15,9 @@ use groups::Membership;
 /// Called with a new message after its commit, before it is published.
 pub(super) type Stored = Box<dyn FnOnce(&Message) + Send>;
 
+/// Settles what a member's draft is (an answer to a question?) in the transaction, first.
+pub(super) type Decide = Box<dyn FnOnce(&mut WriteCtx<'_>, &mut Draft) + Send>;
+
 /// Runs inside the writer's transaction; see the module doc. Its one write is the insert,
 /// made last, so it runs without a savepoint ([`Store::write_one`](crate::store::Store::write_one)).
 ///
@@ -25,10 +28,14 @@ pub(super) type Stored = Box<dyn FnOnce(&Message) + Send>;
 /// earlier message (the client would take its new one for sent).
 pub(super) fn persist(
     ctx: &mut WriteCtx<'_>,
-    draft: Draft,
+    mut draft: Draft,
     bus: Arc<dyn Bus>,
     stored: Option<Stored>,
+    decide: Option<Decide>,
 ) -> Result<Posted, PipelineError> {
+    if let Some(decide) = decide {
+        decide(ctx, &mut draft);
+    }
     let retry = Retry::of(&draft);
     let target = match check(ctx, &draft) {
         Ok(target) => target,

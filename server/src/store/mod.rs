@@ -99,7 +99,9 @@ pub struct Store {
     /// The writer's thread, then the engine's (SQLite's checkpointer, which ends after
     /// the writer, and its search indexer).
     threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
-    _guard: Arc<Mutex<Option<Box<dyn Send>>>>,
+    /// Given up by [`shutdown`](Self::shutdown), so a server started next in the same
+    /// process may take it while clones of this store are still being dropped.
+    guard: Arc<Mutex<Option<Box<dyn Send>>>>,
 }
 
 /// Current time as Unix milliseconds, the unit every stored time uses.
@@ -153,7 +155,7 @@ impl Store {
             indexer: opened.indexer.map(Arc::new),
             dialect,
             threads: Arc::new(Mutex::new(threads)),
-            _guard: Arc::new(Mutex::new(opened.guard)),
+            guard: Arc::new(Mutex::new(opened.guard)),
         })
     }
 
@@ -243,10 +245,12 @@ impl Store {
             .lock()
             .map(|mut threads| std::mem::take(&mut *threads))
             .unwrap_or_default();
+        let guard = self.guard.lock().ok().and_then(|mut guard| guard.take());
         let _ = tokio::task::spawn_blocking(move || {
             for thread in threads {
                 let _ = thread.join();
             }
+            drop(guard);
         })
         .await;
     }
