@@ -76,3 +76,28 @@ async fn binary_frame_closes_with_1003() -> anyhow::Result<()> {
     assert_eq!(a.expect_close().await?, Some(close_code::UNSUPPORTED));
     server.shutdown().await
 }
+
+/// Content holding U+0000 (which PostgreSQL's text cannot store) is refused by name on
+/// either engine, without costing anyone else's message: bob's, sent at the same time,
+/// is stored and delivered.
+#[tokio::test]
+async fn nul_in_content_is_refused_and_harms_no_one() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let alice = server.register("alice").await?;
+    let bob = server.register("bob").await?;
+    let group = server.group(&alice, "Nul", &[&bob]).await?;
+    let mut a = server.connect(&alice).await?;
+    let mut b = server.connect(&bob).await?;
+    b.join(group.id, None).await?;
+    let nul = serde_json::json!({
+        "type": "send", "group": group.id, "content": "a\u{0}b", "client_id": "n1",
+    });
+    a.send_text(&nul.to_string()).await?;
+    let sent = b.send_message(group.id, "still here", "b1").await?;
+    let (code, message, reference) = error_of(a.next_frame().await?);
+    assert_eq!(code, ErrorCode::BadRequest);
+    assert!(message.contains("U+0000"), "{message}");
+    assert_eq!(reference.as_deref(), Some("n1"));
+    assert_eq!(server.history(&bob, group.id).await?, vec![sent]);
+    server.shutdown().await
+}

@@ -5,8 +5,20 @@ use quid_shared::limits::{MAX_CLIENT_ID_BYTES, MAX_CONTENT_CHARS, MIN_CONTENT_CH
 use super::PipelineError;
 use crate::store::{Draft, Recipient};
 
-/// Content must have 1 to 5000 characters and not be only white space.
+/// Text that is stored must not hold U+0000: PostgreSQL's `text` cannot, and there the
+/// failing insert would roll back the writer's whole batch, so both engines refuse it.
+fn no_nul(field: &str, text: &str) -> Result<(), PipelineError> {
+    if text.contains('\0') {
+        return Err(PipelineError::Invalid(format!(
+            "{field} must not contain the NUL character (U+0000)"
+        )));
+    }
+    Ok(())
+}
+
+/// Content must have 1 to 5000 characters, not be only white space, and hold no NUL.
 pub(super) fn validate_content(content: &str) -> Result<(), PipelineError> {
+    no_nul("content", content)?;
     if content.trim().chars().count() < MIN_CONTENT_CHARS {
         return Err(PipelineError::Invalid(
             "content must not be empty or only white space".into(),
@@ -21,8 +33,9 @@ pub(super) fn validate_content(content: &str) -> Result<(), PipelineError> {
     Ok(())
 }
 
-/// A client id must have 1 to 128 bytes.
+/// A client id must have 1 to 128 bytes and hold no NUL.
 fn validate_client_id(client_id: &str) -> Result<(), PipelineError> {
+    no_nul("client_id", client_id)?;
     if client_id.is_empty() || client_id.len() > MAX_CLIENT_ID_BYTES {
         return Err(PipelineError::Invalid(format!(
             "client_id must have 1 to {MAX_CLIENT_ID_BYTES} bytes"
@@ -37,6 +50,7 @@ pub(super) fn validate_draft(draft: &Draft) -> Result<(), PipelineError> {
         validate_client_id(client_id)?;
     }
     if let Some(Recipient::Named(name)) = &draft.to {
+        no_nul("`to`", name)?;
         if name.trim().is_empty() {
             return Err(PipelineError::Invalid(
                 "`to` must name a member (user id or username)".into(),
@@ -75,5 +89,23 @@ mod tests {
         assert!(validate_client_id("c1").is_ok());
         assert!(validate_client_id("").is_err());
         assert!(validate_client_id(&"x".repeat(129)).is_err());
+    }
+
+    /// NUL is refused in every stored field of a message, with the field named.
+    #[test]
+    fn nul_is_refused() {
+        let e = validate_content("a\0b").unwrap_err();
+        assert!(matches!(e, PipelineError::Invalid(_)));
+        assert!(e.to_string().contains("content") && e.to_string().contains("U+0000"));
+        assert!(
+            validate_client_id("c\01")
+                .unwrap_err()
+                .to_string()
+                .contains("client_id")
+        );
+        assert!(
+            validate_content("a\u{1}b").is_ok(),
+            "other control characters stay"
+        );
     }
 }
