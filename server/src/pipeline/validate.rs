@@ -98,7 +98,7 @@ mod tests {
         assert!(matches!(e, PipelineError::Invalid(_)));
         assert!(e.to_string().contains("content") && e.to_string().contains("U+0000"));
         assert!(
-            validate_client_id("c\01")
+            validate_client_id("c\0x")
                 .unwrap_err()
                 .to_string()
                 .contains("client_id")
