@@ -7,10 +7,47 @@ use std::path::Path;
 use anyhow::{Result, bail};
 use tempfile::TempDir;
 
-use crate::{NodeProcess, node_args, pg};
+use quid_shared::api::Group;
+
+use crate::{NodeProcess, TestUser, node_args, pg};
 
 /// Where the cluster's Redis is.
 pub const REDIS: &str = "redis://127.0.0.1:6379";
+
+/// Two nodes of a new cluster, and a group of alice and bob (both registered through
+/// node `a`): what most multi-node tests start from.
+pub struct Pair {
+    pub a: NodeProcess,
+    pub b: NodeProcess,
+    pub alice: TestUser,
+    pub bob: TestUser,
+    pub group: Group,
+    /// Kept alive for the nodes' data directories, and to start more nodes.
+    pub cluster: Cluster,
+}
+
+impl Pair {
+    /// A new pair of `bin` nodes with its group named `name`, or `None` when PostgreSQL
+    /// or Redis is absent and `CI` is not set.
+    pub async fn new(bin: &Path, name: &str) -> Result<Option<Pair>> {
+        let Some(mut cluster) = Cluster::new().await? else {
+            return Ok(None);
+        };
+        let a = cluster.node(bin).await?;
+        let b = cluster.node(bin).await?;
+        let alice = a.register("alice").await?;
+        let bob = a.register("bob").await?;
+        let group = a.group(&alice, name, &[&bob]).await?;
+        Ok(Some(Pair {
+            a,
+            b,
+            alice,
+            bob,
+            group,
+            cluster,
+        }))
+    }
+}
 
 /// The shared settings of one cluster's nodes.
 pub struct Cluster {

@@ -6,19 +6,22 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use quid_tests::cluster::Cluster;
+use quid_tests::cluster::Pair;
 use quid_tests::node_program;
 
 #[tokio::test]
 async fn delivery_resumes_after_redis_restarts() -> Result<()> {
-    let Some(mut cluster) = Cluster::new().await? else {
+    let Some(Pair {
+        a,
+        b,
+        alice,
+        bob,
+        group,
+        cluster: _cluster,
+    }) = Pair::new(node_program!(), "Outage").await?
+    else {
         return Ok(());
     };
-    let a = cluster.node(node_program!()).await?;
-    let b = cluster.node(node_program!()).await?;
-    let alice = a.register("alice").await?;
-    let bob = a.register("bob").await?;
-    let group = a.group(&alice, "Outage", &[&bob]).await?;
     let mut alice_a = a.connect(&alice).await?;
     let mut bob_b = b.connect(&bob).await?;
     alice_a.join(group.id, None).await?;

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use anyhow::{Context, Result};
 use quid_shared::{Message, MessageKind};
-use quid_tests::cluster::Cluster;
+use quid_tests::cluster::{Cluster, Pair};
 use quid_tests::{NodeProcess, node_program};
 use reqwest::Method;
 use serde_json::json;
@@ -81,14 +81,17 @@ async fn members_on_two_nodes_share_one_group() -> Result<()> {
 
 #[tokio::test]
 async fn a_reconnect_to_the_other_node_misses_nothing() -> Result<()> {
-    let Some(mut cluster) = Cluster::new().await? else {
+    let Some(Pair {
+        a,
+        b,
+        alice,
+        bob,
+        group,
+        cluster: _cluster,
+    }) = Pair::new(node_program!(), "Busy").await?
+    else {
         return Ok(());
     };
-    let a = cluster.node(node_program!()).await?;
-    let b = cluster.node(node_program!()).await?;
-    let alice = a.register("alice").await?;
-    let bob = a.register("bob").await?;
-    let group = a.group(&alice, "Busy", &[&bob]).await?;
 
     let mut bob_b = b.connect(&bob).await?;
     let (_, head) = bob_b.join(group.id, None).await?;
@@ -112,14 +115,17 @@ async fn a_reconnect_to_the_other_node_misses_nothing() -> Result<()> {
 
 #[tokio::test]
 async fn a_killed_node_loses_nothing_acked() -> Result<()> {
-    let Some(mut cluster) = Cluster::new().await? else {
+    let Some(Pair {
+        a,
+        b,
+        alice,
+        bob,
+        group,
+        cluster: _cluster,
+    }) = Pair::new(node_program!(), "Crash").await?
+    else {
         return Ok(());
     };
-    let a = cluster.node(node_program!()).await?;
-    let b = cluster.node(node_program!()).await?;
-    let alice = a.register("alice").await?;
-    let bob = a.register("bob").await?;
-    let group = a.group(&alice, "Crash", &[&bob]).await?;
 
     const EACH: usize = 150;
     let group_id = group.id;

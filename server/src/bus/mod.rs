@@ -44,6 +44,8 @@ pub mod event;
 mod local;
 pub mod redis;
 mod relay;
+#[cfg(test)]
+mod seeded;
 
 use std::future::Future;
 use std::pin::Pin;

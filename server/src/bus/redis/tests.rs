@@ -9,8 +9,9 @@ use std::time::Duration;
 use quid_shared::{Id, MessageKind, ServerFrame};
 
 use super::*;
+use crate::bus::seeded::{Seeded, seeded};
 use crate::hub::{LocalHub, Sink, Subscriber};
-use crate::store::{Draft, StoreError, StoreOptions, groups, messages, users};
+use crate::store::{Draft, messages};
 
 /// The Redis to test against, if one answers (`None`: skip).
 async fn redis_url() -> Option<String> {
@@ -104,23 +105,12 @@ async fn one_node_reaches_the_others_connections() {
     let Some(url) = redis_url().await else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let options = StoreOptions {
-        max_batch: 64,
-        readers: 2,
-        writer_cache_kib: 2048,
-        with_bus: false,
-    };
-    let store = Store::open(&dir.path().join("t.db"), options).unwrap();
-    let (user, group) = store
-        .write(|ctx| -> Result<_, StoreError> {
-            let user = users::insert(ctx.conn(), "ann", "x")?
-                .ok_or_else(|| StoreError::Corrupt("taken".into()))?
-                .id;
-            Ok((user, groups::create(ctx.conn(), user, "g", None)?))
-        })
-        .await
-        .unwrap();
+    let Seeded {
+        dir: _dir,
+        store,
+        user,
+        group,
+    } = seeded().await;
     let channel = format!("quid:test:{}", Id::new_v4());
     let stop = CancellationToken::new();
     let (a, _) = node(&url, &channel, &store, &stop);

@@ -10,8 +10,9 @@ use quid_shared::{Id, MessageKind};
 use tokio::runtime::Handle;
 
 use super::*;
+use crate::bus::seeded::{Seeded, seeded};
 use crate::hub::{Audience, ConnId, Missed, Subscriber};
-use crate::store::{Draft, StoreError, StoreOptions, groups, users};
+use crate::store::Draft;
 
 /// A hub that records what it is handed.
 #[derive(Default)]
@@ -70,23 +71,12 @@ struct Fixture {
 
 impl Fixture {
     async fn new() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let options = StoreOptions {
-            max_batch: 64,
-            readers: 2,
-            writer_cache_kib: 2048,
-            with_bus: false,
-        };
-        let store = Store::open(&dir.path().join("t.db"), options).unwrap();
-        let (user, group) = store
-            .write(|ctx| -> Result<_, StoreError> {
-                let user = users::insert(ctx.conn(), "ann", "x")?
-                    .ok_or_else(|| StoreError::Corrupt("taken".into()))?
-                    .id;
-                Ok((user, groups::create(ctx.conn(), user, "g", None)?))
-            })
-            .await
-            .unwrap();
+        let Seeded {
+            dir,
+            store,
+            user,
+            group,
+        } = seeded().await;
         let hub = Arc::new(Recording::default());
         let relay = Relay::new(hub.clone(), store.clone(), Handle::current());
         Fixture {
